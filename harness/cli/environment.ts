@@ -1,0 +1,32 @@
+import { arch as osArch, homedir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+export const DEFAULT_TOPOLOGY = 'clusters/default.yaml';
+export const DEFAULT_SUITES_DIR = 'suites';
+export const VALIDATE_DEFAULT_PATHS = ['clusters', 'suites', 'manifests'];
+
+/** Per-user cache for downloaded tools and artifacts: $KCONN_CACHE_DIR, else $XDG_CACHE_HOME/kconn, else ~/.cache/kconn. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env['KCONN_CACHE_DIR']) return env['KCONN_CACHE_DIR'];
+  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'kconn');
+}
+
+/** Go/Docker architecture name of this host. */
+export function hostArch(): string {
+  const a = osArch();
+  return a === 'x64' ? 'amd64' : a;
+}
+
+/**
+ * IPv4 subnet of the `kind` Docker network, when Docker answers and the network exists; undefined otherwise.
+ * Docker IPAM chooses it (often 172.18.0.0/16, not guaranteed: kind providers/docker/network.go).
+ */
+export async function detectKindNetwork(): Promise<string | undefined> {
+  const result = await execa('docker', ['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'], {
+    reject: false,
+    timeout: 5000,
+  });
+  if (result.exitCode !== 0 || typeof result.stdout !== 'string') return undefined;
+  return result.stdout.split(/\s+/).find((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+}

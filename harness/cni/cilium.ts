@@ -1,0 +1,80 @@
+import type { CniContext, CniPlugin } from './cniPlugin.js';
+import { CNI_WAIT_TIMEOUT } from './cniPlugin.js';
+
+/** Chart version from https://helm.cilium.io (1.19.7 is the newest 1.19 patch seen; confirm before bumping). */
+const CILIUM_VERSION = '1.19.7';
+
+function replacesKubeProxy(options: Readonly<Record<string, unknown>>): boolean {
+  return options['kubeProxyReplacement'] === true;
+}
+
+/** Helm values, following Cilium's kind guide (Documentation/installation/kind.rst). */
+export function ciliumValues(ctx: CniContext): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    image: { pullPolicy: 'IfNotPresent' },
+    // Use the node podCIDRs kind allocates from podSubnet; Cilium's default cluster-pool (10.0.0.0/8) ignores it.
+    ipam: { mode: 'kubernetes' },
+    // The operator defaults to 2 replicas with anti-affinity: on one node the second stays Pending forever.
+    operator: { replicas: ctx.nodeCount === 1 ? 1 : 2 },
+  };
+  if (replacesKubeProxy(ctx.options)) {
+    // Without kube-proxy the API's ClusterIP is unreachable until Cilium runs, so Cilium must talk to the
+    // control-plane container directly on the kind network, on the in-container port 6443.
+    // true|false only: strict/partial/probe were removed (https://github.com/cilium/cilium/pull/26577).
+    values['kubeProxyReplacement'] = true;
+    values['k8sServiceHost'] = `${ctx.kindName}-control-plane`;
+    values['k8sServicePort'] = 6443;
+  }
+  if (ctx.options['hubble'] === true) values['hubble'] = { relay: { enabled: true } };
+  return values;
+}
+
+export const cilium: CniPlugin = {
+  name: 'cilium',
+  description: 'Cilium (eBPF) through its Helm chart; enforces NetworkPolicy; optional kube-proxy replacement',
+  defaultVersion: CILIUM_VERSION,
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      kubeProxyReplacement: { type: 'boolean', description: 'run without kube-proxy (kind kubeProxyMode: none)' },
+      hubble: { type: 'boolean', description: 'enable Hubble relay' },
+    },
+  },
+  capabilities: (options) => (replacesKubeProxy(options) ? ['networkPolicy', 'kubeProxyReplacement'] : ['networkPolicy']),
+  kindConfig: (ctx) =>
+    replacesKubeProxy(ctx.options) ? { disableDefaultCNI: true, kubeProxyMode: 'none' } : { disableDefaultCNI: true },
+  preCreateSteps: () => [],
+  installSteps: (ctx) => [
+    {
+      action: 'helm-install',
+      summary: `helm install cilium ${ctx.version}${replacesKubeProxy(ctx.options) ? ' (kube-proxy replacement)' : ''}`,
+      release: 'cilium',
+      repo: 'https://helm.cilium.io',
+      chart: 'cilium',
+      version: ctx.version,
+      namespace: 'kube-system',
+      values: ciliumValues(ctx),
+    },
+  ],
+  readinessSteps: () => [
+    {
+      action: 'wait',
+      summary: 'wait for the cilium agent DaemonSet rollout',
+      resource: 'daemonset',
+      namespace: 'kube-system',
+      name: 'cilium',
+      condition: 'rollout-complete',
+      timeout: CNI_WAIT_TIMEOUT,
+    },
+    {
+      action: 'wait',
+      summary: 'wait for the cilium-operator Deployment rollout',
+      resource: 'deployment',
+      namespace: 'kube-system',
+      name: 'cilium-operator',
+      condition: 'rollout-complete',
+      timeout: CNI_WAIT_TIMEOUT,
+    },
+  ],
+};

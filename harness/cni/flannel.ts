@@ -1,0 +1,62 @@
+import type { CniContext, CniPlugin } from './cniPlugin.js';
+import { CNI_WAIT_TIMEOUT } from './cniPlugin.js';
+
+/** https://github.com/flannel-io/flannel/releases (v0.28.9, 2026-08-07). */
+const FLANNEL_VERSION = 'v0.28.9';
+/**
+ * kind nodes ship only host-local, loopback, ptp and portmap in /opt/cni/bin; flannel delegates to `bridge`, so pods
+ * stay ContainerCreating without it (https://github.com/flannel-io/flannel/issues/1847). Flannel's own kind e2e mounts
+ * the upstream plugin tarball over /opt/cni/bin; the tarball also holds the four plugins kind ships.
+ */
+const CNI_PLUGINS_VERSION = 'v1.9.1';
+
+function pluginsDir(ctx: CniContext): string {
+  return `${ctx.cacheDir}/cni-plugins-${CNI_PLUGINS_VERSION}-linux-${ctx.arch}`;
+}
+
+export const flannel: CniPlugin = {
+  name: 'flannel',
+  description: 'Flannel (VXLAN overlay); enforces no NetworkPolicy',
+  defaultVersion: FLANNEL_VERSION,
+  optionsSchema: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { backend: { enum: ['vxlan', 'host-gw'], description: 'Flannel backend (net-conf.json Backend.Type)' } },
+  },
+  capabilities: () => [],
+  kindConfig: (ctx) => ({
+    disableDefaultCNI: true,
+    extraMounts: [{ hostPath: pluginsDir(ctx), containerPath: '/opt/cni/bin', readOnly: true }],
+  }),
+  preCreateSteps: (ctx) => [
+    {
+      action: 'download',
+      summary: `fetch containernetworking plugins ${CNI_PLUGINS_VERSION} (flannel needs the bridge plugin kind lacks)`,
+      url: `https://github.com/containernetworking/plugins/releases/download/${CNI_PLUGINS_VERSION}/cni-plugins-linux-${ctx.arch}-${CNI_PLUGINS_VERSION}.tgz`,
+      into: pluginsDir(ctx),
+    },
+  ],
+  installSteps: (ctx) => [
+    {
+      action: 'apply',
+      summary: `apply kube-flannel.yml ${ctx.version} with net-conf.json Network=${ctx.podSubnet}`,
+      url: `https://github.com/flannel-io/flannel/releases/download/${ctx.version}/kube-flannel.yml`,
+      // Network must equal kind's podSubnet (flannel README; flannel reads node spec.podCIDR from it).
+      patches: [
+        `ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=${ctx.podSubnet}, Backend.Type=${String(ctx.options['backend'] ?? 'vxlan')}`,
+      ],
+      serverSide: true,
+    },
+  ],
+  readinessSteps: () => [
+    {
+      action: 'wait',
+      summary: 'wait for the kube-flannel DaemonSet rollout',
+      resource: 'daemonset',
+      namespace: 'kube-flannel',
+      name: 'kube-flannel-ds',
+      condition: 'rollout-complete',
+      timeout: CNI_WAIT_TIMEOUT,
+    },
+  ],
+};

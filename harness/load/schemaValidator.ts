@@ -1,0 +1,123 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { Diagnostic } from './diagnostic.js';
+import { FORMATS } from './formats.js';
+import type { FieldPath, YamlDocument } from './yamlFile.js';
+
+/** Validates plain values against a JSON Schema and turns every failure into a Diagnostic at the right line. */
+export class SchemaValidator {
+  private readonly ajv = new Ajv({ allErrors: true, strict: true, verbose: true });
+  private readonly compiled = new Map<object, ValidateFunction>();
+
+  constructor(private readonly hints: (path: FieldPath, value: unknown) => string | undefined = () => undefined) {
+    for (const [name, check] of Object.entries(FORMATS)) {
+      this.ajv.addFormat(name, { type: 'string', validate: (v: string) => check(v) === undefined });
+    }
+  }
+
+  /** Diagnostics for `value` (found at `base` inside `doc`) against `schema`. */
+  validate(doc: YamlDocument, schema: object, value: unknown, base: FieldPath = []): Diagnostic[] {
+    let fn = this.compiled.get(schema);
+    if (!fn) {
+      fn = this.ajv.compile(schema);
+      this.compiled.set(schema, fn);
+    }
+    if (fn(value)) return [];
+    const out: Diagnostic[] = [];
+    for (const err of fn.errors ?? []) {
+      const d = this.toDiagnostic(doc, err, base);
+      if (d && !out.some((o) => o.line === d.line && o.col === d.col && o.message === d.message)) out.push(d);
+    }
+    return out;
+  }
+
+  private toDiagnostic(doc: YamlDocument, err: ErrorObject, base: FieldPath): Diagnostic | undefined {
+    const path: (string | number)[] = [...base, ...pointerToPath(err.instancePath)];
+    const value = err.data;
+    const p = err.params as Record<string, unknown>;
+    switch (err.keyword) {
+      case 'if':
+        return undefined; // the failing then/else branch reports the real problem
+      case 'additionalProperties': {
+        const field = String(p['additionalProperty']);
+        const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const suggestion = closest(field, known);
+        const list = known.length ? `; known fields: ${known.join(', ')}` : '; this object takes no fields';
+        return doc.diagnostic([...path, field], `unknown field "${field}"${suggestion ? ` (did you mean "${suggestion}"?)` : list}`, {
+          key: true,
+        });
+      }
+      case 'required':
+        return doc.diagnostic(path, `missing required field "${String(p['missingProperty'])}"`);
+      case 'type':
+        return doc.diagnostic(path, `expected ${String(p['type'])}, got ${describe(value)}`);
+      case 'enum':
+      case 'const': {
+        const allowed = (err.keyword === 'enum' ? (p['allowedValues'] as unknown[]) : [p['allowedValue']]).map(String);
+        const hint = this.hints(path, value);
+        const what = err.keyword === 'const' ? `must be "${allowed[0]}"` : `valid values: ${allowed.join(', ')}`;
+        return doc.diagnostic(path, `unknown value ${JSON.stringify(value)}; ${hint ? `${hint}; ` : ''}${what}`);
+      }
+      case 'format': {
+        const check = FORMATS[String(p['format'])];
+        return doc.diagnostic(path, (check && typeof value === 'string' && check(value)) || `invalid ${String(p['format'])}`);
+      }
+      case 'minItems':
+        return doc.diagnostic(path, `must have at least ${String(p['limit'])} item${p['limit'] === 1 ? '' : 's'}`);
+      case 'minimum':
+      case 'maximum':
+        return doc.diagnostic(path, `${JSON.stringify(value)} is out of range: must be ${String(p['comparison'])} ${String(p['limit'])}`);
+      case 'uniqueItems':
+        return doc.diagnostic(path, `duplicate entries (items ${String(p['j'])} and ${String(p['i'])})`);
+      case 'pattern':
+        return doc.diagnostic(path, `invalid value ${JSON.stringify(value)}: must match ${String(p['pattern'])}`);
+      case 'minLength':
+        return doc.diagnostic(path, 'must not be empty');
+      default:
+        return doc.diagnostic(path, err.message ?? `failed ${err.keyword}`);
+    }
+  }
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (!pointer) return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'object') return 'object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The known name closest to a typo, if close enough to be a likely meant. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,144 @@
+import { CNI_NAMES } from '../cni/registry.js';
+import { CAPABILITIES } from '../model/capability.js';
+import { DNS_RECORD_TYPES, PROTOCOLS } from '../model/suite.js';
+import { KUBE_PROXY_MODES } from '../model/topology.js';
+import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
+import { MESH_NAMES } from '../mesh/registry.js';
+
+/**
+ * JSON Schemas (draft-07) of the kconn file kinds. The loader validates with these exact objects, and
+ * `npm run schema` writes them to schema/ for editors (yaml-language-server), so the two never drift.
+ * Custom `format`s are checked by the loader with precise messages; editors ignore formats they do not know.
+ */
+export const API_VERSION = 'kconn.dev/v1alpha1';
+
+type Schema = Record<string, unknown>;
+
+const strictObject = (properties: Schema, required: string[] = [], description?: string): Schema => ({
+  type: 'object',
+  additionalProperties: false,
+  ...(description ? { description } : {}),
+  ...(required.length ? { required } : {}),
+  properties,
+});
+
+const dnsLabel: Schema = { type: 'string', format: 'dns1123-label', description: 'DNS-1123 label: a-z, 0-9 and -, at most 63 characters' };
+const version: Schema = { type: 'string', pattern: '^v?\\d+\\.\\d+\\.\\d+([-.+][0-9A-Za-z.-]+)?$' };
+const port: Schema = { type: 'integer', minimum: 1, maximum: 65535 };
+
+const envelope = (kind: string, spec: Schema, description: string): Schema => ({
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `https://kconn.dev/schema/${kind.toLowerCase()}.v1alpha1.json`,
+  title: `kconn ${kind}`,
+  description,
+  ...strictObject(
+    {
+      apiVersion: { const: API_VERSION },
+      kind: { const: kind },
+      metadata: strictObject(
+        { name: dnsLabel, description: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
+        ['name'],
+      ),
+      spec,
+    },
+    ['apiVersion', 'kind', 'metadata', 'spec'],
+  ),
+});
+
+const cniRef: Schema = {
+  description: `CNI: a name (${CNI_NAMES.join(', ')}) or {name, version, options}`,
+  if: { type: 'string' },
+  then: { enum: [...CNI_NAMES] },
+  else: strictObject({ name: { enum: [...CNI_NAMES] }, version, options: { type: 'object' } }, ['name']),
+};
+
+export const topologySchema: Schema = envelope(
+  'Topology',
+  strictObject(
+    {
+      kubernetesVersion: { enum: [...KUBERNETES_VERSIONS], description: 'a Kubernetes version kconn pins a kindest/node digest for' },
+      cni: cniRef,
+      clusters: {
+        type: 'array',
+        minItems: 1,
+        items: strictObject(
+          {
+            name: dnsLabel,
+            workers: { type: 'integer', minimum: 0, maximum: 20, default: 1 },
+            cni: cniRef,
+            podSubnet: { type: 'string', format: 'cidr' },
+            serviceSubnet: { type: 'string', format: 'cidr' },
+            kubeProxyMode: { enum: [...KUBE_PROXY_MODES] },
+          },
+          ['name'],
+        ),
+      },
+      multicluster: strictObject({ provider: { enum: [...MESH_NAMES] }, version, options: { type: 'object' } }, ['provider']),
+    },
+    ['clusters'],
+  ),
+  'kind clusters, their CNI and how they are joined',
+);
+
+const sourceSelector = strictObject(
+  { cluster: dnsLabel, namespace: dnsLabel, selector: { type: 'string', format: 'label-selector' } },
+  ['namespace', 'selector'],
+);
+
+export const suiteSchema: Schema = envelope(
+  'Suite',
+  strictObject(
+    {
+      requires: { type: 'array', items: { enum: [...CAPABILITIES] }, uniqueItems: true },
+      manifests: {
+        type: 'array',
+        items: strictObject({ path: { type: 'string', minLength: 1 }, clusters: { type: 'array', items: dnsLabel, minItems: 1 } }, ['path']),
+      },
+      defaults: strictObject({
+        timeout: { type: 'string', format: 'duration' },
+        attempts: { type: 'integer', minimum: 1, maximum: 100 },
+      }),
+      tests: {
+        type: 'array',
+        minItems: 1,
+        items: strictObject(
+          {
+            name: { type: 'string', minLength: 1 },
+            from: sourceSelector,
+            to: strictObject(
+              {
+                cluster: dnsLabel,
+                service: { type: 'string', format: 'namespaced-name', description: 'namespace/name' },
+                pod: strictObject({ namespace: dnsLabel, selector: { type: 'string', format: 'label-selector' } }, ['namespace', 'selector']),
+                host: { type: 'string', format: 'host' },
+                port,
+              },
+              [],
+              'exactly one of service, pod or host',
+            ),
+            protocol: { enum: [...PROTOCOLS] },
+            dns: strictObject({ name: { type: 'string', format: 'dns-name' }, type: { enum: [...DNS_RECORD_TYPES] } }, ['name']),
+            expect: {
+              if: { type: 'string' },
+              then: { enum: ['reachable', 'blocked', 'refused', 'resolves', 'nxdomain'] },
+              else: strictObject({
+                reachable: { type: 'boolean' },
+                refused: { type: 'boolean' },
+                http: strictObject({ status: { type: 'integer', minimum: 100, maximum: 599 }, bodyContains: { type: 'string' } }),
+                resolves: { type: 'boolean' },
+                addresses: { type: 'array', items: { type: 'string' } },
+              }),
+            },
+            timeout: { type: 'string', format: 'duration' },
+            attempts: { type: 'integer', minimum: 1, maximum: 100 },
+          },
+          ['name', 'from', 'expect'],
+        ),
+      },
+    },
+    ['tests'],
+  ),
+  'connectivity and DNS tests run from pods of the clusters of a topology',
+);
+
+export const SCHEMAS: Readonly<Record<string, Schema>> = { Topology: topologySchema, Suite: suiteSchema };

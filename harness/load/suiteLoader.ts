@@ -1,0 +1,193 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Capability } from '../model/capability.js';
+import { parseDuration } from '../model/duration.js';
+import type {
+  ConnectivityExpectation,
+  DnsExpectation,
+  DnsRecordType,
+  Protocol,
+  SourceSelector,
+  Suite,
+  SuiteManifest,
+  SuiteTest,
+  Target,
+} from '../model/suite.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { FieldPath, YamlDocument } from './yamlFile.js';
+
+export const DEFAULT_TIMEOUT_MS = 3000;
+export const DEFAULT_ATTEMPTS = 1;
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const CONNECTIVITY_EXPECTS = ['reachable', 'blocked', 'refused'];
+const DNS_EXPECTS = ['resolves', 'nxdomain'];
+
+/** Semantic checks of a Suite document the schema cannot express, then the typed Suite. */
+export function loadSuite(doc: YamlDocument, raw: Raw): { suite?: Suite; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const err = (path: FieldPath, message: string): void => {
+    diagnostics.push(doc.diagnostic(path, message));
+  };
+  const spec = isObject(raw['spec']) ? raw['spec'] : {};
+  const tests = Array.isArray(spec['tests']) ? spec['tests'] : [];
+  const manifests = Array.isArray(spec['manifests']) ? spec['manifests'] : [];
+
+  manifests.forEach((m, i) => {
+    if (!isObject(m) || typeof m['path'] !== 'string') return;
+    const abs = resolve(dirname(doc.absPath), m['path']);
+    if (!existsSync(abs)) err(['spec', 'manifests', i, 'path'], `manifest file not found: ${m['path']} (resolved to ${abs})`);
+    else if (!statSync(abs).isFile()) err(['spec', 'manifests', i, 'path'], `manifest path is not a file: ${m['path']}`);
+  });
+
+  const names = new Map<string, number>();
+  tests.forEach((t, i) => {
+    if (!isObject(t)) return;
+    const path: FieldPath = ['spec', 'tests', i];
+    if (typeof t['name'] === 'string') {
+      const first = names.get(t['name']);
+      if (first !== undefined) err([...path, 'name'], `duplicate test name "${t['name']}" (first used at spec.tests[${first}])`);
+      else names.set(t['name'], i);
+    }
+    checkTestShape(t, path, err);
+  });
+
+  if (diagnostics.length) return { diagnostics };
+  return { suite: toSuite(doc, raw), diagnostics };
+}
+
+function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message: string) => void): void {
+  const hasTo = t['to'] !== undefined;
+  const hasDns = t['dns'] !== undefined;
+  if (hasTo === hasDns) {
+    err(path, hasTo ? 'a test has either "to" (connectivity) or "dns" (lookup), not both' : 'a test needs "to" (connectivity) or "dns" (lookup)');
+    return;
+  }
+  const expect = t['expect'];
+  const expectWord = typeof expect === 'string' ? expect : undefined;
+  if (hasDns) {
+    if (t['protocol'] !== undefined) err([...path, 'protocol'], 'a dns test takes no protocol');
+    if (expectWord && !DNS_EXPECTS.includes(expectWord)) {
+      err([...path, 'expect'], `a dns test expects ${DNS_EXPECTS.join(' or ')}, not "${expectWord}"`);
+    }
+    if (isObject(expect) && (expect['reachable'] !== undefined || expect['http'] !== undefined || expect['refused'] !== undefined)) {
+      err([...path, 'expect'], 'a dns test expects {resolves, addresses}, not reachable/refused/http');
+    }
+    return;
+  }
+  const to = t['to'];
+  if (!isObject(to)) return;
+  const kinds = ['service', 'pod', 'host'].filter((k) => to[k] !== undefined);
+  if (kinds.length !== 1) {
+    err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of service, pod or host` : '"to" needs one of service, pod or host');
+  }
+  if (to['host'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'a host target is outside the clusters; it takes no cluster');
+  const protocol = typeof t['protocol'] === 'string' ? t['protocol'] : 'tcp';
+  if (protocol === 'icmp' && to['port'] !== undefined) err([...path, 'to', 'port'], 'icmp has no ports; remove "port"');
+  if (protocol !== 'icmp' && to['port'] === undefined) err([...path, 'to'], `missing required field "port" (protocol ${protocol})`);
+  if (expectWord && !CONNECTIVITY_EXPECTS.includes(expectWord)) {
+    err([...path, 'expect'], `a connectivity test expects ${CONNECTIVITY_EXPECTS.join(', ')}, not "${expectWord}"`);
+  }
+  if (isObject(expect)) {
+    if (expect['resolves'] !== undefined || expect['addresses'] !== undefined) {
+      err([...path, 'expect'], 'a connectivity test expects {reachable, refused, http}, not resolves/addresses');
+    }
+    if (expect['http'] !== undefined && protocol !== 'http' && protocol !== 'https') {
+      err([...path, 'expect', 'http'], `"http" expectations need protocol http or https, not ${protocol}`);
+    }
+    if (expect['http'] !== undefined && expect['reachable'] === false) {
+      err([...path, 'expect', 'http'], 'an HTTP status cannot be expected from a connection expected to be blocked');
+    }
+    if (expect['reachable'] === undefined && expect['refused'] === undefined) {
+      err([...path, 'expect'], 'say what should happen: reachable: true|false or refused: true');
+    }
+  }
+}
+
+function toSuite(doc: YamlDocument, raw: Raw): Suite {
+  const spec = raw['spec'] as Raw;
+  const defaults = isObject(spec['defaults']) ? spec['defaults'] : {};
+  const defaultTimeout = typeof defaults['timeout'] === 'string' ? parseDuration(defaults['timeout'])! : DEFAULT_TIMEOUT_MS;
+  const defaultAttempts = typeof defaults['attempts'] === 'number' ? defaults['attempts'] : DEFAULT_ATTEMPTS;
+  const manifests: SuiteManifest[] = ((spec['manifests'] as Raw[] | undefined) ?? []).map((m, i) => ({
+    path: resolve(dirname(doc.absPath), m['path'] as string),
+    declaredPath: m['path'] as string,
+    ...(Array.isArray(m['clusters']) ? { clusters: m['clusters'] as string[] } : {}),
+    source: { file: doc.file, doc: doc.index, path: ['spec', 'manifests', i] },
+  }));
+  const tests: SuiteTest[] = (spec['tests'] as Raw[]).map((t, i) => {
+    const from = t['from'] as Raw;
+    const base = {
+      name: t['name'] as string,
+      from: {
+        ...(typeof from['cluster'] === 'string' ? { cluster: from['cluster'] } : {}),
+        namespace: from['namespace'] as string,
+        selector: from['selector'] as string,
+      } satisfies SourceSelector,
+      timeoutMs: typeof t['timeout'] === 'string' ? parseDuration(t['timeout'])! : defaultTimeout,
+      attempts: typeof t['attempts'] === 'number' ? t['attempts'] : defaultAttempts,
+      source: { file: doc.file, doc: doc.index, path: ['spec', 'tests', i] },
+    };
+    if (t['dns'] !== undefined) {
+      const dns = t['dns'] as Raw;
+      return {
+        ...base,
+        type: 'dns' as const,
+        dns: { name: dns['name'] as string, recordType: (dns['type'] as DnsRecordType | undefined) ?? 'A' },
+        expect: toDnsExpectation(t['expect']),
+      };
+    }
+    return {
+      ...base,
+      type: 'connectivity' as const,
+      to: toTarget(t['to'] as Raw),
+      protocol: (t['protocol'] as Protocol | undefined) ?? 'tcp',
+      expect: toConnectivityExpectation(t['expect']),
+    };
+  });
+  return {
+    name: (raw['metadata'] as Raw)['name'] as string,
+    requires: (spec['requires'] as Capability[] | undefined) ?? [],
+    manifests,
+    tests,
+    source: { file: doc.file, doc: doc.index, path: [] },
+  };
+}
+
+function toTarget(to: Raw): Target {
+  const port = typeof to['port'] === 'number' ? { port: to['port'] } : {};
+  const cluster = typeof to['cluster'] === 'string' ? { cluster: to['cluster'] } : {};
+  if (typeof to['service'] === 'string') {
+    const [namespace, name] = to['service'].split('/') as [string, string];
+    return { kind: 'service', namespace, name, ...cluster, ...port };
+  }
+  if (isObject(to['pod'])) {
+    return { kind: 'pod', namespace: to['pod']['namespace'] as string, selector: to['pod']['selector'] as string, ...cluster, ...port };
+  }
+  return { kind: 'host', host: to['host'] as string, ...port };
+}
+
+function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
+  if (typeof expect === 'string') return { kind: 'connectivity', outcome: expect as ConnectivityExpectation['outcome'] };
+  const e = expect as Raw;
+  const http = isObject(e['http']) ? e['http'] : {};
+  const outcome = e['refused'] === true ? 'refused' : e['reachable'] === false ? 'blocked' : 'reachable';
+  return {
+    kind: 'connectivity',
+    outcome,
+    ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
+    ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
+  };
+}
+
+function toDnsExpectation(expect: unknown): DnsExpectation {
+  if (typeof expect === 'string') return { kind: 'dns', outcome: expect as DnsExpectation['outcome'] };
+  const e = expect as Raw;
+  return {
+    kind: 'dns',
+    outcome: e['resolves'] === false ? 'nxdomain' : 'resolves',
+    ...(Array.isArray(e['addresses']) ? { addresses: e['addresses'] as string[] } : {}),
+  };
+}

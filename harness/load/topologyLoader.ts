@@ -1,0 +1,159 @@
+import { findCni, RETIRED_CNIS } from '../cni/registry.js';
+import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
+import { findMesh } from '../mesh/registry.js';
+import { overlaps, parseCidr, type Cidr } from '../model/cidr.js';
+import type { ClusterSpec, CniRef, KubeProxyMode, Topology } from '../model/topology.js';
+import type { Diagnostic } from './diagnostic.js';
+import type { SchemaValidator } from './schemaValidator.js';
+import type { FieldPath, YamlDocument } from './yamlFile.js';
+
+/** Kind's default bridge for `docker run`; kind nodes route to it, so cluster ranges must not cover it. */
+export const DOCKER_BRIDGE = '172.17.0.0/16';
+/** Longest cluster name: kconn-<6-char run>-<name>-control-plane must stay a 63-character DNS label (node hostname). */
+export const MAX_CLUSTER_NAME = 32;
+/** kube-controller-manager gives each node a /24 of the pod range (--node-cidr-mask-size default for IPv4). */
+const NODE_MASK = 24;
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Semantic checks the schema cannot express, then the typed Topology (when there were no problems). */
+export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValidator): { topology?: Topology; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const err = (path: FieldPath, message: string, key = false): void => {
+    diagnostics.push(doc.diagnostic(path, message, { key }));
+  };
+  const spec = isObject(raw['spec']) ? raw['spec'] : {};
+  const clusters = Array.isArray(spec['clusters']) ? spec['clusters'] : [];
+
+  checkCniOptions(doc, spec['cni'], ['spec', 'cni'], validator, diagnostics);
+
+  const seen = new Map<string, number>();
+  const subnets: { cidr: Cidr; text: string; cluster: string; path: FieldPath }[] = [];
+  clusters.forEach((c, i) => {
+    if (!isObject(c)) return;
+    const path: FieldPath = ['spec', 'clusters', i];
+    const name = typeof c['name'] === 'string' ? c['name'] : `#${i}`;
+    if (typeof c['name'] === 'string') {
+      const first = seen.get(c['name']);
+      if (first !== undefined) err([...path, 'name'], `duplicate cluster name "${c['name']}" (first defined at spec.clusters[${first}])`);
+      else seen.set(c['name'], i);
+      if (c['name'].length > MAX_CLUSTER_NAME) {
+        err([...path, 'name'], `cluster name "${c['name']}" is too long: at most ${MAX_CLUSTER_NAME} characters, so that node names (kconn-<run>-${c['name']}-control-plane) stay valid hostnames`);
+      }
+    }
+    checkCniOptions(doc, c['cni'], [...path, 'cni'], validator, diagnostics);
+    const nodes = 1 + (typeof c['workers'] === 'number' ? c['workers'] : 1);
+    for (const field of ['podSubnet', 'serviceSubnet'] as const) {
+      const text = c[field];
+      if (typeof text !== 'string') continue;
+      const parsed = parseCidr(text);
+      if (!parsed.ok) continue; // the schema format check reports it
+      const fieldPath: FieldPath = [...path, field];
+      if (field === 'podSubnet' && (parsed.cidr.prefix > NODE_MASK || 2 ** (NODE_MASK - parsed.cidr.prefix) < nodes)) {
+        err(fieldPath, `podSubnet ${text} is too small for ${nodes} node(s): each node gets a /${NODE_MASK}`);
+      }
+      if (field === 'serviceSubnet' && parsed.cidr.prefix < 12) {
+        err(fieldPath, `serviceSubnet ${text} is too large: Kubernetes allows at most a /12 for IPv4 services`);
+      }
+      const bridge = parseCidr(DOCKER_BRIDGE);
+      if (bridge.ok && overlaps(parsed.cidr, bridge.cidr)) {
+        err(fieldPath, `${field} ${text} overlaps Docker's default bridge ${DOCKER_BRIDGE}`);
+      }
+      for (const other of subnets) {
+        if (overlaps(parsed.cidr, other.cidr)) {
+          const where = other.cluster === name ? 'of the same cluster' : `of cluster "${other.cluster}"`;
+          err(fieldPath, `${field} ${text} of cluster "${name}" overlaps ${String(other.path.at(-1))} ${other.text} ${where} (${pathText(other.path)})`);
+        }
+      }
+      subnets.push({ cidr: parsed.cidr, text, cluster: name, path: fieldPath });
+    }
+    const cni = effectiveCni(c['cni'], spec['cni']);
+    const plugin = cni && findCni(cni.name);
+    if (plugin && (c['kubeProxyMode'] === undefined || typeof c['kubeProxyMode'] === 'string')) {
+      const decision = decideKubeProxyMode(plugin, cni.options, c['kubeProxyMode'] as KubeProxyMode | undefined);
+      if (!decision.ok) err([...path, c['kubeProxyMode'] === undefined ? 'cni' : 'kubeProxyMode'], decision.reason);
+    }
+  });
+
+  const mc = spec['multicluster'];
+  if (isObject(mc) && typeof mc['provider'] === 'string') {
+    const mesh = findMesh(mc['provider']);
+    if (clusters.length < 2) err(['spec', 'multicluster'], `multicluster needs at least 2 clusters; this topology has ${clusters.length}`);
+    if (mesh && isObject(mc['options'])) {
+      diagnostics.push(...validator.validate(doc, mesh.optionsSchema, mc['options'], ['spec', 'multicluster', 'options']));
+    }
+  }
+
+  if (diagnostics.length) return { diagnostics };
+  return { topology: toTopology(doc, raw), diagnostics };
+}
+
+function pathText(path: FieldPath): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
+}
+
+function checkCniOptions(doc: YamlDocument, value: unknown, path: FieldPath, validator: SchemaValidator, out: Diagnostic[]): void {
+  if (!isObject(value) || typeof value['name'] !== 'string' || value['options'] === undefined) return;
+  const plugin = findCni(value['name']);
+  if (plugin) out.push(...validator.validate(doc, plugin.optionsSchema, value['options'], [...path, 'options']));
+}
+
+/** Reason text for a retired CNI name, used to enrich "unknown value" messages. */
+export function cniHint(path: FieldPath, value: unknown): string | undefined {
+  const last = path.at(-1);
+  const isCniPath = last === 'cni' || (last === 'name' && path.at(-2) === 'cni');
+  return isCniPath && typeof value === 'string' ? RETIRED_CNIS[value] : undefined;
+}
+
+export function parseCniRef(value: unknown): CniRef | undefined {
+  if (typeof value === 'string') return { name: value, options: {} };
+  if (isObject(value) && typeof value['name'] === 'string') {
+    return {
+      name: value['name'],
+      ...(typeof value['version'] === 'string' ? { version: value['version'] } : {}),
+      options: isObject(value['options']) ? value['options'] : {},
+    };
+  }
+  return undefined;
+}
+
+function effectiveCni(cluster: unknown, topologyDefault: unknown): CniRef | undefined {
+  return parseCniRef(cluster) ?? parseCniRef(topologyDefault) ?? { name: 'kindnet', options: {} };
+}
+
+function toTopology(doc: YamlDocument, raw: Raw): Topology {
+  const spec = raw['spec'] as Raw;
+  const metadata = raw['metadata'] as Raw;
+  const clusters: ClusterSpec[] = (spec['clusters'] as Raw[]).map((c, i) => {
+    const cni = parseCniRef(c['cni']);
+    return {
+      name: c['name'] as string,
+      workers: typeof c['workers'] === 'number' ? c['workers'] : 1,
+      ...(cni ? { cni } : {}),
+      ...(typeof c['podSubnet'] === 'string' ? { podSubnet: c['podSubnet'] } : {}),
+      ...(typeof c['serviceSubnet'] === 'string' ? { serviceSubnet: c['serviceSubnet'] } : {}),
+      ...(typeof c['kubeProxyMode'] === 'string' ? { kubeProxyMode: c['kubeProxyMode'] as KubeProxyMode } : {}),
+      source: { file: doc.file, doc: doc.index, path: ['spec', 'clusters', i] },
+    };
+  });
+  const cni = parseCniRef(spec['cni']);
+  const mc = spec['multicluster'] as Raw | undefined;
+  return {
+    name: metadata['name'] as string,
+    ...(typeof spec['kubernetesVersion'] === 'string' ? { kubernetesVersion: spec['kubernetesVersion'] } : {}),
+    ...(cni ? { cni } : {}),
+    clusters,
+    ...(mc
+      ? {
+          multicluster: {
+            provider: mc['provider'] as string,
+            ...(typeof mc['version'] === 'string' ? { version: mc['version'] } : {}),
+            options: isObject(mc['options']) ? mc['options'] : {},
+          },
+        }
+      : {}),
+    source: { file: doc.file, doc: doc.index, path: [] },
+  };
+}
+

@@ -1,0 +1,18 @@
+/** Where a value came from: a file and the field path inside one YAML document. */
+export interface SourceRef {
+  readonly file: string;
+  /** Index of the document inside a multi-document file. */
+  readonly doc: number;
+  /** Field path, e.g. ['spec', 'clusters', 1, 'podSubnet']. */
+  readonly path: readonly (string | number)[];
+}
+
+/** Renders a field path the way users read it: spec.clusters[1].podSubnet */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? part : `.${part}`;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import type { Capability } from './capability.js';
+import type { SourceRef } from './source.js';
+
+export const PROTOCOLS = ['tcp', 'udp', 'http', 'https', 'icmp'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'SRV'] as const;
+export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
+
+/** Where a probe runs: every pod matching the selector, in one cluster. */
+export interface SourceSelector {
+  readonly cluster?: string;
+  readonly namespace: string;
+  readonly selector: string;
+}
+
+export type Target =
+  | { readonly kind: 'service'; readonly cluster?: string; readonly namespace: string; readonly name: string; readonly port?: number }
+  | { readonly kind: 'pod'; readonly cluster?: string; readonly namespace: string; readonly selector: string; readonly port?: number }
+  | { readonly kind: 'host'; readonly host: string; readonly port?: number };
+
+/** What a connectivity test should observe. */
+export interface ConnectivityExpectation {
+  readonly kind: 'connectivity';
+  /** reachable: the connection succeeds; blocked: it times out or is refused; refused: it is actively refused. */
+  readonly outcome: 'reachable' | 'blocked' | 'refused';
+  readonly httpStatus?: number;
+  readonly bodyContains?: string;
+}
+
+export interface DnsExpectation {
+  readonly kind: 'dns';
+  readonly outcome: 'resolves' | 'nxdomain';
+  readonly addresses?: readonly string[];
+}
+
+export type Expectation = ConnectivityExpectation | DnsExpectation;
+
+interface TestBase {
+  readonly name: string;
+  readonly from: SourceSelector;
+  readonly timeoutMs: number;
+  readonly attempts: number;
+  readonly source: SourceRef;
+}
+
+export interface ConnectivityTest extends TestBase {
+  readonly type: 'connectivity';
+  readonly to: Target;
+  readonly protocol: Protocol;
+  readonly expect: ConnectivityExpectation;
+}
+
+export interface DnsTest extends TestBase {
+  readonly type: 'dns';
+  readonly dns: { readonly name: string; readonly recordType: DnsRecordType };
+  readonly expect: DnsExpectation;
+}
+
+export type SuiteTest = ConnectivityTest | DnsTest;
+
+export interface SuiteManifest {
+  /** Absolute path of the manifest file. */
+  readonly path: string;
+  /** Path as written in the suite. */
+  readonly declaredPath: string;
+  /** Clusters to apply to; undefined = every cluster. */
+  readonly clusters?: readonly string[];
+  readonly source: SourceRef;
+}
+
+export interface Suite {
+  readonly name: string;
+  readonly requires: readonly Capability[];
+  readonly manifests: readonly SuiteManifest[];
+  readonly tests: readonly SuiteTest[];
+  readonly source: SourceRef;
+}
+
+/** Every cluster a test names explicitly. */
+export function clustersNamedBy(test: SuiteTest): string[] {
+  const names = new Set<string>();
+  if (test.from.cluster) names.add(test.from.cluster);
+  if (test.type === 'connectivity' && test.to.kind !== 'host' && test.to.cluster) names.add(test.to.cluster);
+  return [...names];
+}

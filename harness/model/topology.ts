@@ -1,0 +1,36 @@
+import type { SourceRef } from './source.js';
+
+export const KUBE_PROXY_MODES = ['iptables', 'ipvs', 'nftables', 'none'] as const;
+export type KubeProxyMode = (typeof KUBE_PROXY_MODES)[number];
+
+/** A CNI choice: `calico`, or `{name: cilium, version: 1.19.7, options: {...}}`. */
+export interface CniRef {
+  readonly name: string;
+  readonly version?: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  readonly workers: number;
+  readonly cni?: CniRef;
+  readonly podSubnet?: string;
+  readonly serviceSubnet?: string;
+  readonly kubeProxyMode?: KubeProxyMode;
+  readonly source: SourceRef;
+}
+
+export interface MulticlusterSpec {
+  readonly provider: string;
+  readonly version?: string;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface Topology {
+  readonly name: string;
+  readonly kubernetesVersion?: string;
+  readonly cni?: CniRef;
+  readonly clusters: readonly ClusterSpec[];
+  readonly multicluster?: MulticlusterSpec;
+  readonly source: SourceRef;
+}

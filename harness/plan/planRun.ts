@@ -1,0 +1,147 @@
+import type { CniContext } from '../cni/cniPlugin.js';
+import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
+import { CNI_NAMES, findCni, RETIRED_CNIS } from '../cni/registry.js';
+import { findMesh } from '../mesh/registry.js';
+import type { Capability } from '../model/capability.js';
+import type { ClusterPlan, Plan } from '../model/plan.js';
+import type { Suite } from '../model/suite.js';
+import type { CniRef, Topology } from '../model/topology.js';
+import { clusterSteps } from './clusterSteps.js';
+import { renderKindConfig } from './kindConfig.js';
+import { DEFAULT_KUBERNETES_VERSION, KIND_VERSION, NODE_IMAGES } from './nodeImages.js';
+import { allocateSubnets, SubnetConflictError, type ReservedRange } from './subnetAllocator.js';
+import { selectSuites } from './suiteSelection.js';
+
+export interface PlanOptions {
+  /** Short id that makes cluster names unique per run: kconn-<runId>-<cluster>. */
+  readonly runId: string;
+  /** Overrides the CNI of every cluster (a CNI matrix reuses one topology). */
+  readonly cni?: string;
+  /** Only these suites (by metadata.name); all when empty. */
+  readonly suites?: readonly string[];
+  readonly cacheDir: string;
+  /** Where per-run files (kind configs, kubeconfigs) go. */
+  readonly stateDir: string;
+  readonly arch: string;
+  /** Subnet of the `kind` Docker network when known (docker network inspect kind). */
+  readonly kindNetwork?: string;
+}
+
+export class PlanError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'PlanError';
+  }
+}
+
+export const RUN_ID = /^[a-z0-9]{1,6}$/;
+
+/** kind's default service range and Docker's default bridge are always kept clear. */
+export function reservedRanges(kindNetwork: string | undefined): ReservedRange[] {
+  return [
+    { cidr: '10.96.0.0/16', reason: "kind's default service subnet" },
+    { cidr: '172.17.0.0/16', reason: "Docker's default bridge network" },
+    ...(kindNetwork ? [{ cidr: kindNetwork, reason: 'the kind Docker network' }] : []),
+  ];
+}
+
+/** Turns a loaded topology and suites into the exact, ordered plan of a run. Pure: no I/O, same input => same plan. */
+export function planRun(topology: Topology, suites: readonly Suite[], options: PlanOptions): Plan {
+  const problems: string[] = [];
+  const where = (path: string): string => `${topology.source.file}: ${path}`;
+  if (!RUN_ID.test(options.runId)) problems.push(`run id "${options.runId}" must be 1-6 lowercase letters or digits`);
+  if (options.cni !== undefined && !findCni(options.cni)) {
+    const retired = RETIRED_CNIS[options.cni];
+    problems.push(`--cni ${options.cni}: ${retired ? `${retired}; ` : 'unknown CNI; '}valid CNIs: ${CNI_NAMES.join(', ')}`);
+  }
+  const wanted = options.suites ?? [];
+  const unknownSuites = wanted.filter((name) => !suites.some((s) => s.name === name));
+  if (unknownSuites.length) {
+    problems.push(`--suite ${unknownSuites.join(', ')}: no such suite; available: ${suites.map((s) => s.name).sort().join(', ') || '(none)'}`);
+  }
+  const selected = wanted.length ? suites.filter((s) => wanted.includes(s.name)) : suites;
+  if (selected.length === 0 && problems.length === 0) problems.push('no suites to run: a run that matches zero tests is an error');
+  if (problems.length) throw new PlanError(problems);
+
+  const k8sVersion = topology.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
+  const nodeImage = NODE_IMAGES[k8sVersion]!;
+  const reserved = reservedRanges(options.kindNetwork);
+  let subnets: ReturnType<typeof allocateSubnets>;
+  try {
+    subnets = allocateSubnets(topology.clusters, reserved);
+  } catch (e) {
+    if (e instanceof SubnetConflictError) throw new PlanError([where(e.message)]);
+    throw e;
+  }
+
+  const multi = topology.clusters.length > 1;
+  const mesh = topology.multicluster ? findMesh(topology.multicluster.provider) : undefined;
+  const clusters: ClusterPlan[] = topology.clusters.map((c, i) => {
+    const ref: CniRef = options.cni ? { name: options.cni, options: {} } : (c.cni ?? topology.cni ?? { name: 'kindnet', options: {} });
+    const plugin = findCni(ref.name)!;
+    const decision = decideKubeProxyMode(plugin, ref.options, c.kubeProxyMode);
+    if (!decision.ok) problems.push(where(`spec.clusters[${i}]: ${decision.reason}${options.cni ? ` (with --cni ${options.cni})` : ''}`));
+    const kindName = `kconn-${options.runId}-${c.name}`;
+    const { podSubnet, serviceSubnet } = subnets.get(c.name)!;
+    const ctx: CniContext = {
+      cluster: c.name,
+      kindName,
+      podSubnet,
+      serviceSubnet,
+      nodeCount: 1 + c.workers,
+      version: ref.version ?? plugin.defaultVersion,
+      options: ref.options,
+      cacheDir: options.cacheDir,
+      arch: options.arch,
+    };
+    const contribution = plugin.kindConfig(ctx);
+    const kubeProxyMode = decision.ok ? decision.mode : 'iptables';
+    const declaredMode = c.kubeProxyMode ?? contribution.kubeProxyMode;
+    const capabilities: Capability[] = [...plugin.capabilities(ref.options), ...(multi ? (['multiCluster'] as const) : []), ...(mesh?.capabilities ?? [])];
+    const dir = `${options.stateDir}/${c.name}`;
+    return {
+      name: c.name,
+      kindName,
+      cni: { name: plugin.name, version: ctx.version, options: ref.options },
+      capabilities: [...new Set(capabilities)],
+      podSubnet,
+      serviceSubnet,
+      kubeProxyMode,
+      nodeImage,
+      kindConfig: renderKindConfig({
+        kindName,
+        workers: c.workers,
+        nodeImage,
+        podSubnet,
+        serviceSubnet,
+        ...(declaredMode ? { kubeProxyMode: declaredMode } : {}),
+        cni: contribution,
+      }),
+      steps: clusterSteps(plugin, ctx, { kindConfig: `${dir}/kind-config.yaml`, kubeconfig: `${dir}/kubeconfig` }),
+    };
+  });
+
+  let multicluster: Plan['multicluster'];
+  if (topology.multicluster && mesh) {
+    const ctx = {
+      clusters: clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, podSubnet: c.podSubnet, serviceSubnet: c.serviceSubnet, kubeProxyMode: c.kubeProxyMode })),
+      version: topology.multicluster.version ?? mesh.defaultVersion,
+      options: topology.multicluster.options,
+    };
+    for (const p of mesh.incompatibilities(ctx)) problems.push(where(`spec.multicluster: cluster ${p.cluster}: ${p.message}`));
+    multicluster = { provider: mesh.name, version: ctx.version, steps: mesh.steps(ctx) };
+  }
+  if (problems.length) throw new PlanError(problems);
+
+  return {
+    topology: topology.name,
+    topologyFile: topology.source.file,
+    runId: options.runId,
+    kindVersion: KIND_VERSION,
+    kubernetesVersion: k8sVersion,
+    clusters,
+    ...(multicluster ? { multicluster } : {}),
+    suites: selectSuites(selected, clusters.map((c) => ({ name: c.name, cni: c.cni.name, capabilities: c.capabilities })), topology.name),
+    reserved,
+  };
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Build the kconn probe images from Debian packages, without any registry:
+# mmdebstrap (minbase bookworm rootfs as a tarball) + `docker import`.
+#
+#   images/build.sh [--force] [client|server ...]
+#
+#   kconn/probe-client:$TAG  curl, dig, nc, ping, ip, tcpdump, timeout; CMD keeps it alive
+#   kconn/probe-server:$TAG  python3 echo server (agnhost netexec-like) + dnsmasq
+#
+# Idempotent: an image that already exists locally is skipped unless --force.
+# Needs root and a running docker (runs ensure-docker.sh if docker is down);
+# installs mmdebstrap with apt if missing.
+#
+# Env:
+#   KCONN_IMAGE_TAG               image tag (default below)
+#   KCONN_DEBIAN_MIRROR           Debian mirror URL for bookworm + bookworm-updates
+#                                 (default: the host's own apt sources for bookworm*)
+#   KCONN_DEBIAN_SECURITY_MIRROR  security mirror URL, used with KCONN_DEBIAN_MIRROR
+# shellcheck disable=SC2016 # mmdebstrap hooks expand "$1" themselves
+set -euo pipefail
+
+DEFAULT_TAG=bookworm-1
+TAG=${KCONN_IMAGE_TAG:-$DEFAULT_TAG}
+SUITE=bookworm
+CLIENT_IMAGE="kconn/probe-client:$TAG"
+SERVER_IMAGE="kconn/probe-server:$TAG"
+
+CLIENT_PACKAGES="bash,coreutils,curl,ca-certificates,dnsutils,netcat-openbsd,iputils-ping,iproute2,tcpdump"
+SERVER_PACKAGES="python3,openssl,dnsmasq-base"
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+START=$SECONDS
+
+log() { printf '[build.sh %s] %s\n' "$(date +%H:%M:%S)" "$*"; }
+die() { printf '[build.sh] ERROR: %s\n' "$*" >&2; exit 1; }
+
+usage() { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+
+FORCE=0
+WANT=()
+for arg in "$@"; do
+  case "$arg" in
+    --force|-f) FORCE=1 ;;
+    client|server) WANT+=("$arg") ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unknown argument: $arg (try --help)" ;;
+  esac
+done
+[ ${#WANT[@]} -gt 0 ] || WANT=(client server)
+
+[ "$(id -u)" -eq 0 ] || die "run as root (mmdebstrap --mode=root and docker import)"
+[ -f "$HERE/server/echo-server.py" ] || die "missing $HERE/server/echo-server.py"
+
+# ---------------------------------------------------------------- prerequisites
+if ! timeout 10 docker info >/dev/null 2>&1; then
+  log "docker is not reachable; running ensure-docker.sh"
+  "$HERE/ensure-docker.sh"
+fi
+
+image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+
+todo=()
+for w in "${WANT[@]}"; do
+  ref=$CLIENT_IMAGE; [ "$w" = server ] && ref=$SERVER_IMAGE
+  if [ "$FORCE" -eq 0 ] && image_exists "$ref"; then
+    log "$ref already exists, skipping (use --force to rebuild)"
+  else
+    todo+=("$w")
+  fi
+done
+if [ ${#todo[@]} -eq 0 ]; then
+  log "nothing to build (total $((SECONDS - START))s)"
+  exit 0
+fi
+
+if ! command -v mmdebstrap >/dev/null 2>&1; then
+  log "installing mmdebstrap with apt"
+  export DEBIAN_FRONTEND=noninteractive NEEDRESTART_SUSPEND=1
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends mmdebstrap
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/kconn-images.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+# ---------------------------------------------------------------- apt sources
+# Use the same Debian mirror the host's apt uses: take the host's sources
+# (one-line and deb822) for $SUITE, $SUITE-updates and $SUITE-security.
+host_sources() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    awk -v suite="$SUITE" '
+      /^[[:space:]]*deb[[:space:]]/ {
+        i = 2
+        if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        if ($(i+1) ~ ("^" suite "(-updates|-security)?$")) print
+      }' "$f"
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk -v suite="$SUITE" '
+      function flush(   n, m, i, j, U, S, opt) {
+        if (types ~ /(^|[[:space:]])deb([[:space:]]|$)/ && enabled != "no" && uris != "") {
+          opt = (signed ~ /^\//) ? "[signed-by=" signed "] " : ""
+          n = split(uris, U, /[[:space:]]+/); m = split(suites, S, /[[:space:]]+/)
+          for (i = 1; i <= n; i++) for (j = 1; j <= m; j++)
+            if (S[j] ~ ("^" suite "(-updates|-security)?$"))
+              print "deb " opt U[i] " " S[j] " " (comps == "" ? "main" : comps)
+        }
+        types = uris = suites = comps = signed = enabled = ""
+      }
+      /^[[:space:]]*#/ { next }
+      /^[[:space:]]*$/ { flush(); next }
+      /^[A-Za-z-]+:/ {
+        k = tolower(substr($0, 1, index($0, ":") - 1)); v = substr($0, index($0, ":") + 1)
+        gsub(/^[[:space:]]+|[[:space:]]+$/, "", v)
+        if (k == "types") types = v; else if (k == "uris") uris = v
+        else if (k == "suites") suites = v; else if (k == "components") comps = v
+        else if (k == "signed-by") signed = v; else if (k == "enabled") enabled = tolower(v)
+      }
+      END { flush() }' "$f"
+  done
+}
+
+MIRRORS=()
+if [ -n "${KCONN_DEBIAN_MIRROR:-}" ]; then
+  {
+    echo "deb $KCONN_DEBIAN_MIRROR $SUITE main"
+    echo "deb $KCONN_DEBIAN_MIRROR $SUITE-updates main"
+    [ -z "${KCONN_DEBIAN_SECURITY_MIRROR:-}" ] || echo "deb $KCONN_DEBIAN_SECURITY_MIRROR $SUITE-security main"
+  } >"$WORK/sources.list"
+  MIRRORS=("$WORK/sources.list")
+  log "apt sources: KCONN_DEBIAN_MIRROR"
+else
+  host_sources | awk '!seen[$0]++' >"$WORK/sources.list"
+  if [ -s "$WORK/sources.list" ]; then
+    MIRRORS=("$WORK/sources.list")
+    log "apt sources: host's apt sources for $SUITE"
+  else
+    log "apt sources: host has none for $SUITE; using mmdebstrap's default (deb.debian.org)"
+  fi
+fi
+[ ${#MIRRORS[@]} -eq 0 ] || sed 's/^/    /' "$WORK/sources.list"
+
+# Carry over the host's apt settings that decide whether the mirror is usable
+# (proxy, snapshot Valid-Until handling, retries). They are removed from the
+# image at the end.
+APTOPTS=()
+while IFS= read -r line; do
+  APTOPTS+=("--aptopt=$line")
+done < <(apt-config dump 2>/dev/null |
+  grep -E '^Acquire::(Check-Valid-Until|Check-Date|Retries|https?::Proxy|ftp::Proxy) ' || true)
+
+# ---------------------------------------------------------------- build
+# Shared size trimming: no docs/man/locales, no apt lists, logs or caches.
+COMMON=(
+  --variant=minbase --mode=root --format=tar
+  # merged-/usr via symlinks (as debootstrap does) instead of the usrmerge
+  # package, which would drag full perl (~50 MB) into the image
+  --hook-dir=/usr/share/mmdebstrap/hooks/merged-usr
+  "${APTOPTS[@]}"
+  --dpkgopt='path-exclude=/usr/share/man/*'
+  --dpkgopt='path-exclude=/usr/share/locale/*'
+  --dpkgopt='path-include=/usr/share/locale/locale.alias'
+  --dpkgopt='path-exclude=/usr/share/doc/*'
+  --dpkgopt='path-include=/usr/share/doc/*/copyright'
+  --dpkgopt='path-exclude=/usr/share/info/*'
+  --dpkgopt='path-exclude=/usr/share/lintian/*'
+)
+CLEANUP_HOOK='rm -rf "$1"/etc/apt/apt.conf.d/99mmdebstrap "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/* "$1"/var/cache/debconf/*-old "$1"/var/log/apt/* "$1"/var/log/dpkg.log "$1"/var/log/alternatives.log "$1"/usr/share/doc-base; find "$1"/usr/lib/python3* -name __pycache__ -type d -prune -exec rm -rf {} + 2>/dev/null || true'
+
+build_image() { # name ref packages -- extra mmdebstrap args -- docker import --change args
+  local name=$1 ref=$2 pkgs=$3; shift 3
+  local mm=() changes=() t0=$SECONDS
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do mm+=("$1"); shift; done
+  shift
+  changes=("$@")
+  log "[$name] mmdebstrap $SUITE minbase + $pkgs"
+  mmdebstrap "${COMMON[@]}" --include="$pkgs" "${mm[@]}" \
+    --customize-hook="$CLEANUP_HOOK" \
+    "$SUITE" "$WORK/$name.tar" "${MIRRORS[@]}"
+  log "[$name] rootfs tarball $(du -h "$WORK/$name.tar" | cut -f1) after $((SECONDS - t0))s; docker import -> $ref"
+  local old_id
+  old_id=$(docker image inspect -f '{{.Id}}' "$ref" 2>/dev/null || true)
+  docker import "${changes[@]}" \
+    --change "LABEL kconn.dev/image=$name" \
+    --change "LABEL kconn.dev/tag=$TAG" \
+    --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --message "kconn $name ($SUITE minbase, images/build.sh)" \
+    "$WORK/$name.tar" "$ref" >/dev/null
+  rm -f "$WORK/$name.tar"
+  # --force: drop the image this one replaced, unless something still uses it
+  if [ -n "$old_id" ] && [ "$old_id" != "$(docker image inspect -f '{{.Id}}' "$ref")" ]; then
+    docker rmi "$old_id" >/dev/null 2>&1 || true
+  fi
+  log "[$name] done in $((SECONDS - t0))s: $ref ($(docker image inspect -f '{{.Size}}' "$ref" | awk '{printf "%.0f MB", $1/1e6}'))"
+}
+
+for w in "${todo[@]}"; do
+  case "$w" in
+    client)
+      # CMD: stay alive, but exit at once on docker stop (sleep as PID 1 ignores SIGTERM).
+      build_image probe-client "$CLIENT_IMAGE" "$CLIENT_PACKAGES" \
+        --customize-hook='chroot "$1" sh -ec "for c in bash curl dig nc ping ip tcpdump timeout; do command -v \$c >/dev/null || { echo missing \$c >&2; exit 1; }; done"' \
+        -- \
+        --change 'CMD ["bash", "-c", "trap \"exit 0\" TERM INT; sleep infinity & wait"]'
+      ;;
+    server)
+      build_image probe-server "$SERVER_IMAGE" "$SERVER_PACKAGES" \
+        --customize-hook="copy-in $HERE/server/echo-server.py /usr/local/bin/" \
+        --customize-hook='mv "$1"/usr/local/bin/echo-server.py "$1"/usr/local/bin/kconn-echo-server && chmod 0755 "$1"/usr/local/bin/kconn-echo-server' \
+        --customize-hook='mkdir -p "$1"/etc/kconn && chroot "$1" openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=kconn-probe-server -addext "subjectAltName=DNS:localhost,DNS:server,DNS:kconn-probe-server,IP:127.0.0.1" -keyout /etc/kconn/tls.key -out /etc/kconn/tls.crt 2>/dev/null && chmod 0644 "$1"/etc/kconn/tls.key' \
+        --customize-hook='chroot "$1" sh -ec "/usr/local/bin/kconn-echo-server --help >/dev/null; dnsmasq --version >/dev/null"' \
+        -- \
+        --change 'CMD ["/usr/local/bin/kconn-echo-server"]' \
+        --change 'ENV PYTHONUNBUFFERED=1' \
+        --change 'ENV PYTHONDONTWRITEBYTECODE=1' \
+        --change 'EXPOSE 8080/tcp 8443/tcp 8081/udp'
+      ;;
+  esac
+done
+
+log "total $((SECONDS - START))s"

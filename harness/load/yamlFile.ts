@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import * as jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { formatPath } from '../model/source.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -28,36 +29,58 @@ export async function readYamlFile(absPath: string, shownAs = absPath): Promise<
   return parseYamlFile(shownAs, await readFile(absPath, 'utf8'), absPath);
 }
 
+/**
+ * Values come from js-yaml (fast). Positions come from the `yaml` package's source tokens, which are parsed only
+ * when a diagnostic needs a line and column, or to list every syntax error of a file js-yaml rejected.
+ */
 export function parseYamlFile(file: string, text: string, absPath = file): YamlFile {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  let cst: { docs: Document.Parsed[]; lineCounter: LineCounter } | undefined;
+  const positions = (): { docs: Document.Parsed[]; lineCounter: LineCounter } => {
+    if (!cst) {
+      const lineCounter = new LineCounter();
+      const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+      cst = { docs: Array.isArray(docs) ? docs : [docs], lineCounter };
+    }
+    return cst;
+  };
   const at = (offset: number): { line: number; col: number } => {
-    const pos = lineCounter.linePos(offset);
+    const pos = positions().lineCounter.linePos(offset);
     return { line: pos.line, col: pos.col };
   };
-  const errors: Diagnostic[] = [];
-  const documents: YamlDocument[] = [];
-  const list = Array.isArray(docs) ? docs : [docs];
-  list.forEach((doc: Document.Parsed) => {
-    for (const err of doc.errors) {
-      const { line, col } = at(err.pos[0]);
-      errors.push({ file, line, col, path: '', message: `YAML syntax error: ${firstLine(err.message)}` });
+
+  const values: unknown[] = [];
+  try {
+    jsYaml.loadAll(text, (v) => values.push(v), { filename: file });
+  } catch (e) {
+    if (!(e instanceof jsYaml.YAMLException)) throw e;
+    const errors: Diagnostic[] = positions().docs.flatMap((d) =>
+      d.errors.map((err) => ({ file, ...at(err.pos[0]), path: '', message: `YAML syntax error: ${firstLine(err.message)}` })),
+    );
+    if (errors.length === 0) {
+      const mark = (e as { mark?: { line: number; column: number } }).mark;
+      errors.push({ file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${e.reason}` });
     }
-    if (doc.contents === null && doc.errors.length === 0) return; // empty document (e.g. trailing ---)
+    return { file, documents: [], errors };
+  }
+
+  const documents: YamlDocument[] = [];
+  values.forEach((value, stream) => {
+    if (value === null || value === undefined) return; // empty document (e.g. a trailing ---)
     const index = documents.length;
-    const docStart = doc.range[0];
     documents.push({
       file,
       absPath,
       index,
-      value: doc.errors.length ? undefined : doc.toJS({ maxAliasCount: 100 }),
+      value,
       diagnostic(path, message, opts) {
-        const offset = locate(doc.contents, path, opts?.key ?? false) ?? docStart;
+        // The n-th non-empty document of js-yaml is the n-th non-empty document of the source tokens.
+        const doc = positions().docs.filter((d) => d.contents !== null)[index] ?? positions().docs[stream];
+        const offset = (doc && locate(doc.contents, path, opts?.key ?? false)) ?? doc?.range[0] ?? 0;
         return { file, ...at(offset), path: formatPath(path), message };
       },
     });
   });
-  return { file, documents, errors };
+  return { file, documents, errors: [] };
 }
 
 function firstLine(message: string): string {

@@ -19,14 +19,14 @@
 # shellcheck disable=SC2016 # mmdebstrap hooks expand "$1" themselves
 set -euo pipefail
 
-DEFAULT_TAG=bookworm-1
+DEFAULT_TAG=bookworm-2
 TAG=${KCONN_IMAGE_TAG:-$DEFAULT_TAG}
 SUITE=bookworm
 CLIENT_IMAGE="kconn/probe-client:$TAG"
 SERVER_IMAGE="kconn/probe-server:$TAG"
 
 CLIENT_PACKAGES="bash,coreutils,curl,ca-certificates,dnsutils,netcat-openbsd,iputils-ping,iproute2,tcpdump"
-SERVER_PACKAGES="python3,openssl,dnsmasq-base"
+SERVER_PACKAGES="python3,openssl,dnsmasq-base,iptables"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 START=$SECONDS

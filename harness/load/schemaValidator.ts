@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from './diagnostic.js';
-import { FORMATS } from './formats.js';
+import { FORMATS } from '../model/formats.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
 
 /** Validates plain values against a JSON Schema and turns every failure into a Diagnostic at the right line. */

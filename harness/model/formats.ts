@@ -1,5 +1,5 @@
-import { parseCidr, parseIpv4 } from '../model/cidr.js';
-import { parseDuration } from '../model/duration.js';
+import { parseCidr, parseIpv4 } from './cidr.js';
+import { parseDuration } from './duration.js';
 
 /** Each check returns why a string is invalid, or undefined when it is fine. Pure. */
 export type FormatCheck = (value: string) => string | undefined;

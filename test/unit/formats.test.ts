@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { checkDnsName, checkHost, checkLabelSelector, checkNamespacedName } from '../../../harness/load/formats.js';
-import { overlaps, parseCidr } from '../../../harness/model/cidr.js';
-import { parseDuration } from '../../../harness/model/duration.js';
+import { checkDnsName, checkHost, checkLabelSelector, checkNamespacedName } from '../../harness/model/formats.js';
+import { overlaps, parseCidr } from '../../harness/model/cidr.js';
+import { parseDuration } from '../../harness/model/duration.js';
 
 describe('formats', () => {
   it('parses CIDRs and rejects host bits, bad octets and IPv6 with the reason', () => {

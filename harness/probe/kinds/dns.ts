@@ -1,0 +1,51 @@
+import type { DnsError, ProbeSpec } from '../../model/probe.js';
+import type { ProbeKindModule } from './probeKind.js';
+import { checkName, checkTarget, checkTimeout } from './validation.js';
+
+type Dns = Extract<ProbeSpec, { kind: 'dns' }>;
+
+const STATUS = /status: ([A-Z]+)/;
+/** dig exit 9: no reply from any server (https://bind9.readthedocs.io, dig "Return codes"). */
+const DIG_NO_REPLY = 9;
+
+/**
+ * DNS lookup with dig: the header's status tells NOERROR / NXDOMAIN / SERVFAIL apart (dig exits 0 for all three).
+ * A name without dots goes through the source's search list (+search), as a pod's resolver would.
+ */
+export const dnsProbe: ProbeKindModule<Dns> = {
+  kind: 'dns',
+  tools: ['dig', 'timeout'],
+  validate: (s) => checkName(s.name) ?? checkTimeout(s.timeoutMs) ?? (s.server !== undefined ? checkTarget(s.server) : undefined),
+  argv: (s) => [
+    'dig', `+time=${Math.max(1, Math.ceil(s.timeoutMs / 1000))}`, '+tries=1', '+noall', '+comments', '+answer',
+    ...(s.name.includes('.') ? [] : ['+search']),
+    ...(s.server ? [`@${s.server}`] : []),
+    s.name, s.recordType,
+  ],
+  deadlineSeconds: (s) => Math.max(1, Math.ceil(s.timeoutMs / 1000)) + 1,
+  classify: (s, run) => {
+    if (run.exitCode === DIG_NO_REPLY) return { outcome: 'timeout', reason: 'no DNS server answered' };
+    if (run.exitCode !== 0) return { outcome: 'error', reason: `dig failed (exit ${run.exitCode}): ${(run.stderr || run.stdout).trim()}` };
+    const status = STATUS.exec(run.stdout)?.[1];
+    if (!status) {
+      if (/connection timed out|no servers could be reached/.test(run.stdout)) return { outcome: 'timeout', reason: 'no DNS server answered' };
+      return { outcome: 'error', reason: 'dig output has no status (unparseable)' };
+    }
+    const errors: Record<string, DnsError> = { NXDOMAIN: 'nxdomain', SERVFAIL: 'servfail', REFUSED: 'refused' };
+    if (status !== 'NOERROR') return { outcome: 'dns-error', dnsError: errors[status] ?? 'servfail', reason: `DNS status ${status}` };
+    const addresses = run.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith(';') && l.trim() !== '')
+      .map((l) => l.split(/\s+/))
+      .filter((f) => f[3] === s.recordType)
+      .map((f) => f.slice(4).join(' '));
+    if (addresses.length === 0) return { outcome: 'dns-error', dnsError: 'no-answer', reason: `no ${s.recordType} record (NOERROR, empty answer)` };
+    return { outcome: 'resolved', addresses };
+  },
+  until: (s, want) => {
+    if (want === 'resolved') return { codes: [0], stdout: ['status: NOERROR', `IN[[:space:]]+${s.recordType}[[:space:]]`] };
+    if (want === 'dns-error') return { codes: [0], stdout: ['status: (NXDOMAIN|SERVFAIL|REFUSED)'] };
+    if (want === 'timeout') return { codes: [DIG_NO_REPLY, 124] };
+    return undefined;
+  },
+};

@@ -1,0 +1,29 @@
+import type { ProbeSpec } from '../../model/probe.js';
+import { connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { checkTarget, checkTimeout } from './validation.js';
+
+type Tcp = Extract<ProbeSpec, { kind: 'tcp' }>;
+
+/**
+ * TCP connect through bash's /dev/tcp: the same in every image that has bash, unlike the nc variants. Host and port
+ * reach bash as positional arguments, never inside the script text.
+ */
+export const tcpProbe: ProbeKindModule<Tcp> = {
+  kind: 'tcp',
+  tools: ['bash', 'timeout'],
+  validate: (s) => checkTarget(s.host, s.port) ?? checkTimeout(s.timeoutMs),
+  argv: (s) => ['bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', s.host, String(s.port)],
+  // /dev/tcp has no connect timeout of its own: the outer deadline is the probe timeout.
+  deadlineSeconds: (s) => Number(seconds(s.timeoutMs)),
+  classify: (_s, run) => {
+    if (run.exitCode === 0) return { outcome: 'connected' };
+    return connectFailure(run.stderr) ?? { outcome: 'error', reason: `unexpected result of the TCP connect (exit ${run.exitCode})` };
+  },
+  until: (_s, want) => {
+    if (want === 'connected') return { codes: [0] };
+    if (want === 'timeout') return { codes: [124] };
+    if (want === 'refused') return { codes: [1], stderr: ['refused|unreachable|No route|reset'] };
+    if (want === 'dns-error') return { codes: [1], stderr: ['not known|resolution|No address'] };
+    return undefined;
+  },
+};

@@ -1,0 +1,42 @@
+import type { ProbeSpec } from '../../model/probe.js';
+import { backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { checkTarget, checkTimeout } from './validation.js';
+
+type Udp = Extract<ProbeSpec, { kind: 'udp' }>;
+
+/** Default request: agnhost netexec (and kconn's echo server) answer `hostname` with their hostname. */
+export const UDP_DEFAULT_PAYLOAD = 'hostname';
+
+/**
+ * UDP request/response through bash's /dev/udp (a connected socket, so an ICMP port-unreachable comes back as
+ * "Connection refused"), reading one datagram with dd, which returns as soon as it arrives. No reply within the
+ * timeout is a timeout: UDP reachability needs a server that answers.
+ * Positional arguments: $0 host, $1 port, $2 timeout (s), $3 payload.
+ */
+const SCRIPT = 'exec 3<>"/dev/udp/$0/$1" || exit 3; printf "%s\\n" "$3" >&3 || exit 4; exec timeout "$2" dd bs=65535 count=1 status=none <&3';
+
+export const udpProbe: ProbeKindModule<Udp> = {
+  kind: 'udp',
+  tools: ['bash', 'timeout', 'dd'],
+  validate: (s) =>
+    checkTarget(s.host, s.port) ??
+    checkTimeout(s.timeoutMs) ??
+    (s.payload !== undefined && !/^[\x20-\x7e]{1,512}$/.test(s.payload) ? 'UDP payload must be 1-512 printable ASCII characters' : undefined),
+  argv: (s) => ['bash', '-c', SCRIPT, s.host, String(s.port), seconds(s.timeoutMs), s.payload ?? UDP_DEFAULT_PAYLOAD],
+  deadlineSeconds: (s) => Number(seconds(s.timeoutMs)) + 1,
+  classify: (_s, run) => {
+    const reply = run.stdout.replace(/\n$/, '');
+    if (run.exitCode === 0) {
+      const backend = backendIdentity(reply);
+      return { outcome: 'connected', body: reply.slice(0, 512), ...(backend ? { backend } : {}) };
+    }
+    if (run.exitCode === 124) return { outcome: 'timeout', reason: 'no UDP reply within the timeout' };
+    return connectFailure(run.stderr) ?? { outcome: 'error', reason: `unexpected result of the UDP exchange (exit ${run.exitCode})` };
+  },
+  until: (_s, want) => {
+    if (want === 'connected') return { codes: [0] };
+    if (want === 'timeout') return { codes: [124] };
+    if (want === 'refused') return { codes: [1, 3], stderr: ['refused|unreachable|No route'] };
+    return undefined;
+  },
+};

@@ -1,0 +1,90 @@
+import { Writable } from 'node:stream';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import { ExecError, type ExecResult, type PodExec } from './podExec.js';
+import { shellJoin, shellQuote } from './shellQuote.js';
+
+export interface KubeExecTarget {
+  /** Cluster name in the topology, for messages. */
+  readonly cluster: string;
+  readonly namespace: string;
+  readonly pod: string;
+  readonly container: string;
+  /** Kubeconfig file the reproduce command points at. */
+  readonly kubeconfigPath: string;
+}
+
+/**
+ * Exit code from the Status the API server sends at the end of an exec: Success is 0; a non-zero exit is a Failure
+ * with reason NonZeroExitCode and the code in details.causes[reason=ExitCode]. Any other Failure means the exec
+ * itself did not run (container gone, executable missing...).
+ */
+export function exitCodeFromStatus(status: V1Status): number {
+  if (status.status === 'Success') return 0;
+  const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+  if (status.reason === 'NonZeroExitCode' && cause?.message && /^\d+$/.test(cause.message)) return Number(cause.message);
+  const text = status.message ?? status.reason ?? 'unknown failure';
+  // The runtime reports a missing executable as a failed exec; keep the probe engine's convention for it.
+  if (/executable file not found|no such file or directory/i.test(text)) return 127;
+  throw new ExecError(`exec failed: ${text}`);
+}
+
+/** Runs argvs in a pod's container through the Kubernetes exec API (@kubernetes/client-node); no kubectl needed. */
+export class KubeExec implements PodExec {
+  readonly source: string;
+  private readonly api: Exec;
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly target: KubeExecTarget,
+  ) {
+    this.api = new Exec(kubeConfig);
+    this.source = `pod ${target.cluster}/${target.namespace}/${target.pod}`;
+  }
+
+  async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const sink = (into: Buffer[]): Writable =>
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          into.push(chunk);
+          cb();
+        },
+      });
+    const { namespace, pod, container } = this.target;
+    return new Promise<ExecResult>((resolve, reject) => {
+      let socket: { close(): void } | undefined;
+      let settled = false;
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        fn();
+      };
+      const timer = setTimeout(() => {
+        socket?.close();
+        finish(() => reject(new ExecError(`exec in ${this.source} did not finish within ${timeoutMs} ms`)));
+      }, timeoutMs);
+      this.api
+        .exec(namespace, pod, container, [...argv], sink(out), sink(err), null, false, (status: V1Status) => {
+          finish(() => {
+            try {
+              resolve({ exitCode: exitCodeFromStatus(status), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+            } catch (e) {
+              reject(e);
+            }
+          });
+        })
+        .then((ws) => {
+          socket = ws;
+          ws.on('close', () => finish(() => reject(new ExecError(`exec in ${this.source}: connection closed without a status`))));
+        })
+        .catch((e: unknown) => finish(() => reject(new ExecError(`exec in ${this.source} failed: ${(e as Error).message}`, { cause: e }))));
+    });
+  }
+
+  reproduce(argv: readonly string[]): string {
+    const t = this.target;
+    return `kubectl --kubeconfig ${shellQuote(t.kubeconfigPath)} -n ${shellQuote(t.namespace)} exec ${shellQuote(t.pod)} -c ${shellQuote(t.container)} -- ${shellJoin(argv)}`;
+  }
+}

@@ -1,0 +1,27 @@
+/** Result of running one argv inside a source's network namespace. */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The exec itself could not run (container or pod gone, not running, API unreachable...). */
+export class ExecError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ExecError';
+  }
+}
+
+/**
+ * Runs an argv inside a source (a pod's container, a Docker container) with a deadline. No shell is involved:
+ * the argv reaches the runtime as an array. Implementations: KubeExec (cluster pods), DockerExec (containers).
+ */
+export interface PodExec {
+  /** Human description of the source, e.g. `docker:kconn-client-1`. */
+  readonly source: string;
+  /** Throws ExecError when the exec could not run; a non-zero exit of the command is a normal result. */
+  exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  /** A shell command line that runs the same argv by hand. */
+  reproduce(argv: readonly string[]): string;
+}

@@ -1,0 +1,165 @@
+import pLimit from 'p-limit';
+import type { ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
+import { buildBatchScript, parseBatchOutput, type ScriptEntry, type ScriptRun } from './batchScript.js';
+import { httpStatusCondition } from './kinds/http.js';
+import type { RawRun, UntilCondition } from './kinds/probeKind.js';
+import { probeKind } from './kinds/registry.js';
+import { ExecError, type PodExec } from './podExec.js';
+
+/** One probe to run from a source. */
+export interface ProbeRequest {
+  readonly id: string;
+  readonly spec: ProbeSpec;
+  /** Poll inside the source until this outcome holds (eventual consistency, e.g. after a policy is applied). */
+  readonly until?: { readonly outcome: ProbeOutcome; readonly httpStatus?: number; readonly withinMs: number; readonly intervalMs?: number };
+}
+
+export interface SourceBatch {
+  readonly exec: PodExec;
+  readonly requests: readonly ProbeRequest[];
+}
+
+/** Extra time the exec of a batch gets beyond its slowest probe, for process start and output. */
+const EXEC_MARGIN_MS = 10_000;
+const DEFAULT_INTERVAL_MS = 500;
+export const DEFAULT_EXEC_CONCURRENCY = 16;
+
+/** Wraps a probe's argv in its hard deadline: this exact argv runs in the source, and is what `reproduce` shows. */
+export function probeCommand(spec: ProbeSpec): string[] {
+  const kind = probeKind(spec);
+  return ['timeout', '-k', '1', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
+}
+
+/** Classifies one run: the wrapper's exit codes first (tool missing, hard deadline), then the kind's own reading. */
+export function classifyRun(spec: ProbeSpec, run: RawRun): ProbeObservation {
+  if (run.exitCode === 127 || run.exitCode === 126) {
+    const tool = /failed to run command '([^']+)'|([\w.-]+): (?:command )?not found/.exec(run.stderr);
+    return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? run.stderr.trim()}` };
+  }
+  if (run.exitCode === 124 || run.exitCode === 137) return { outcome: 'timeout', reason: 'no answer before the deadline' };
+  return probeKind(spec).classify(spec, run);
+}
+
+function untilCondition(request: ProbeRequest): UntilCondition | undefined {
+  const u = request.until;
+  if (!u) return undefined;
+  if (request.spec.kind === 'http' && u.outcome === 'connected' && u.httpStatus !== undefined) return httpStatusCondition(u.httpStatus);
+  return probeKind(request.spec).until(request.spec, u.outcome);
+}
+
+function errorResult(exec: PodExec, request: ProbeRequest, reason: string, command: readonly string[] = []): ProbeResult {
+  return {
+    id: request.id,
+    spec: request.spec,
+    source: exec.source,
+    outcome: 'error',
+    reason,
+    attempts: 0,
+    command,
+    stdout: '',
+    stderr: '',
+    reproduce: command.length ? exec.reproduce(command) : '',
+  };
+}
+
+function toResult(exec: PodExec, request: ProbeRequest, command: readonly string[], run: RawRun & { attempts: number; latencyMs?: number }): ProbeResult {
+  return {
+    id: request.id,
+    spec: request.spec,
+    source: exec.source,
+    ...classifyRun(request.spec, run),
+    ...(run.latencyMs !== undefined ? { latencyMs: run.latencyMs } : {}),
+    attempts: run.attempts,
+    command,
+    exitCode: run.exitCode,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    reproduce: exec.reproduce(command),
+  };
+}
+
+/**
+ * Runs every probe of one source in a single exec, concurrently inside the source, each under its own deadline.
+ * Invalid specs never run (error). If the exec fails, every probe of the batch is an error carrying the cause.
+ */
+export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
+  const results: (ProbeResult | undefined)[] = requests.map(() => undefined);
+  const entries: ScriptEntry[] = [];
+  const commands: string[][] = [];
+  let slowestMs = 0;
+  requests.forEach((request, index) => {
+    const problem = probeKind(request.spec).validate(request.spec);
+    const condition = untilCondition(request);
+    if (problem) {
+      results[index] = errorResult(exec, request, `invalid probe, not run: ${problem}`);
+      return;
+    }
+    if (request.until && !condition) {
+      results[index] = errorResult(exec, request, `a ${request.spec.kind} probe cannot wait until "${request.until.outcome}"`);
+      return;
+    }
+    const deadlineSeconds = probeKind(request.spec).deadlineSeconds(request.spec);
+    const command = probeCommand(request.spec);
+    commands[index] = command;
+    const until = request.until && condition ? { withinMs: request.until.withinMs, intervalMs: request.until.intervalMs ?? DEFAULT_INTERVAL_MS, condition } : undefined;
+    entries.push({ index, deadlineSeconds, argv: probeKind(request.spec).argv(request.spec), ...(until ? { until } : {}) });
+    slowestMs = Math.max(slowestMs, (until ? until.withinMs : 0) + (deadlineSeconds + 1) * 1000);
+  });
+  if (entries.length === 0) return results as ProbeResult[];
+
+  let stdout = '';
+  let failure: string | undefined;
+  try {
+    const out = await exec.exec(['bash', '-c', buildBatchScript(entries)], slowestMs + EXEC_MARGIN_MS);
+    stdout = out.stdout;
+    if (!out.stdout.includes('KCONN-')) {
+      failure =
+        out.exitCode === 126 || out.exitCode === 127 || /not found|no such file/i.test(out.stderr)
+          ? `tool missing in the source: bash (${out.stderr.trim() || `exit ${out.exitCode}`})`
+          : `probe script produced no results (exit ${out.exitCode}): ${out.stderr.trim()}`;
+    }
+  } catch (e) {
+    failure = e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`;
+  }
+
+  let parsed: ReturnType<typeof parseBatchOutput> | undefined;
+  if (!failure) {
+    try {
+      parsed = parseBatchOutput(stdout);
+    } catch (e) {
+      failure = `probe output unparseable: ${(e as Error).message}`;
+    }
+  }
+  for (const entry of entries) {
+    const request = requests[entry.index]!;
+    const command = commands[entry.index]!;
+    const run: ScriptRun | undefined = parsed?.runs.get(entry.index);
+    if (!run) {
+      results[entry.index] = errorResult(exec, request, failure ?? `no result reported for this probe${parsed?.complete ? '' : ' (output cut short)'}`, command);
+      continue;
+    }
+    results[entry.index] = toResult(exec, request, command, { ...run, latencyMs: Math.max(0, (run.endUs - run.startUs) / 1000) });
+  }
+  return results as ProbeResult[];
+}
+
+/** One exec per probe: the baseline the batched engine is measured against, and a fallback for one-off probes. */
+export async function runSingle(exec: PodExec, request: ProbeRequest): Promise<ProbeResult> {
+  const problem = probeKind(request.spec).validate(request.spec);
+  if (problem) return errorResult(exec, request, `invalid probe, not run: ${problem}`);
+  if (request.until) return (await runBatch(exec, [request]))[0]!;
+  const command = probeCommand(request.spec);
+  const started = performance.now();
+  try {
+    const out = await exec.exec(command, (probeKind(request.spec).deadlineSeconds(request.spec) + 1) * 1000 + EXEC_MARGIN_MS);
+    return toResult(exec, request, command, { ...out, attempts: 1, latencyMs: performance.now() - started });
+  } catch (e) {
+    return errorResult(exec, request, e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`, command);
+  }
+}
+
+/** Runs one batch per source, at most `concurrency` execs at a time. Results come back in the order of the batches. */
+export async function runBatches(batches: readonly SourceBatch[], concurrency = DEFAULT_EXEC_CONCURRENCY): Promise<ProbeResult[][]> {
+  const limit = pLimit(concurrency);
+  return Promise.all(batches.map((b) => limit(() => runBatch(b.exec, b.requests))));
+}

@@ -1,0 +1,269 @@
+import { expect } from 'chai';
+import type { StartedTestContainer } from 'testcontainers';
+import { execa } from 'execa';
+import type { ProbeResult, ProbeSpec } from '../../harness/model/probe.js';
+import { buildBatchScript, parseBatchOutput } from '../../harness/probe/batchScript.js';
+import { runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
+import { judge } from '../../harness/run/verdict.js';
+import { DockerLab } from '../support/dockerLab.js';
+
+/** Answers every DNS query with SERVFAIL: the query's header and question, with QR set and RCODE 2. */
+const SERVFAIL_SERVER = [
+  'import socket',
+  's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+  "s.bind(('0.0.0.0', 53))",
+  "print('serving', flush=True)",
+  'while True:',
+  '    q, addr = s.recvfrom(512)',
+  '    if len(q) >= 12:',
+  "        s.sendto(q[:2] + bytes([0x81, 0x82]) + q[4:6] + bytes(6) + q[12:], addr)",
+].join('\n');
+
+/**
+ * The probe engine against real packets: real containers on a Docker network of their own, a real HTTP/UDP echo
+ * server, a real DNS server (dnsmasq), and real DROP rules (iptables in the target's network namespace).
+ */
+describe('probe engine in real containers', function () {
+  this.timeout(120_000);
+  const lab = new DockerLab();
+  let client: StartedTestContainer;
+  let server: StartedTestContainer;
+  let sink: StartedTestContainer;
+  let dns: StartedTestContainer;
+  let servfail: StartedTestContainer;
+  let dnsIp: string;
+  let sinkIp: string;
+
+  before(async function () {
+    if (process.env['KCONN_SKIP_DOCKER_TESTS'] === '1' && !process.env['CI']) {
+      this.skip(); // reason: the user asked to skip the Docker tier locally (never honoured when CI is set)
+    }
+    await DockerLab.check();
+    await lab.start();
+    [server, sink, dns, client, servfail] = await Promise.all([
+      lab.run(lab.server('server', ['--http-port', '8080', '--https-port', '8443', '--udp-port', '8081'])),
+      // Same server, but every packet to it is dropped once it is up: the "blocked by policy" case.
+      lab.run(lab.server('sink').withAddedCapabilities('NET_ADMIN')),
+      lab.run(
+        lab
+          .container('kconn/probe-server:' + (process.env['KCONN_IMAGE_TAG'] ?? 'bookworm-2'), 'dns')
+          .withCommand([
+            'dnsmasq', '--no-daemon', '--no-resolv', '--log-queries', '--local=/kconn.test/',
+            '--host-record=web.kconn.test,10.203.0.7', '--host-record=v6only.kconn.test,fd00::7',
+            '--srv-host=_http._tcp.web.kconn.test,web.kconn.test,8080', '--server=/fail.kconn.test/127.0.0.1#9',
+          ])
+          .withWaitStrategy((await import('testcontainers')).Wait.forLogMessage(/started/)),
+      ),
+      lab.run(lab.client('client')),
+      // A real DNS server that answers every query with SERVFAIL (RCODE 2).
+      lab.run(
+        lab
+          .container('kconn/probe-server:' + (process.env['KCONN_IMAGE_TAG'] ?? 'bookworm-2'), 'servfail')
+          .withCommand(['python3', '-u', '-c', SERVFAIL_SERVER])
+          .withWaitStrategy((await import('testcontainers')).Wait.forLogMessage(/serving/)),
+      ),
+    ]);
+    dnsIp = lab.ip(dns);
+    sinkIp = lab.ip(sink);
+    await lab.sh(sink, ['iptables', '-P', 'INPUT', 'DROP']);
+  });
+
+  after(async () => lab.close());
+
+  const probe = async (spec: ProbeSpec, until?: ProbeRequest['until']): Promise<ProbeResult> =>
+    (await runBatch(lab.exec(client), [{ id: 'p', spec, ...(until ? { until } : {}) }]))[0]!;
+
+  describe('TCP', () => {
+    it('open port: connected', async () => {
+      const r = await probe({ kind: 'tcp', host: 'server', port: 8080, timeoutMs: 2000 });
+      expect(r.outcome, r.stderr).to.equal('connected');
+      expect(r.latencyMs).to.be.a('number').and.to.be.lessThan(2000);
+    });
+    it('closed port: refused', async () => {
+      const r = await probe({ kind: 'tcp', host: 'server', port: 9, timeoutMs: 2000 });
+      expect(r.outcome).to.equal('refused');
+      expect(r.reason).to.equal('connection refused');
+    });
+    it('dropped packets: timeout, after about the probe timeout', async () => {
+      const r = await probe({ kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1500 });
+      expect(r.outcome).to.equal('timeout');
+      expect(r.latencyMs).to.be.within(1400, 2600);
+    });
+  });
+
+  describe('UDP', () => {
+    it('echo server answers with its hostname: connected, backend identified', async () => {
+      const r = await probe({ kind: 'udp', host: 'server', port: 8081, timeoutMs: 2000 });
+      expect(r.outcome, r.stderr).to.equal('connected');
+      expect(r.backend).to.equal(server.getHostname());
+    });
+    it('closed port (ICMP port unreachable): refused', async () => {
+      expect((await probe({ kind: 'udp', host: 'server', port: 9, timeoutMs: 2000 })).outcome).to.equal('refused');
+    });
+    it('dropped: timeout', async () => {
+      expect((await probe({ kind: 'udp', host: 'sink', port: 8081, timeoutMs: 1000 })).outcome).to.equal('timeout');
+    });
+  });
+
+  describe('HTTP and HTTPS', () => {
+    it('status and the serving backend', async () => {
+      const r = await probe({ kind: 'http', scheme: 'http', host: 'server', port: 8080, path: '/hostname', timeoutMs: 2000 });
+      expect(r).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
+    });
+    it('a non-200 status is reported as it is', async () => {
+      const r = await probe({ kind: 'http', scheme: 'http', host: 'server', port: 8080, path: '/status/503', timeoutMs: 2000 });
+      expect(r).to.deep.include({ outcome: 'connected', httpStatus: 503 });
+    });
+    it('HTTPS to a self-signed server', async () => {
+      const r = await probe({ kind: 'http', scheme: 'https', host: 'server', port: 8443, path: '/hostname', timeoutMs: 2000 });
+      expect(r).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
+    });
+    it('closed port: refused; dropped: timeout', async () => {
+      const [closed, dropped] = await runBatch(lab.exec(client), [
+        { id: 'closed', spec: { kind: 'http', scheme: 'http', host: 'server', port: 9, timeoutMs: 1000 } },
+        { id: 'dropped', spec: { kind: 'http', scheme: 'http', host: 'sink', port: 8080, timeoutMs: 1000 } },
+      ]);
+      expect(closed!.outcome).to.equal('refused');
+      expect(dropped!.outcome).to.equal('timeout');
+    });
+  });
+
+  describe('DNS (dnsmasq in a container of the test)', () => {
+    const lookup = (name: string, recordType: 'A' | 'AAAA' | 'SRV' = 'A', server = dnsIp) => probe({ kind: 'dns', name, recordType, server, timeoutMs: 2000 });
+    it('a name that exists: resolved, with its addresses', async () => {
+      expect(await lookup('web.kconn.test')).to.deep.include({ outcome: 'resolved', addresses: ['10.203.0.7'] });
+    });
+    it('AAAA and SRV records', async () => {
+      expect((await lookup('v6only.kconn.test', 'AAAA')).addresses).to.deep.equal(['fd00::7']);
+      expect((await lookup('_http._tcp.web.kconn.test', 'SRV')).addresses).to.deep.equal(['0 0 8080 web.kconn.test.']);
+    });
+    it('a name that does not exist: nxdomain', async () => {
+      expect(await lookup('missing.kconn.test')).to.deep.include({ outcome: 'dns-error', dnsError: 'nxdomain' });
+    });
+    it('a name with no record of the type: no-answer', async () => {
+      expect(await lookup('v6only.kconn.test', 'A')).to.deep.include({ outcome: 'dns-error', dnsError: 'no-answer' });
+    });
+    it('a server that answers SERVFAIL: servfail', async () => {
+      expect(await lookup('web.kconn.test', 'A', lab.ip(servfail))).to.deep.include({ outcome: 'dns-error', dnsError: 'servfail' });
+    });
+    it('a DNS server whose packets are dropped: timeout', async () => {
+      expect((await lookup('web.kconn.test', 'A', sinkIp)).outcome).to.equal('timeout');
+    });
+  });
+
+  describe('ICMP', () => {
+    it('echo reply: connected; dropped: timeout', async () => {
+      const [up, down] = await runBatch(lab.exec(client), [
+        { id: 'up', spec: { kind: 'icmp', host: 'server', timeoutMs: 2000 } },
+        { id: 'down', spec: { kind: 'icmp', host: 'sink', timeoutMs: 1000 } },
+      ]);
+      expect(up!.outcome, up!.stderr + up!.stdout).to.equal('connected');
+      expect(down!.outcome).to.equal('timeout');
+    });
+  });
+
+  describe('a probe that cannot run is an error, never blocked', () => {
+    it('tool missing in the source (the server image has no curl)', async () => {
+      const [r] = await runBatch(lab.exec(server), [{ id: 'p', spec: { kind: 'http', scheme: 'http', host: 'server', port: 8080, timeoutMs: 1000 } }]);
+      expect(r!.outcome).to.equal('error');
+      expect(r!.reason).to.equal('tool missing in the source: curl');
+      expect(judge({ kind: 'connectivity', outcome: 'blocked' }, r!).status).to.equal('error');
+    });
+    it('the source is gone: every probe of the batch is an error with the cause', async () => {
+      const gone = await lab.run(lab.client('gone'));
+      const exec = lab.exec(gone);
+      await gone.stop({ timeout: 1 });
+      const results = await runBatch(exec, [
+        { id: 'a', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } },
+        { id: 'b', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } },
+      ]);
+      for (const r of results) {
+        expect(r.outcome).to.equal('error');
+        expect(r.reason).to.match(/docker exec in .*gone failed/);
+        expect(judge({ kind: 'connectivity', outcome: 'blocked' }, r).status).to.equal('error');
+      }
+    });
+    it('invalid values never run', async () => {
+      const r = await probe({ kind: 'tcp', host: 'server;touch /tmp/pwned', port: 80, timeoutMs: 1000 });
+      expect(r.outcome).to.equal('error');
+      expect(r.reason).to.match(/^invalid probe, not run: invalid host/);
+      expect(r.attempts).to.equal(0);
+    });
+  });
+
+  describe('no value reaches a shell unquoted', () => {
+    const hostile = [`$(touch /tmp/pwned)`, '`touch /tmp/pwned`', `x'; touch /tmp/pwned; echo '`, `a" ; touch /tmp/pwned ; "`, 'x\n touch /tmp/pwned', '; touch /tmp/pwned #'];
+    it('hostile targets are refused by validation, in every probe kind', async () => {
+      for (const h of hostile) {
+        const specs: ProbeSpec[] = [
+          { kind: 'tcp', host: h, port: 80, timeoutMs: 500 },
+          { kind: 'http', scheme: 'http', host: 'server', port: 8080, path: `/${h}`, timeoutMs: 500 },
+          { kind: 'dns', name: h, recordType: 'A', timeoutMs: 500 },
+          { kind: 'icmp', host: h, timeoutMs: 500 },
+        ];
+        const results = await runBatch(lab.exec(client), specs.map((spec, i) => ({ id: String(i), spec })));
+        for (const r of results) expect(r.outcome, `${r.spec.kind} with ${JSON.stringify(h)}`).to.equal('error');
+      }
+      expect((await client.exec(['test', '-e', '/tmp/pwned'])).exitCode, '/tmp/pwned was created').to.equal(1);
+    });
+    it('a hostile UDP payload is sent as data: the echo server returns it verbatim', async () => {
+      const payload = 'echo $(touch /tmp/pwned); `touch /tmp/pwned` \'"';
+      const r = await probe({ kind: 'udp', host: 'server', port: 8081, timeoutMs: 2000, payload });
+      expect(r.outcome, r.stderr).to.equal('connected');
+      expect(r.body).to.equal('$(touch /tmp/pwned); `touch /tmp/pwned` \'"');
+      expect((await client.exec(['test', '-e', '/tmp/pwned'])).exitCode, '/tmp/pwned was created').to.equal(1);
+    });
+    it('even past validation, the batch script passes hostile words through literally', async () => {
+      const script = buildBatchScript(hostile.map((h, index) => ({ index, deadlineSeconds: 5, argv: ['printf', '%s', h] })));
+      const out = await lab.exec(client).exec(['bash', '-c', script], 20_000);
+      const { runs } = parseBatchOutput(out.stdout);
+      hostile.forEach((h, i) => expect(runs.get(i)?.stdout).to.equal(h));
+      expect((await client.exec(['test', '-e', '/tmp/pwned'])).exitCode, '/tmp/pwned was created').to.equal(1);
+    });
+  });
+
+  describe('batching, until mode and reproduce', () => {
+    it('probes of one source run concurrently: ten timeouts take about one timeout, not ten', async () => {
+      const started = Date.now();
+      const results = await runBatch(
+        lab.exec(client),
+        Array.from({ length: 10 }, (_, i) => ({ id: String(i), spec: { kind: 'tcp', host: 'sink', port: 9000 + i, timeoutMs: 1500 } as ProbeSpec })),
+      );
+      const elapsed = Date.now() - started;
+      expect(results.map((r) => r.outcome)).to.deep.equal(Array(10).fill('timeout'));
+      expect(elapsed, `${elapsed} ms`).to.be.lessThan(2 * 1500);
+    });
+
+    it('until mode polls inside the source until a late listener answers, and counts the attempts', async () => {
+      const pending = probe({ kind: 'http', scheme: 'http', host: 'server', port: 8095, path: '/hostname', timeoutMs: 1000 }, { outcome: 'connected', httpStatus: 200, withinMs: 15_000, intervalMs: 300 });
+      await new Promise((r) => setTimeout(r, 1500));
+      await server.exec(['bash', '-c', 'nohup kconn-echo-server --http-port 8095 --https-port -1 --udp-port -1 >/tmp/late.log 2>&1 &']);
+      const r = await pending;
+      expect(r).to.deep.include({ outcome: 'connected', httpStatus: 200 });
+      expect(r.attempts).to.be.greaterThan(1);
+    });
+
+    it('until mode gives up at its deadline and reports the last observation', async () => {
+      const started = Date.now();
+      const r = await probe({ kind: 'tcp', host: 'server', port: 9, timeoutMs: 500 }, { outcome: 'connected', withinMs: 2000, intervalMs: 200 });
+      expect(r.outcome).to.equal('refused');
+      expect(r.attempts).to.be.greaterThan(3);
+      expect(Date.now() - started).to.be.lessThan(6000);
+    });
+
+    it('the reproduce command, pasted into a shell, does the same thing', async () => {
+      const r = await probe({ kind: 'http', scheme: 'http', host: 'server', port: 8080, path: '/hostname', timeoutMs: 2000 });
+      expect(r.reproduce).to.match(/^docker exec kconn-test-\w+-client timeout -k 1 3 curl /);
+      const byHand = await execa('bash', ['-c', r.reproduce], { reject: false });
+      expect(byHand.exitCode).to.equal(0);
+      expect(byHand.stdout).to.include(server.getHostname());
+    });
+
+    it('one exec per probe (runSingle) classifies exactly like the batch', async () => {
+      const spec: ProbeSpec = { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 };
+      const single = await runSingle(lab.exec(client), { id: 's', spec });
+      expect(single.outcome).to.equal('refused');
+      expect(single.command).to.deep.equal(['timeout', '-k', '1', '1', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', 'server', '9']);
+    });
+  });
+});

@@ -4,7 +4,7 @@
 #
 #   images/build.sh [--force] [client|server ...]
 #
-#   kconn/probe-client:$TAG  curl, dig, nc, ping, ip, tcpdump, timeout; CMD keeps it alive
+#   kconn/probe-client:$TAG  curl, dig, nc, ping, ip, tcpdump, timeout; busybox applets in /opt/busybox; CMD keeps it alive
 #   kconn/probe-server:$TAG  python3 echo server (agnhost netexec-like) + dnsmasq
 #
 # Idempotent: an image that already exists locally is skipped unless --force.
@@ -25,7 +25,7 @@ SUITE=bookworm
 CLIENT_IMAGE="kconn/probe-client:$TAG"
 SERVER_IMAGE="kconn/probe-server:$TAG"
 
-CLIENT_PACKAGES="bash,coreutils,curl,ca-certificates,dnsutils,netcat-openbsd,iputils-ping,iproute2,tcpdump"
+CLIENT_PACKAGES="bash,coreutils,curl,ca-certificates,dnsutils,netcat-openbsd,iputils-ping,iproute2,tcpdump,busybox"
 SERVER_PACKAGES="python3,openssl,dnsmasq-base,iptables"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,13 +58,17 @@ if ! timeout 10 docker info >/dev/null 2>&1; then
 fi
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }
+# Images carry a hash of what built them, so a changed build.sh or echo server is rebuilt even under the same tag.
+CONTENT=$(cat "${BASH_SOURCE[0]}" "$HERE/server/echo-server.py" | sha256sum | cut -c1-16)
+image_current() { [ "$(docker image inspect -f '{{index .Config.Labels "kconn.dev/content"}}' "$1" 2>/dev/null)" = "$CONTENT" ]; }
 
 todo=()
 for w in "${WANT[@]}"; do
   ref=$CLIENT_IMAGE; [ "$w" = server ] && ref=$SERVER_IMAGE
-  if [ "$FORCE" -eq 0 ] && image_exists "$ref"; then
-    log "$ref already exists, skipping (use --force to rebuild)"
+  if [ "$FORCE" -eq 0 ] && image_current "$ref"; then
+    log "$ref is up to date, skipping (use --force to rebuild)"
   else
+    if image_exists "$ref" && [ "$FORCE" -eq 0 ]; then log "$ref was built from other sources: rebuilding"; fi
     todo+=("$w")
   fi
 done
@@ -186,6 +190,7 @@ build_image() { # name ref packages -- extra mmdebstrap args -- docker import --
   docker import "${changes[@]}" \
     --change "LABEL kconn.dev/image=$name" \
     --change "LABEL kconn.dev/tag=$TAG" \
+    --change "LABEL kconn.dev/content=$CONTENT" \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --message "kconn $name ($SUITE minbase, images/build.sh)" \
     "$WORK/$name.tar" "$ref" >/dev/null
@@ -203,6 +208,7 @@ for w in "${todo[@]}"; do
       # CMD: stay alive, but exit at once on docker stop (sleep as PID 1 ignores SIGTERM).
       build_image probe-client "$CLIENT_IMAGE" "$CLIENT_PACKAGES" \
         --customize-hook='chroot "$1" sh -ec "for c in bash curl dig nc ping ip tcpdump timeout; do command -v \$c >/dev/null || { echo missing \$c >&2; exit 1; }; done"' \
+        --customize-hook='mkdir -p "$1"/opt/busybox && chroot "$1" busybox --install -s /opt/busybox && rm -f "$1"/opt/busybox/ping "$1"/opt/busybox/ping6 "$1"/opt/busybox/nc' \
         -- \
         --change 'CMD ["bash", "-c", "trap \"exit 0\" TERM INT; sleep infinity & wait"]'
       ;;

@@ -22,6 +22,9 @@ export interface ScriptRun {
   readonly attempts: number;
 }
 
+/** What the script itself needs besides bash; GNU coreutils and busybox both provide them. */
+export const SCRIPT_TOOLS = ['timeout', 'mktemp', 'base64', 'grep', 'head', 'tr', 'sleep'] as const;
+
 /** Output kept per probe stream; enough for any status line, hostname or error message. */
 const MAX_OUTPUT = 65536;
 
@@ -35,6 +38,10 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
   const lines = [
     'set -u',
     'export LC_ALL=C',
+    // Preflight: a missing helper tool makes every probe an error, never a silent timeout.
+    `m=; for t in ${SCRIPT_TOOLS.join(' ')}; do command -v "$t" >/dev/null 2>&1 || m="$m $t"; done`,
+    '[ -z "$m" ] || { for t in $m; do echo "KCONN-MISSING $t"; done; exit 91; }',
+    '[ -n "${EPOCHREALTIME:-}" ] || { echo "KCONN-MISSING bash>=5"; exit 91; }',
     'd=$(mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
     'trap \'rm -rf "$d"\' EXIT',
     // Exit code in a set, and every pattern (o: stdout, e: stderr) matching.
@@ -50,7 +57,7 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
     '  local n=0 rc s e limit=$(( ${EPOCHREALTIME/./} + within ))',
     '  while :; do',
     '    n=$((n + 1)); s=${EPOCHREALTIME/./}',
-    '    timeout -k 1 "$dl" "$@" >"$d/$id.o" 2>"$d/$id.e"; rc=$?',
+    '    timeout "$dl" "$@" >"$d/$id.o" 2>"$d/$id.e"; rc=$?',
     '    e=${EPOCHREALTIME/./}',
     '    [ "$within" -eq 0 ] && break',
     '    kconn_match "$rc" "$codes" "$d/$id.o" "$d/$id.e" "${pats[@]}" && break',
@@ -86,11 +93,13 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
 export class BatchOutputError extends Error {}
 
 /** Reads the script's lines back; entries the script did not report are absent from the map. */
-export function parseBatchOutput(stdout: string): { runs: Map<number, ScriptRun>; complete: boolean } {
+export function parseBatchOutput(stdout: string): { runs: Map<number, ScriptRun>; complete: boolean; missing: string[] } {
   const runs = new Map<number, ScriptRun>();
+  const missing: string[] = [];
   let complete = false;
   for (const line of stdout.split('\n')) {
     if (line === 'KCONN-END') complete = true;
+    if (line.startsWith('KCONN-MISSING ')) missing.push(line.slice('KCONN-MISSING '.length));
     if (!line.startsWith('KCONN-PROBE ')) continue;
     const f = line.split(' ');
     if (f.length !== 8 || !f.slice(1, 6).every((x) => /^-?\d+$/.test(x!))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
@@ -106,5 +115,5 @@ export function parseBatchOutput(stdout: string): { runs: Map<number, ScriptRun>
       stderr: decode(f[7]!),
     });
   }
-  return { runs, complete };
+  return { runs, complete, missing };
 }

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
 import { buildBatchScript, parseBatchOutput, type ScriptEntry, type ScriptRun } from './batchScript.js';
 import { httpStatusCondition } from './kinds/http.js';
-import type { RawRun, UntilCondition } from './kinds/probeKind.js';
+import { DEADLINE_EXIT_CODES, type RawRun, type UntilCondition } from './kinds/probeKind.js';
 import { probeKind } from './kinds/registry.js';
 import { ExecError, type PodExec } from './podExec.js';
 
@@ -27,7 +27,7 @@ export const DEFAULT_EXEC_CONCURRENCY = 16;
 /** Wraps a probe's argv in its hard deadline: this exact argv runs in the source, and is what `reproduce` shows. */
 export function probeCommand(spec: ProbeSpec): string[] {
   const kind = probeKind(spec);
-  return ['timeout', '-k', '1', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
+  return ['timeout', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
 }
 
 /** Classifies one run: the wrapper's exit codes first (tool missing, hard deadline), then the kind's own reading. */
@@ -36,7 +36,7 @@ export function classifyRun(spec: ProbeSpec, run: RawRun): ProbeObservation {
     const tool = /failed to run command '([^']+)'|([\w.-]+): (?:command )?not found/.exec(run.stderr);
     return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? run.stderr.trim()}` };
   }
-  if (run.exitCode === 124 || run.exitCode === 137) return { outcome: 'timeout', reason: 'no answer before the deadline' };
+  if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) return { outcome: 'timeout', reason: 'no answer before the deadline' };
   return probeKind(spec).classify(spec, run);
 }
 
@@ -126,6 +126,7 @@ export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[])
   if (!failure) {
     try {
       parsed = parseBatchOutput(stdout);
+      if (parsed.missing.length) failure = `tool missing in the source: ${parsed.missing.join(', ')}`;
     } catch (e) {
       failure = `probe output unparseable: ${(e as Error).message}`;
     }

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
-import type { StartedTestContainer } from 'testcontainers';
+import { Wait, type StartedTestContainer } from 'testcontainers';
 import { execa } from 'execa';
 import type { ProbeResult, ProbeSpec } from '../../harness/model/probe.js';
 import { buildBatchScript, parseBatchOutput } from '../../harness/probe/batchScript.js';
+import type { PodExec } from '../../harness/probe/podExec.js';
 import { runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
 import { judge } from '../../harness/run/verdict.js';
-import { DockerLab } from '../support/dockerLab.js';
+import { DockerLab, SERVER_IMAGE } from '../support/dockerLab.js';
 
 /** Answers every DNS query with SERVFAIL: the query's header and question, with QR set and RCODE 2. */
 const SERVFAIL_SERVER = [
@@ -46,21 +47,21 @@ describe('probe engine in real containers', function () {
       lab.run(lab.server('sink').withAddedCapabilities('NET_ADMIN')),
       lab.run(
         lab
-          .container('kconn/probe-server:' + (process.env['KCONN_IMAGE_TAG'] ?? 'bookworm-2'), 'dns')
+          .container(SERVER_IMAGE, 'dns')
           .withCommand([
             'dnsmasq', '--no-daemon', '--no-resolv', '--log-queries', '--local=/kconn.test/',
             '--host-record=web.kconn.test,10.203.0.7', '--host-record=v6only.kconn.test,fd00::7',
             '--srv-host=_http._tcp.web.kconn.test,web.kconn.test,8080', '--server=/fail.kconn.test/127.0.0.1#9',
           ])
-          .withWaitStrategy((await import('testcontainers')).Wait.forLogMessage(/started/)),
+          .withWaitStrategy(Wait.forLogMessage(/started/)),
       ),
       lab.run(lab.client('client')),
       // A real DNS server that answers every query with SERVFAIL (RCODE 2).
       lab.run(
         lab
-          .container('kconn/probe-server:' + (process.env['KCONN_IMAGE_TAG'] ?? 'bookworm-2'), 'servfail')
+          .container(SERVER_IMAGE, 'servfail')
           .withCommand(['python3', '-u', '-c', SERVFAIL_SERVER])
-          .withWaitStrategy((await import('testcontainers')).Wait.forLogMessage(/serving/)),
+          .withWaitStrategy(Wait.forLogMessage(/serving/)),
       ),
     ]);
     dnsIp = lab.ip(dns);
@@ -222,6 +223,41 @@ describe('probe engine in real containers', function () {
     });
   });
 
+  describe('portable across coreutils implementations', () => {
+    /**
+     * Cluster client images such as nicolaka/netshoot are Alpine, where timeout, dd, base64, mktemp, grep and head
+     * are busybox applets (busybox timeout exits 143, not 124, at its deadline). The client image carries Debian's
+     * busybox applets in /opt/busybox: putting them first on PATH runs the same probes with busybox's tools.
+     */
+    const busybox = (): PodExec => {
+      const inner = lab.exec(client);
+      const env = ['env', 'PATH=/opt/busybox:/usr/local/bin:/usr/bin:/bin'];
+      return { source: inner.source, exec: (argv, ms) => inner.exec([...env, ...argv], ms), reproduce: (argv) => inner.reproduce([...env, ...argv]) };
+    };
+    it('every outcome is classified the same with busybox tools', async () => {
+      const results = await runBatch(busybox(), [
+        { id: 'open', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } },
+        { id: 'closed', spec: { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 } },
+        { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } },
+        { id: 'udp', spec: { kind: 'udp', host: 'server', port: 8081, timeoutMs: 1000 } },
+        { id: 'udp-dropped', spec: { kind: 'udp', host: 'sink', port: 8081, timeoutMs: 1000 } },
+        { id: 'http', spec: { kind: 'http', scheme: 'http', host: 'server', port: 8080, path: '/hostname', timeoutMs: 1000 } },
+        { id: 'dns', spec: { kind: 'dns', name: 'web.kconn.test', recordType: 'A', server: dnsIp, timeoutMs: 1000 } },
+      ]);
+      expect(Object.fromEntries(results.map((r) => [r.id, r.outcome]))).to.deep.equal({
+        open: 'connected', closed: 'refused', dropped: 'timeout', udp: 'connected', 'udp-dropped': 'timeout', http: 'connected', dns: 'resolved',
+      });
+      expect(results.find((r) => r.id === 'udp')!.backend).to.equal(server.getHostname());
+    });
+    it('a source without the helper tools reports them missing: every probe an error', async () => {
+      const inner = lab.exec(client);
+      const bare: PodExec = { source: inner.source, exec: (argv, ms) => inner.exec(['env', 'PATH=/nowhere', '/bin/bash', ...argv.slice(1)], ms), reproduce: (a) => inner.reproduce(a) };
+      const [r] = await runBatch(bare, [{ id: 'p', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } }]);
+      expect(r!.outcome).to.equal('error');
+      expect(r!.reason).to.equal('tool missing in the source: timeout, mktemp, base64, grep, head, tr, sleep');
+    });
+  });
+
   describe('batching, until mode and reproduce', () => {
     it('probes of one source run concurrently: ten timeouts take about one timeout, not ten', async () => {
       const started = Date.now();
@@ -253,7 +289,7 @@ describe('probe engine in real containers', function () {
 
     it('the reproduce command, pasted into a shell, does the same thing', async () => {
       const r = await probe({ kind: 'http', scheme: 'http', host: 'server', port: 8080, path: '/hostname', timeoutMs: 2000 });
-      expect(r.reproduce).to.match(/^docker exec kconn-test-\w+-client timeout -k 1 3 curl /);
+      expect(r.reproduce).to.match(/^docker exec kconn-test-\w+-client timeout 3 curl /);
       const byHand = await execa('bash', ['-c', r.reproduce], { reject: false });
       expect(byHand.exitCode).to.equal(0);
       expect(byHand.stdout).to.include(server.getHostname());
@@ -263,7 +299,7 @@ describe('probe engine in real containers', function () {
       const spec: ProbeSpec = { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 };
       const single = await runSingle(lab.exec(client), { id: 's', spec });
       expect(single.outcome).to.equal('refused');
-      expect(single.command).to.deep.equal(['timeout', '-k', '1', '1', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', 'server', '9']);
+      expect(single.command).to.deep.equal(['timeout', '1', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', 'server', '9']);
     });
   });
 });

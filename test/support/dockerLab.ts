@@ -2,11 +2,10 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { DockerExec } from '../../harness/probe/dockerExec.js';
+import { LOCAL_PROBE_IMAGES, probeImages } from '../../harness/probe/probeImages.js';
 
-/** Images built from Debian packages by images/build.sh (no registry needed). */
-export const IMAGE_TAG = process.env['KCONN_IMAGE_TAG'] ?? 'bookworm-2';
-export const CLIENT_IMAGE = process.env['KCONN_CLIENT_IMAGE'] ?? `kconn/probe-client:${IMAGE_TAG}`;
-export const SERVER_IMAGE = process.env['KCONN_SERVER_IMAGE'] ?? `kconn/probe-server:${IMAGE_TAG}`;
+/** Images built from Debian packages by images/build.sh (no registry needed); KCONN_*_IMAGE override them. */
+export const { client: CLIENT_IMAGE, server: SERVER_IMAGE } = probeImages(process.env, LOCAL_PROBE_IMAGES);
 
 /** Label on everything a test creates, so that a crashed run can be swept up. */
 export const TEST_LABEL = 'kconn.dev/test-run';

@@ -1,5 +1,5 @@
 import type { DnsError, ProbeSpec } from '../../model/probe.js';
-import type { ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, type ProbeKindModule } from './probeKind.js';
 import { checkName, checkTarget, checkTimeout } from './validation.js';
 
 type Dns = Extract<ProbeSpec, { kind: 'dns' }>;
@@ -45,7 +45,7 @@ export const dnsProbe: ProbeKindModule<Dns> = {
   until: (s, want) => {
     if (want === 'resolved') return { codes: [0], stdout: ['status: NOERROR', `IN[[:space:]]+${s.recordType}[[:space:]]`] };
     if (want === 'dns-error') return { codes: [0], stdout: ['status: (NXDOMAIN|SERVFAIL|REFUSED)'] };
-    if (want === 'timeout') return { codes: [DIG_NO_REPLY, 124] };
+    if (want === 'timeout') return { codes: [DIG_NO_REPLY, ...DEADLINE_EXIT_CODES] };
     return undefined;
   },
 };

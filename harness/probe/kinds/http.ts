@@ -1,5 +1,5 @@
 import type { ProbeObservation, ProbeSpec } from '../../model/probe.js';
-import { backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout, checkUrlPath } from './validation.js';
 
 type Http = Extract<ProbeSpec, { kind: 'http' }>;
@@ -53,7 +53,7 @@ export const httpProbe: ProbeKindModule<Http> = {
   until: (s, want) => {
     void s;
     if (want === 'connected') return { codes: [0, CURL.emptyReply, CURL.tlsConnect, CURL.tlsCert] };
-    if (want === 'timeout') return { codes: [CURL.timeout, 124] };
+    if (want === 'timeout') return { codes: [CURL.timeout, ...DEADLINE_EXIT_CODES] };
     if (want === 'refused') return { codes: [CURL.connect, CURL.recv] };
     if (want === 'dns-error') return { codes: [CURL.resolve] };
     return undefined;

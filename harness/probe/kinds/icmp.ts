@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { connectFailure, seconds, UNREACHABLE, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, connectFailure, seconds, UNREACHABLE, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Icmp = Extract<ProbeSpec, { kind: 'icmp' }>;
@@ -23,7 +23,7 @@ export const icmpProbe: ProbeKindModule<Icmp> = {
   },
   until: (_s, want) => {
     if (want === 'connected') return { codes: [0] };
-    if (want === 'timeout') return { codes: [1, 124] };
+    if (want === 'timeout') return { codes: [1, ...DEADLINE_EXIT_CODES] };
     if (want === 'refused') return { codes: [1], stdout: ['Unreachable'] };
     return undefined;
   },

@@ -35,6 +35,9 @@ export interface ProbeKindModule<S extends ProbeSpec = ProbeSpec> {
   until(spec: S, want: ProbeOutcome): UntilCondition | undefined;
 }
 
+/** Exit codes of `timeout` at its deadline: GNU 124; busybox reports the signal it sent (143 TERM, 137 KILL). */
+export const DEADLINE_EXIT_CODES = [124, 137, 143] as const;
+
 /** Seconds for command-line flags: 1500 ms -> "1.5". */
 export function seconds(ms: number): string {
   return String(Math.round(ms) / 1000);

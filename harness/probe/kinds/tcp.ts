@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Tcp = Extract<ProbeSpec, { kind: 'tcp' }>;
@@ -21,7 +21,7 @@ export const tcpProbe: ProbeKindModule<Tcp> = {
   },
   until: (_s, want) => {
     if (want === 'connected') return { codes: [0] };
-    if (want === 'timeout') return { codes: [124] };
+    if (want === 'timeout') return { codes: [...DEADLINE_EXIT_CODES] };
     if (want === 'refused') return { codes: [1], stderr: ['refused|unreachable|No route|reset'] };
     if (want === 'dns-error') return { codes: [1], stderr: ['not known|resolution|No address'] };
     return undefined;

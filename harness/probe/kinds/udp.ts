@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Udp = Extract<ProbeSpec, { kind: 'udp' }>;
@@ -35,7 +35,7 @@ export const udpProbe: ProbeKindModule<Udp> = {
   },
   until: (_s, want) => {
     if (want === 'connected') return { codes: [0] };
-    if (want === 'timeout') return { codes: [124] };
+    if (want === 'timeout') return { codes: [...DEADLINE_EXIT_CODES] };
     if (want === 'refused') return { codes: [1, 3], stderr: ['refused|unreachable|No route'] };
     return undefined;
   },

@@ -1,0 +1,53 @@
+import type { ProbeResult } from './probe.js';
+
+/** How one suite test ended, after every attempt. */
+export type TestStatus = 'pass' | 'fail' | 'error' | 'skip';
+
+export interface TestOutcome {
+  readonly suite: string;
+  /** Test name; for tests that run from every cluster, suffixed with ` [cluster]`. */
+  readonly name: string;
+  /** Cluster the probes ran from. */
+  readonly cluster?: string;
+  readonly status: TestStatus;
+  /** What should have happened, in words (fail). */
+  readonly expected?: string;
+  /** What happened, in words (fail and error). */
+  readonly observed?: string;
+  /** Why it was skipped, or the infrastructure error. */
+  readonly message?: string;
+  /** A command that reproduces a failing probe by hand. */
+  readonly reproduce?: string;
+  readonly durationMs: number;
+  readonly attempts: number;
+  /** Passed only after a retry. */
+  readonly flaky?: boolean;
+  /** Every probe result behind this test (one per source pod, last attempt). */
+  readonly results: readonly ProbeResult[];
+}
+
+export interface SuiteOutcome {
+  readonly name: string;
+  readonly file: string;
+  readonly tests: readonly TestOutcome[];
+  readonly durationMs: number;
+}
+
+export interface ClusterInfo {
+  readonly name: string;
+  readonly kindName: string;
+  readonly cni: string;
+  readonly cniVersion: string;
+}
+
+/** Everything one run produced; written as results.json and turned into JUnit XML. */
+export interface RunReport {
+  readonly runId: string;
+  readonly topology: string;
+  readonly kindVersion: string;
+  readonly kubernetesVersion: string;
+  readonly clusters: readonly ClusterInfo[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly suites: readonly SuiteOutcome[];
+}

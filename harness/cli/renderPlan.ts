@@ -44,7 +44,7 @@ function renderStep(step: PlanStep, n: number): string[] {
     case 'download':
       return [head, `        ${step.url} -> ${step.into}`];
     case 'apply':
-      return [head, `        ${step.serverSide ? 'server-side apply' : 'apply'} ${step.url}`, ...(step.patches ?? []).map((p) => `        patch: ${p}`)];
+      return [head, `        ${step.serverSide ? 'server-side apply' : 'apply'} ${step.url}`, ...(step.patches ?? []).map((p) => `        patch: ${p.summary}`)];
     case 'apply-object':
       return [head];
     case 'helm-install':

@@ -14,6 +14,10 @@ function pluginsDir(ctx: CniContext): string {
   return `${ctx.cacheDir}/cni-plugins-${CNI_PLUGINS_VERSION}-linux-${ctx.arch}`;
 }
 
+function backend(ctx: CniContext): string {
+  return String(ctx.options['backend'] ?? 'vxlan');
+}
+
 export const flannel: CniPlugin = {
   name: 'flannel',
   description: 'Flannel (VXLAN overlay); enforces no NetworkPolicy',
@@ -43,7 +47,14 @@ export const flannel: CniPlugin = {
       url: `https://github.com/flannel-io/flannel/releases/download/${ctx.version}/kube-flannel.yml`,
       // Network must equal kind's podSubnet (flannel README; flannel reads node spec.podCIDR from it).
       patches: [
-        `ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=${ctx.podSubnet}, Backend.Type=${String(ctx.options['backend'] ?? 'vxlan')}`,
+        {
+          summary: `ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=${ctx.podSubnet}, Backend.Type=${backend(ctx)}`,
+          kind: 'ConfigMap',
+          namespace: 'kube-flannel',
+          name: 'kube-flannel-cfg',
+          dataKey: 'net-conf.json',
+          merge: { Network: ctx.podSubnet, Backend: { Type: backend(ctx) } },
+        },
       ],
       serverSide: true,
     },

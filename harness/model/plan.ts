@@ -1,6 +1,19 @@
 import type { Capability } from './capability.js';
 import type { KubeProxyMode } from './topology.js';
 
+/**
+ * An edit of one object of an upstream manifest before it is applied: the JSON document held in a ConfigMap data key
+ * is deep-merged with `merge` (e.g. Flannel's net-conf.json Network = the cluster's podSubnet).
+ */
+export interface ManifestPatch {
+  readonly summary: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly dataKey: string;
+  readonly merge: Readonly<Record<string, unknown>>;
+}
+
 /** One thing provisioning will do, in order. Every variant is plain data, so a plan can be printed and diffed. */
 export type PlanStep =
   | { readonly action: 'download'; readonly summary: string; readonly url: string; readonly sha256?: string; readonly into: string }
@@ -10,7 +23,7 @@ export type PlanStep =
       readonly summary: string;
       readonly url: string;
       /** How the harness edits the upstream file before applying it. */
-      readonly patches?: readonly string[];
+      readonly patches?: readonly ManifestPatch[];
       readonly serverSide: boolean;
     }
   | { readonly action: 'apply-object'; readonly summary: string; readonly object: Readonly<Record<string, unknown>> }

@@ -53,7 +53,14 @@ describe('kind config and steps per CNI', () => {
     const apply = c.steps[2]!;
     expect(apply).to.deep.include({ url: 'https://github.com/flannel-io/flannel/releases/download/v0.28.9/kube-flannel.yml', serverSide: true });
     expect(apply.action === 'apply' && apply.patches).to.deep.equal([
-      'ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=10.42.0.0/16, Backend.Type=host-gw',
+      {
+        summary: 'ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=10.42.0.0/16, Backend.Type=host-gw',
+        kind: 'ConfigMap',
+        namespace: 'kube-flannel',
+        name: 'kube-flannel-cfg',
+        dataKey: 'net-conf.json',
+        merge: { Network: '10.42.0.0/16', Backend: { Type: 'host-gw' } },
+      },
     ]);
     expect(c.capabilities, 'flannel enforces no NetworkPolicy').to.deep.equal([]);
   });

@@ -1,0 +1,59 @@
+import type { Readiness } from './readiness.js';
+
+export class PollTimeoutError extends Error {
+  constructor(
+    readonly what: string,
+    readonly lastDetail: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${what}: not ready after ${Math.round(timeoutMs / 1000)}s; last seen: ${lastDetail}`);
+    this.name = 'PollTimeoutError';
+  }
+}
+
+export interface PollOptions {
+  readonly timeoutMs: number;
+  readonly intervalMs?: number;
+  readonly signal?: AbortSignal;
+  /** Told every time the detail changes (progress output). */
+  readonly onProgress?: (detail: string) => void;
+  /** Injectable for tests. */
+  readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    }, { once: true });
+  });
+
+/**
+ * Polls `check` until it reports ready, the deadline passes (PollTimeoutError with the last detail) or the signal
+ * aborts. Errors thrown by `check` (API briefly unreachable while a control plane starts) count as "not ready" until
+ * the deadline, and their message becomes the detail.
+ */
+export async function pollUntil(what: string, check: () => Promise<Readiness>, options: PollOptions): Promise<Readiness> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => realSleep(ms, options.signal));
+  const interval = options.intervalMs ?? 1000;
+  const deadline = now() + options.timeoutMs;
+  let last = 'not checked yet';
+  for (;;) {
+    options.signal?.throwIfAborted();
+    let result: Readiness;
+    try {
+      result = await check();
+    } catch (e) {
+      result = { ready: false, detail: `error: ${(e as Error).message}` };
+    }
+    if (result.detail !== last) options.onProgress?.(result.detail);
+    last = result.detail;
+    if (result.ready) return result;
+    if (now() + interval > deadline) throw new PollTimeoutError(what, last, options.timeoutMs);
+    await sleep(interval);
+  }
+}

@@ -1,0 +1,76 @@
+/** Something to undo, registered the moment it is created. */
+interface CleanupAction {
+  readonly what: string;
+  readonly run: () => Promise<void>;
+}
+
+/**
+ * Undo list of a run: clusters and objects are registered as soon as they are created, and removed in reverse order
+ * on failure, timeout, Ctrl-C or at the end (unless kept). Cleanup is best effort: a failing action is reported and
+ * the others still run; it never hides the error that caused it.
+ */
+export class CleanupRegistry {
+  private actions: CleanupAction[] = [];
+  private running: Promise<string[]> | undefined;
+
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
+
+  add(what: string, run: () => Promise<void>): () => void {
+    const action = { what, run };
+    this.actions.push(action);
+    return () => {
+      this.actions = this.actions.filter((a) => a !== action);
+    };
+  }
+
+  get pending(): readonly string[] {
+    return this.actions.map((a) => a.what);
+  }
+
+  /** Runs every action once (later calls wait for the same run). Returns the failures, as messages. */
+  runAll(): Promise<string[]> {
+    this.running ??= (async () => {
+      const failures: string[] = [];
+      const actions = this.actions.reverse();
+      this.actions = [];
+      for (const a of actions) {
+        this.log(`cleanup: ${a.what}`);
+        try {
+          await a.run();
+        } catch (e) {
+          const msg = `cleanup of ${a.what} failed: ${(e as Error).message}`;
+          this.log(msg);
+          failures.push(msg);
+        }
+      }
+      return failures;
+    })();
+    return this.running;
+  }
+}
+
+/**
+ * On the first SIGINT/SIGTERM: abort the run's work, clean up, exit 130 (143 for SIGTERM). A second signal exits at
+ * once, leaving what is left to `kconn prune`. Returns a function that removes the handlers.
+ */
+export function installSignalCleanup(controller: AbortController, cleanup: CleanupRegistry, log: (line: string) => void, exit: (code: number) => void = (c) => process.exit(c)): () => void {
+  let interrupted = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGTERM' ? 143 : 130;
+    if (interrupted) {
+      log(`${signal} again: exiting now; run \`kconn prune\` to remove what is left`);
+      exit(code);
+      return;
+    }
+    interrupted = true;
+    log(`${signal}: stopping and removing what this run created (press Ctrl-C again to exit at once)`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+    void cleanup.runAll().finally(() => exit(code));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

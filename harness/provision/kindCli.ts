@@ -1,0 +1,48 @@
+import { execa } from 'execa';
+
+/** The `kind` CLI, always with argument arrays. Every call kconn makes to kind goes through here. */
+export class KindCli {
+  constructor(
+    readonly bin: string,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  private async run(args: readonly string[], signal?: AbortSignal, onLine?: (line: string) => void): Promise<string> {
+    const child = execa(this.bin, [...args], { env: this.env, ...(signal ? { cancelSignal: signal } : {}), reject: false, all: true, buffer: true });
+    if (onLine) child.all?.on('data', (chunk: Buffer) => chunk.toString('utf8').split('\n').filter(Boolean).forEach(onLine));
+    const r = await child;
+    if (r.isCanceled) throw new Error(`kind ${args.join(' ')}: cancelled`);
+    if (r.exitCode !== 0) throw new Error(`kind ${args.join(' ')} failed (exit ${r.exitCode}): ${String(r.all ?? '').trim().split('\n').slice(-5).join(' | ')}`);
+    return String(r.stdout ?? '');
+  }
+
+  /** Runs a plan's kind-create argv (argv[0] is "kind"). */
+  async createCluster(argv: readonly string[], signal?: AbortSignal, onLine?: (line: string) => void): Promise<void> {
+    if (argv[0] !== 'kind' || argv[1] !== 'create' || argv[2] !== 'cluster') throw new Error(`not a kind create argv: ${argv.join(' ')}`);
+    await this.run(argv.slice(1), signal, onLine);
+  }
+
+  async deleteCluster(name: string): Promise<void> {
+    await this.run(['delete', 'cluster', '--name', name]);
+  }
+
+  /** Names of existing kind clusters ("No kind clusters found." goes to stderr, so stdout is empty then). */
+  async getClusters(): Promise<string[]> {
+    return (await this.run(['get', 'clusters'])).split('\n').map((l) => l.trim()).filter(Boolean);
+  }
+
+  /** Kubeconfig text; `internal` points at <name>-control-plane:6443 on the kind network. */
+  async kubeconfig(name: string, internal = false): Promise<string> {
+    return this.run(['get', 'kubeconfig', '--name', name, ...(internal ? ['--internal'] : [])]);
+  }
+
+  /** Loads host images into every node of a cluster, all in one call. */
+  async loadImages(name: string, images: readonly string[], signal?: AbortSignal): Promise<void> {
+    if (images.length === 0) return;
+    await this.run(['load', 'docker-image', ...images, '--name', name], signal);
+  }
+
+  async version(): Promise<string> {
+    return (await this.run(['version'])).trim();
+  }
+}

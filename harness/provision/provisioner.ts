@@ -1,0 +1,100 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import type { KubeApi } from '../kube/kubeApi.js';
+import type { ClusterPlan, Plan } from '../model/plan.js';
+import type { CleanupRegistry } from './cleanup.js';
+import type { KindCli } from './kindCli.js';
+import type { ClusterState } from './runState.js';
+import { runClusterStep, type ClusterRuntime, type DownloadStep } from './stepRunner.js';
+
+export interface ProvisionOptions {
+  /** Folder of this run's files (kind configs, kubeconfigs): .kconn/runs/<runId>. */
+  readonly runDir: string;
+  readonly kind: KindCli;
+  readonly helm: () => Promise<string>;
+  readonly download: (step: DownloadStep, signal: AbortSignal) => Promise<void>;
+  readonly fetchText: (url: string, signal: AbortSignal) => Promise<string>;
+  readonly kubeFor: (kubeconfigPath: string) => KubeApi;
+  /** Address of <kindName>-control-plane on the kind network, when it can be read. */
+  readonly internalAddress: (kindName: string) => Promise<string | undefined>;
+  readonly cleanup: CleanupRegistry;
+  readonly signal: AbortSignal;
+  readonly progress: (scope: string, line: string) => void;
+  /** Existing kind clusters to use as they are (--reuse): their create and install steps are skipped, waits still run. */
+  readonly reuse?: ReadonlySet<string>;
+  /** Keep clusters after failure (--keep): nothing is registered for cleanup. */
+  readonly keep?: boolean;
+  /** Called when a cluster exists, so the run state on disk always lists what must be removed. */
+  readonly onCreated?: (cluster: ClusterState) => Promise<void>;
+}
+
+/**
+ * Provisions every cluster of a plan in parallel: each one's steps in order (download, kind create, CNI install,
+ * readiness). A cluster is registered for cleanup the moment its creation starts. The first failure aborts the
+ * other clusters' work; the caller's cleanup removes whatever exists.
+ */
+export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Promise<ClusterState[]> {
+  const inner = new AbortController();
+  const signal = AbortSignal.any([opts.signal, inner.signal]);
+  const limit = pLimit(Math.max(1, plan.clusters.length));
+  const provisionOne = async (c: ClusterPlan): Promise<ClusterState> => {
+    const dir = join(opts.runDir, c.name);
+    const kubeconfig = join(dir, 'kubeconfig');
+    const create = c.steps.find((s) => s.action === 'kind-create');
+    const reused = opts.reuse?.has(c.kindName) ?? false;
+    let api: KubeApi | undefined;
+    const rt: ClusterRuntime = {
+      plan: c,
+      kubeconfig,
+      kindConfigFile: create && create.action === 'kind-create' ? create.argv[create.argv.indexOf('--config') + 1]! : join(dir, 'kind-config.yaml'),
+      kind: opts.kind,
+      helm: opts.helm,
+      download: opts.download,
+      fetchText: opts.fetchText,
+      kube: () => (api ??= opts.kubeFor(kubeconfig)),
+      signal,
+      progress: (line) => opts.progress(c.name, line),
+      dir,
+    };
+    const steps = reused ? c.steps.filter((s) => s.action === 'wait') : c.steps;
+    if (reused) {
+      opts.progress(c.name, `reusing existing kind cluster ${c.kindName}`);
+      await mkdir(dir, { recursive: true });
+      await writeFile(kubeconfig, await opts.kind.kubeconfig(c.kindName), { mode: 0o600 });
+    }
+    let state: ClusterState = { name: c.name, kindName: c.kindName, kubeconfig };
+    for (const [i, step] of steps.entries()) {
+      opts.progress(c.name, `[${i + 1}/${steps.length}] ${step.summary}`);
+      if (step.action === 'kind-create' && !opts.keep) {
+        opts.cleanup.add(`kind cluster ${c.kindName}`, () => opts.kind.deleteCluster(c.kindName));
+      }
+      await runClusterStep(step, rt);
+      if (step.action === 'kind-create' || (reused && i === 0)) {
+        const address = await opts.internalAddress(c.kindName).catch(() => undefined);
+        state = { ...state, ...(address ? { internalServer: `https://${address}:6443` } : {}) };
+        await opts.onCreated?.(state);
+      }
+    }
+    if (reused && steps.length === 0) await opts.onCreated?.(state);
+    opts.progress(c.name, 'ready');
+    return state;
+  };
+  // Settle every cluster before returning, so that nothing is still being created when the caller cleans up;
+  // report the first failure in time (the others are usually its consequence: aborted).
+  let firstError: Error | undefined;
+  const settled = await Promise.allSettled(
+    plan.clusters.map((c) =>
+      limit(() =>
+        provisionOne(c).catch((e: unknown) => {
+          const error = new Error(`cluster ${c.name}: ${(e as Error).message}`, { cause: e });
+          firstError ??= error;
+          inner.abort(new Error(`cluster ${c.name} failed`));
+          throw error;
+        }),
+      ),
+    ),
+  );
+  if (firstError) throw firstError;
+  return settled.map((s) => (s as PromiseFulfilledResult<ClusterState>).value);
+}

@@ -1,0 +1,80 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { loadAll, dump } from 'js-yaml';
+import type { KubeApi } from '../kube/kubeApi.js';
+import { runWaitStep } from '../kube/waitStep.js';
+import type { ClusterPlan, PlanStep } from '../model/plan.js';
+import { helmInstall } from './helmCli.js';
+import type { KindCli } from './kindCli.js';
+import { applyManifestPatches } from './manifestPatch.js';
+
+export type DownloadStep = Extract<PlanStep, { action: 'download' }>;
+
+/** Everything a cluster's steps need; I/O is injected so tests can run the steps against fakes. */
+export interface ClusterRuntime {
+  readonly plan: ClusterPlan;
+  readonly kubeconfig: string;
+  readonly kindConfigFile: string;
+  readonly kind: KindCli;
+  readonly helm: () => Promise<string>;
+  readonly download: (step: DownloadStep, signal: AbortSignal) => Promise<void>;
+  readonly fetchText: (url: string, signal: AbortSignal) => Promise<string>;
+  /** The cluster's API, available once the cluster exists. */
+  readonly kube: () => KubeApi;
+  readonly signal: AbortSignal;
+  readonly progress: (line: string) => void;
+  /** Where per-cluster files (helm values) go. */
+  readonly dir: string;
+}
+
+function nodeCount(plan: ClusterPlan): number {
+  return ((plan.kindConfig['nodes'] as unknown[] | undefined) ?? []).length;
+}
+
+/** Parses a multi-document manifest into objects, skipping empty documents. */
+export function parseManifest(text: string, source: string): KubernetesObject[] {
+  const docs: unknown[] = [];
+  try {
+    loadAll(text, (d) => docs.push(d));
+  } catch (e) {
+    throw new Error(`${source}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+  return docs.filter((d): d is KubernetesObject => typeof d === 'object' && d !== null && 'kind' in d);
+}
+
+/** Runs one plan step for one cluster. */
+export async function runClusterStep(step: PlanStep, rt: ClusterRuntime): Promise<void> {
+  rt.signal.throwIfAborted();
+  switch (step.action) {
+    case 'download':
+      await rt.download(step, rt.signal);
+      return;
+    case 'kind-create':
+      await mkdir(dirname(rt.kindConfigFile), { recursive: true });
+      await writeFile(rt.kindConfigFile, dump(rt.plan.kindConfig), { mode: 0o600 });
+      await rt.kind.createCluster(step.argv, rt.signal, (line) => rt.progress(`kind: ${line.trim()}`));
+      // The kubeconfig holds client credentials: owner-only, whatever the umask.
+      await chmod(rt.kubeconfig, 0o600);
+      return;
+    case 'apply': {
+      const objects = applyManifestPatches(parseManifest(await rt.fetchText(step.url, rt.signal), step.url), step.patches ?? [], step.url);
+      for (const o of objects) {
+        rt.signal.throwIfAborted();
+        await rt.kube().apply(o);
+      }
+      return;
+    }
+    case 'apply-object':
+      await rt.kube().apply(step.object as KubernetesObject);
+      return;
+    case 'helm-install':
+      await helmInstall(await rt.helm(), step, rt.kubeconfig, `${rt.dir}/helm-${step.release}-values.yaml`, rt.signal);
+      return;
+    case 'wait':
+      await runWaitStep(rt.kube(), step, nodeCount(rt.plan), { signal: rt.signal, onProgress: (d) => rt.progress(d) });
+      return;
+    case 'exec':
+      throw new Error(`step "${step.summary}" (${step.argv[0]}) is not automated yet: multi-cluster providers are planned but not provisioned by this kconn`);
+  }
+}

@@ -1,5 +1,11 @@
 import { Command, Option } from 'commander';
+import { doctorExitCode, formatDoctor, runDoctor } from '../provision/doctor.js';
+import { downCommand } from './downCommand.js';
 import { planCommand } from './planCommand.js';
+import { createProgress } from './progress.js';
+import { pruneCommand } from './pruneCommand.js';
+import { runCommand, type RunOptions } from './runCommand.js';
+import { upCommand, type UpOptions } from './upCommand.js';
 import { schemaCommand } from './schemaCommand.js';
 import { validateCommand, type CommandIO } from './validateCommand.js';
 
@@ -45,17 +51,58 @@ program
     process.exitCode = await schemaCommand(opts.check ?? false, io);
   });
 
-for (const name of ['up', 'run', 'down', 'prune']) {
-  program
-    .command(name, { hidden: false })
-    .description(`${name === 'run' ? 'provision, run the suites, report and tear down' : `${name} clusters`} (not available yet)`)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => {
-      io.err(`kconn ${name}: provisioning kind clusters is not implemented yet (it is the next milestone).`);
-      io.err('Today you can check your files with `kconn validate` and see the exact plan with `kconn plan`.');
-      process.exitCode = 2;
-    });
-}
+const progress = createProgress();
+const timeoutHelp = 'bound on provisioning and the run; everything created is removed when it expires (e.g. 15m)';
+
+program
+  .command('up')
+  .description('provision the clusters of a topology and stop there (prints kubeconfig paths)')
+  .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
+  .option('--cni <name>', 'use this CNI for every cluster')
+  .option('--timeout <duration>', timeoutHelp, '20m')
+  .option('--keep', 'on failure, keep what was created (for debugging)')
+  .option('--reuse', 'reuse the kept clusters of an earlier run of this topology')
+  .action(async (opts: UpOptions) => {
+    process.exitCode = await upCommand(opts, io, progress);
+  });
+
+program
+  .command('run')
+  .description('provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down')
+  .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
+  .option('--cni <name>', 'use this CNI for every cluster')
+  .option('--suite <name>', 'only this suite (repeatable)', collect, [])
+  .option('--keep', 'keep clusters (and manifests) after the run')
+  .option('--reuse', 'reuse the kept clusters of an earlier run of this topology')
+  .option('--timeout <duration>', timeoutHelp, '60m')
+  .option('--reports-dir <dir>', 'where reports go', 'reports')
+  .action(async (opts: RunOptions) => {
+    process.exitCode = await runCommand(opts, io, progress);
+  });
+
+program
+  .command('down')
+  .description('remove the clusters of a run (the newest one by default)')
+  .option('--run-id <id>', 'the run to remove')
+  .option('--all', 'every recorded run')
+  .action(async (opts: { runId?: string; all?: boolean }) => {
+    process.exitCode = await downCommand(opts, io, progress);
+  });
+
+program
+  .command('prune')
+  .description('remove every kconn cluster, container and network left by crashed runs')
+  .action(async () => {
+    process.exitCode = await pruneCommand(io, progress);
+  });
+
+program
+  .command('doctor')
+  .description('check Docker, kind, helm, kernel limits and Node, and say how to fix what is missing')
+  .action(async () => {
+    const checks = await runDoctor();
+    for (const line of formatDoctor(checks)) io.out(line);
+    process.exitCode = doctorExitCode(checks);
+  });
 
 await program.parseAsync(process.argv);

@@ -112,6 +112,7 @@ export const suiteSchema: Schema = envelope(
                 pod: strictObject({ namespace: dnsLabel, selector: { type: 'string', format: 'label-selector' } }, ['namespace', 'selector']),
                 host: { type: 'string', format: 'host' },
                 port,
+                path: { type: 'string', pattern: '^/[^\\s]*$', description: 'HTTP(S) path, default /' },
               },
               [],
               'exactly one of service, pod or host',

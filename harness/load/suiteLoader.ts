@@ -86,6 +86,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   if (to['host'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'a host target is outside the clusters; it takes no cluster');
   const protocol = typeof t['protocol'] === 'string' ? t['protocol'] : 'tcp';
   if (protocol === 'icmp' && to['port'] !== undefined) err([...path, 'to', 'port'], 'icmp has no ports; remove "port"');
+  if (to['path'] !== undefined && protocol !== 'http' && protocol !== 'https') err([...path, 'to', 'path'], `a path needs protocol http or https, not ${protocol}`);
   if (protocol !== 'icmp' && to['port'] === undefined) err([...path, 'to'], `missing required field "port" (protocol ${protocol})`);
   if (expectWord && !CONNECTIVITY_EXPECTS.includes(expectWord)) {
     err([...path, 'expect'], `a connectivity test expects ${CONNECTIVITY_EXPECTS.join(', ')}, not "${expectWord}"`);
@@ -157,7 +158,10 @@ function toSuite(doc: YamlDocument, raw: Raw): Suite {
 }
 
 function toTarget(to: Raw): Target {
-  const port = typeof to['port'] === 'number' ? { port: to['port'] } : {};
+  const port = {
+    ...(typeof to['port'] === 'number' ? { port: to['port'] } : {}),
+    ...(typeof to['path'] === 'string' ? { path: to['path'] } : {}),
+  };
   const cluster = typeof to['cluster'] === 'string' ? { cluster: to['cluster'] } : {};
   if (typeof to['service'] === 'string') {
     const [namespace, name] = to['service'].split('/') as [string, string];

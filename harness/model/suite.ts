@@ -14,10 +14,16 @@ export interface SourceSelector {
   readonly selector: string;
 }
 
+interface TargetBase {
+  readonly port?: number;
+  /** HTTP(S) path; default `/`. `/hostname` makes agnhost-style servers name the backend that answered. */
+  readonly path?: string;
+}
+
 export type Target =
-  | { readonly kind: 'service'; readonly cluster?: string; readonly namespace: string; readonly name: string; readonly port?: number }
-  | { readonly kind: 'pod'; readonly cluster?: string; readonly namespace: string; readonly selector: string; readonly port?: number }
-  | { readonly kind: 'host'; readonly host: string; readonly port?: number };
+  | (TargetBase & { readonly kind: 'service'; readonly cluster?: string; readonly namespace: string; readonly name: string })
+  | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace: string; readonly selector: string })
+  | (TargetBase & { readonly kind: 'host'; readonly host: string });
 
 /** What a connectivity test should observe. */
 export interface ConnectivityExpectation {

@@ -121,6 +121,7 @@ export async function downloadVerified(url: string, dest: string, options: Downl
   await mkdir(dirname(dest), { recursive: true });
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${randomBytes(6).toString('hex')}.partial`);
   try {
+    // options.signal also aborts the body stream, which fails the pipeline below.
     const res = await fetchOk(fetchImpl, url, options.signal);
     const hash = createHash('sha256');
     let bytes = 0;
@@ -134,7 +135,6 @@ export async function downloadVerified(url: string, dest: string, options: Downl
         }
       },
       createWriteStream(tmp, { flags: 'wx', mode: 0o600 }),
-      ...(options.signal ? [{ signal: options.signal }] : []),
     );
     const actual = hash.digest('hex');
     if (actual !== expected.hex) throw new ChecksumMismatchError(url, expected.hex, actual, expected.from);

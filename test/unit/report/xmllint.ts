@@ -47,7 +47,8 @@ export class Xmllint {
   async xpathString(xml: string, expression: string): Promise<string> {
     const r = await run(['--xpath', expression, await this.file(xml)]);
     if (r.code !== 0) throw new Error(`xmllint --xpath ${expression} failed (${r.code}): ${r.stderr}`);
-    return r.stdout;
+    // xmllint prints the string followed by one newline.
+    return r.stdout.endsWith('\n') ? r.stdout.slice(0, -1) : r.stdout;
   }
 
   async cleanup(): Promise<void> {

@@ -1,0 +1,163 @@
+import { resolve } from 'node:path';
+import Docker from 'dockerode';
+import { formatDiagnostic } from '../load/diagnostic.js';
+import { loadProject, type LoadedProject } from '../load/loadProject.js';
+import { ClientNodeKubeApi } from '../kube/kubeApi.js';
+import type { Plan } from '../model/plan.js';
+import { PlanError, planRun } from '../plan/planRun.js';
+import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
+import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
+import { KindCli } from '../provision/kindCli.js';
+import { provisionClusters } from '../provision/provisioner.js';
+import { listRunStates, removeRunState, runDir, STATE_ROOT, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
+import { ensureTool } from '../provision/toolCache.js';
+import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch } from './environment.js';
+import type { Progress } from './progress.js';
+import { newRunId } from './runId.js';
+import type { CommandIO } from './validateCommand.js';
+
+export interface SessionOptions {
+  readonly topology?: string;
+  readonly cni?: string;
+  readonly suites?: readonly string[];
+  readonly keep: boolean;
+  readonly reuse: boolean;
+  readonly timeoutMs: number;
+  readonly io: CommandIO;
+  readonly progress: Progress;
+}
+
+export interface Session {
+  readonly project: LoadedProject;
+  readonly plan: Plan;
+  readonly clusters: readonly ClusterState[];
+  readonly kind: KindCli;
+  readonly cleanup: CleanupRegistry;
+  readonly signal: AbortSignal;
+  readonly runDir: string;
+  /** Ends the session: removes what the run created unless kept; returns cleanup failures. */
+  close(keep: boolean): Promise<string[]>;
+}
+
+export class SessionError extends Error {}
+
+/** Loads and plans; throws SessionError with every problem when the input is bad. */
+export async function loadAndPlan(opts: Pick<SessionOptions, 'topology' | 'cni' | 'suites'>, runId: string): Promise<{ project: LoadedProject; plan: Plan }> {
+  const topologyPath = opts.topology ?? DEFAULT_TOPOLOGY;
+  const project = await loadProject([topologyPath, DEFAULT_SUITES_DIR], { crossCheck: false });
+  if (project.diagnostics.length) throw new SessionError(project.diagnostics.map(formatDiagnostic).join('\n'));
+  const topology = project.topologies.find((t) => resolve(t.source.file) === resolve(topologyPath));
+  if (!topology) throw new SessionError(`${topologyPath}: no Topology document`);
+  const kindNetwork = await detectKindNetwork();
+  try {
+    const plan = planRun(topology, project.suites, {
+      runId,
+      ...(opts.cni ? { cni: opts.cni } : {}),
+      suites: opts.suites ?? [],
+      cacheDir: cacheDir(),
+      stateDir: `${STATE_ROOT}/${runId}`,
+      arch: hostArch(),
+      ...(kindNetwork ? { kindNetwork } : {}),
+    });
+    return { project, plan };
+  } catch (e) {
+    if (e instanceof PlanError) throw new SessionError(e.problems.join('\n'));
+    throw e;
+  }
+}
+
+/** The newest earlier run of this topology whose clusters all still exist (for --reuse). */
+async function reusableRun(topologyFile: string, kind: KindCli): Promise<RunState | undefined> {
+  const existing = new Set(await kind.getClusters().catch(() => []));
+  return (await listRunStates(STATE_ROOT)).find((s) => resolve(s.topologyFile) === resolve(topologyFile) && s.clusters.length > 0 && s.clusters.every((c) => existing.has(c.kindName)));
+}
+
+/**
+ * Plans a run and provisions its clusters (or reuses kept ones), with cleanup on failure, timeout and Ctrl-C.
+ * The run state on disk lists every cluster as soon as it exists, so `kconn down` and `kconn prune` can find it.
+ */
+export async function openSession(opts: SessionOptions): Promise<Session> {
+  const controller = new AbortController();
+  const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(opts.timeoutMs)]);
+  const cleanup = new CleanupRegistry((line) => opts.progress.line('cleanup', line));
+  const removeHandlers = installSignalCleanup(controller, cleanup, (line) => opts.progress.line('kconn', line));
+  const cache = cacheDir();
+
+  const kindBin = await ensureTool('kind', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal });
+  const kind = new KindCli(kindBin);
+  let runId = newRunId();
+  let reuse = new Set<string>();
+  if (opts.reuse) {
+    const topologyFile = opts.topology ?? DEFAULT_TOPOLOGY;
+    const previous = await reusableRun(topologyFile, kind);
+    if (previous) {
+      runId = previous.runId;
+      reuse = new Set(previous.clusters.map((c) => c.kindName));
+      opts.progress.line('kconn', `reusing the clusters of run ${runId}`);
+    } else {
+      opts.progress.line('kconn', 'no kept clusters of this topology to reuse: creating new ones');
+    }
+  }
+  const { project, plan } = await loadAndPlan(opts, runId);
+  const dir = runDir(STATE_ROOT, runId);
+  const states: ClusterState[] = [];
+  const baseState: RunState = { runId, topology: plan.topology, topologyFile: plan.topologyFile, createdAt: new Date().toISOString(), pid: process.pid, keep: opts.keep, clusters: [] };
+  await writeRunState(STATE_ROOT, baseState);
+  if (!opts.keep && reuse.size === 0) cleanup.add(`run state ${dir}`, () => removeRunState(STATE_ROOT, runId));
+  opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
+
+  const docker = new Docker();
+  let helmBin: Promise<string> | undefined;
+  try {
+    const clusters = await provisionClusters(plan, {
+      runDir: dir,
+      kind,
+      helm: () => (helmBin ??= ensureTool('helm', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal })),
+      download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),
+      fetchText: async (url, s) => {
+        const r = await fetch(url, { signal: s });
+        if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
+        return r.text();
+      },
+      kubeFor: (path) => ClientNodeKubeApi.fromFile(path),
+      internalAddress: async (kindName) => {
+        const info = await docker.getContainer(`${kindName}-control-plane`).inspect();
+        return info.NetworkSettings.Networks['kind']?.IPAddress || undefined;
+      },
+      cleanup: opts.keep || reuse.size ? new CleanupRegistry() : cleanup,
+      signal,
+      progress: (scope, line) => opts.progress.line(scope, line),
+      reuse,
+      keep: opts.keep,
+      onCreated: async (c) => {
+        states.push(c);
+        await writeRunState(STATE_ROOT, { ...baseState, clusters: [...states] });
+      },
+    });
+    await writeRunState(STATE_ROOT, { ...baseState, clusters });
+    return {
+      project,
+      plan,
+      clusters,
+      kind,
+      cleanup,
+      signal,
+      runDir: dir,
+      async close(keep: boolean) {
+        removeHandlers();
+        if (keep) return [];
+        return cleanup.runAll();
+      },
+    };
+  } catch (e) {
+    const reason = signal.aborted && !controller.signal.aborted ? new Error(`provisioning did not finish within ${Math.round(opts.timeoutMs / 1000)}s: ${(e as Error).message}`, { cause: e }) : e;
+    if (!opts.keep) {
+      const failures = await cleanup.runAll();
+      for (const f of failures) opts.io.err(f);
+    } else {
+      opts.io.err(`--keep: leaving what was created; remove it with kconn down --run-id ${runId}`);
+    }
+    removeHandlers();
+    throw reason;
+  }
+}

@@ -1,0 +1,29 @@
+import Docker from 'dockerode';
+import { KindCli } from '../provision/kindCli.js';
+import { prune } from '../provision/prune.js';
+import { STATE_ROOT } from '../provision/runState.js';
+import { findTool } from '../provision/toolCache.js';
+import type { Progress } from './progress.js';
+import type { CommandIO } from './validateCommand.js';
+
+/** `kconn prune`: removes every kconn cluster, container and network left by crashed runs (live runs are kept). */
+export async function pruneCommand(io: CommandIO, progress: Progress): Promise<number> {
+  const docker = new Docker();
+  try {
+    await docker.ping();
+  } catch (e) {
+    io.err(`Docker is not reachable (${(e as Error).message}); nothing can be pruned`);
+    return 1;
+  }
+  const kindTool = await findTool('kind');
+  const result = await prune({
+    docker,
+    ...(kindTool.path ? { kind: new KindCli(kindTool.path) } : {}),
+    stateRoot: STATE_ROOT,
+    log: (line) => progress.line('prune', line),
+  });
+  for (const f of result.failures) io.err(f);
+  if (result.skippedLiveRuns.length) io.err(`left alone (still running): ${result.skippedLiveRuns.join(', ')}`);
+  io.err(`pruned ${result.clusters.length} cluster(s), ${result.containers.length} container(s), ${result.networks.length} network(s)`);
+  return result.failures.length ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import type { RunReport } from '../model/runReport.js';
+import { formatSummary, summarize } from '../report/summary.js';
+import { writeReports } from '../report/writeReports.js';
+import { imagesOf, preloadImages } from '../provision/imageLoader.js';
+import { parseManifest } from '../provision/stepRunner.js';
+import { runSuitesWithMocha } from '../run/mochaRun.js';
+import { clusterAccess } from './clusterAccess.js';
+import { openSession, SessionError } from './clusterSession.js';
+import type { Progress } from './progress.js';
+import { timeoutMs } from './upCommand.js';
+import type { CommandIO } from './validateCommand.js';
+
+export interface RunOptions {
+  readonly topology?: string;
+  readonly cni?: string;
+  readonly suite?: readonly string[];
+  readonly keep?: boolean;
+  readonly reuse?: boolean;
+  readonly timeout?: string;
+  readonly reportsDir?: string;
+}
+
+export const DEFAULT_RUN_TIMEOUT = '60m';
+const READY_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * `kconn run`: provision (or reuse), preload the suites' images, run every suite through mocha, write JUnit and
+ * results.json to reports/<run-id>/, tear down unless --keep. Exit 0 only when every test passed or was skipped for
+ * a declared reason.
+ */
+export async function runCommand(opts: RunOptions, io: CommandIO, progress: Progress): Promise<number> {
+  const ms = timeoutMs(opts.timeout, DEFAULT_RUN_TIMEOUT, io);
+  if (ms === undefined) return 2;
+  const startedAt = new Date().toISOString();
+  let session;
+  try {
+    session = await openSession({ ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
+  } catch (e) {
+    io.err(e instanceof SessionError ? e.message : `kconn run: provisioning failed: ${(e as Error).message}`);
+    return 1;
+  }
+  const { plan, project } = session;
+  let exitCode: number;
+  try {
+    const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
+    const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(async (m) => parseManifest(await readFile(m.path, 'utf8'), m.declaredPath))))).flat();
+    await preloadImages({
+      docker: new Docker(),
+      kind: session.kind,
+      images: imagesOf(objects),
+      clusters: session.clusters.map((c) => c.kindName),
+      signal: session.signal,
+      log: (line) => progress.line('images', line),
+    }).catch((e: unknown) => progress.line('images', `preloading failed, nodes will pull themselves: ${(e as Error).message}`));
+
+    const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
+      clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
+      cleanup: session.cleanup,
+      keep: opts.keep ?? false,
+      signal: session.signal,
+      progress: (line) => progress.line('run', line),
+      readyTimeoutMs: READY_TIMEOUT_MS,
+    });
+    const report: RunReport = {
+      runId: plan.runId,
+      topology: plan.topology,
+      kindVersion: plan.kindVersion,
+      kubernetesVersion: plan.kubernetesVersion,
+      clusters: plan.clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, cniVersion: c.cni.version })),
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      suites,
+    };
+    const dir = join(opts.reportsDir ?? 'reports', plan.runId);
+    const files = await writeReports(report, dir);
+    const counts = summarize(report);
+    io.err(`${formatSummary(counts)}; reports: ${files.junit}, ${files.results}`);
+    if (counts.total === 0) io.err('no test ran: a run that matches zero tests is an error');
+    exitCode = counts.failed === 0 && counts.errors === 0 && counts.total > 0 ? 0 : 1;
+  } catch (e) {
+    io.err(`kconn run failed: ${(e as Error).message}`);
+    exitCode = 1;
+  } finally {
+    const failures = await session.close(opts.keep ?? false);
+    for (const f of failures) io.err(f);
+    if (opts.keep) io.err(`--keep: clusters kept; remove them with kconn down --run-id ${plan.runId}`);
+  }
+  return exitCode;
+}

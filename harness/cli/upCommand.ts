@@ -1,0 +1,46 @@
+import { parseDuration } from '../model/duration.js';
+import { readRunState, STATE_ROOT, writeRunState } from '../provision/runState.js';
+import { openSession, SessionError } from './clusterSession.js';
+import type { Progress } from './progress.js';
+import type { CommandIO } from './validateCommand.js';
+
+export interface UpOptions {
+  readonly topology?: string;
+  readonly cni?: string;
+  readonly timeout?: string;
+  readonly keep?: boolean;
+  readonly reuse?: boolean;
+}
+
+export const DEFAULT_UP_TIMEOUT = '20m';
+
+/** Reads --timeout; undefined (with a message) when malformed. */
+export function timeoutMs(text: string | undefined, fallback: string, io: CommandIO): number | undefined {
+  const ms = parseDuration(text ?? fallback);
+  if (ms === undefined || ms <= 0) {
+    io.err(`--timeout ${text}: expected a duration such as 90s, 15m or 1h`);
+    return undefined;
+  }
+  return ms;
+}
+
+/**
+ * `kconn up`: provisions the clusters and stops there, printing each kubeconfig path. On failure or timeout
+ * everything created is removed (unless --keep) and the exit code is 1.
+ */
+export async function upCommand(opts: UpOptions, io: CommandIO, progress: Progress): Promise<number> {
+  const ms = timeoutMs(opts.timeout, DEFAULT_UP_TIMEOUT, io);
+  if (ms === undefined) return 2;
+  try {
+    const session = await openSession({ ...opts, keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
+    await session.close(true);
+    const state = await readRunState(STATE_ROOT, session.plan.runId);
+    if (state) await writeRunState(STATE_ROOT, { ...state, keep: true });
+    for (const c of session.clusters) io.out(`${c.name}\t${c.kubeconfig}${c.internalServer ? `\t(internal API ${c.internalServer})` : ''}`);
+    io.err(`clusters of run ${session.plan.runId} are up; remove them with: kconn down --run-id ${session.plan.runId}`);
+    return 0;
+  } catch (e) {
+    io.err(e instanceof SessionError ? e.message : `kconn up failed: ${(e as Error).message}`);
+    return 1;
+  }
+}

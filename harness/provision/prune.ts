@@ -1,0 +1,79 @@
+import type Docker from 'dockerode';
+import type { KindCli } from './kindCli.js';
+import { listRunStates, processAlive, removeRunState } from './runState.js';
+
+/** Label on every container and network kconn creates itself. */
+export const RUN_LABEL = 'kconn.dev/run';
+/** Label kind puts on its node containers (providers/docker: `kind get clusters` lists by it). */
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
+export const CLUSTER_PREFIX = 'kconn-';
+
+export interface PruneResult {
+  readonly clusters: string[];
+  readonly containers: string[];
+  readonly networks: string[];
+  /** Runs left alone because their process still runs. */
+  readonly skippedLiveRuns: string[];
+  readonly failures: string[];
+}
+
+/** Run id inside a kind cluster name kconn-<run>-<cluster>. */
+export function runIdOf(clusterName: string): string | undefined {
+  return /^kconn-([a-z0-9]{1,6})-/.exec(clusterName)?.[1];
+}
+
+/**
+ * Removes what crashed runs left: kind clusters named kconn-*, and containers and networks labelled kconn.dev/run.
+ * A run whose process is still alive (another `kconn run` on this machine) is left alone. kind deletes its clusters
+ * when it is available; otherwise their node containers are removed through Docker.
+ */
+export async function prune(opts: { docker: Docker; kind?: KindCli; stateRoot: string; log: (line: string) => void }): Promise<PruneResult> {
+  const live = new Set((await listRunStates(opts.stateRoot)).filter((s) => processAlive(s.pid)).map((s) => s.runId));
+  const result: PruneResult = { clusters: [], containers: [], networks: [], skippedLiveRuns: [...live], failures: [] };
+  const isLive = (runId: string | undefined): boolean => runId !== undefined && live.has(runId);
+
+  const nodeContainers = await opts.docker.listContainers({ all: true, filters: JSON.stringify({ label: [KIND_CLUSTER_LABEL] }) });
+  const fromDocker = nodeContainers.map((c) => c.Labels[KIND_CLUSTER_LABEL]!).filter((n) => n.startsWith(CLUSTER_PREFIX));
+  const fromKind = opts.kind ? await opts.kind.getClusters().catch(() => []) : [];
+  const clusters = [...new Set([...fromKind.filter((n) => n.startsWith(CLUSTER_PREFIX)), ...fromDocker])].filter((n) => !isLive(runIdOf(n))).sort();
+  for (const name of clusters) {
+    try {
+      if (opts.kind && fromKind.includes(name)) {
+        await opts.kind.deleteCluster(name);
+      } else {
+        for (const c of nodeContainers.filter((n) => n.Labels[KIND_CLUSTER_LABEL] === name)) await opts.docker.getContainer(c.Id).remove({ force: true, v: true });
+      }
+      opts.log(`removed kind cluster ${name}`);
+      result.clusters.push(name);
+    } catch (e) {
+      result.failures.push(`kind cluster ${name}: ${(e as Error).message}`);
+    }
+  }
+
+  const filters = JSON.stringify({ label: [RUN_LABEL] });
+  for (const c of await opts.docker.listContainers({ all: true, filters })) {
+    if (isLive(c.Labels[RUN_LABEL])) continue;
+    const name = c.Names[0]?.replace(/^\//, '') ?? c.Id;
+    try {
+      await opts.docker.getContainer(c.Id).remove({ force: true, v: true });
+      opts.log(`removed container ${name}`);
+      result.containers.push(name);
+    } catch (e) {
+      result.failures.push(`container ${name}: ${(e as Error).message}`);
+    }
+  }
+  for (const n of await opts.docker.listNetworks({ filters })) {
+    if (isLive(n.Labels?.[RUN_LABEL])) continue;
+    try {
+      await opts.docker.getNetwork(n.Id).remove();
+      opts.log(`removed network ${n.Name}`);
+      result.networks.push(n.Name);
+    } catch (e) {
+      result.failures.push(`network ${n.Name}: ${(e as Error).message}`);
+    }
+  }
+  for (const s of await listRunStates(opts.stateRoot)) {
+    if (!live.has(s.runId)) await removeRunState(opts.stateRoot, s.runId);
+  }
+  return result;
+}

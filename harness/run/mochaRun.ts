@@ -1,0 +1,92 @@
+import { expect } from 'chai';
+import Mocha from 'mocha';
+import type { SuitePlan } from '../model/plan.js';
+import type { SuiteOutcome, TestOutcome } from '../model/runReport.js';
+import type { Suite } from '../model/suite.js';
+import { CleanupRegistry } from '../provision/cleanup.js';
+import { expandTests } from './expandTests.js';
+import { applySuiteManifests, executeTests, type SuiteRunOptions } from './suiteExecutor.js';
+
+export interface MochaRunOptions extends SuiteRunOptions {
+  /** Mocha reporter for the terminal (spec by default). */
+  readonly reporter?: string;
+}
+
+/** The message mocha shows for a test that did not pass: expected vs observed and the command to reproduce it. */
+export function failureMessage(o: TestOutcome): string {
+  const lines = o.status === 'error' ? [`could not run: ${o.message ?? o.observed ?? 'unknown error'}`] : [`expected ${o.expected}, observed ${o.observed}`];
+  if (o.reproduce) lines.push(`reproduce: ${o.reproduce}`);
+  return lines.join('\n');
+}
+
+/**
+ * Runs the planned suites through mocha's programmatic API: one `describe` per suite, one `it` per (expanded) test,
+ * chai for the verdict. A suite's `before` applies its manifests and sends all of its probes in batches; each `it`
+ * then asserts its own outcome. Skipped suites appear as pending tests, with their reason kept for the reports.
+ */
+export async function runSuitesWithMocha(
+  planned: readonly SuitePlan[],
+  suites: readonly Suite[],
+  clusterNames: readonly string[],
+  opts: MochaRunOptions,
+): Promise<SuiteOutcome[]> {
+  const mocha = new Mocha({ reporter: opts.reporter ?? 'spec', timeout: 0, color: process.stdout.isTTY ?? false });
+  const outcomes: SuiteOutcome[] = [];
+  for (const plan of planned) {
+    const suite = suites.find((s) => s.name === plan.name)!;
+    const expanded = expandTests(suite, clusterNames);
+    const describe = Mocha.Suite.create(mocha.suite, suite.name);
+    const record: { tests: TestOutcome[]; started: number } = { tests: [], started: 0 };
+    outcomes.push({
+      name: suite.name,
+      file: suite.source.file,
+      get tests() {
+        return record.tests;
+      },
+      get durationMs() {
+        return record.started ? Date.now() - record.started : 0;
+      },
+    } as SuiteOutcome);
+    if (plan.status === 'skip') {
+      record.tests = expanded.map((t) => ({ suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'skip', message: plan.reason, durationMs: 0, attempts: 0, results: [] }));
+      for (const t of expanded) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
+      continue;
+    }
+    let setupError: Error | undefined;
+    // A suite's manifests are removed right after it; if the run is interrupted first, the run's cleanup does it.
+    const suiteCleanup = new CleanupRegistry((line) => opts.progress(line));
+    const unregister = opts.cleanup.add(`manifests of suite ${suite.name}`, async () => {
+      await suiteCleanup.runAll();
+    });
+    describe.beforeAll(`apply manifests and probe (${suite.name})`, async function () {
+      record.started = Date.now();
+      try {
+        await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup });
+        record.tests = await executeTests(suite.name, expanded, opts);
+      } catch (e) {
+        setupError = e as Error;
+        record.tests = expanded.map((t) => ({
+          suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'error', message: `suite setup failed: ${setupError!.message}`,
+          durationMs: Date.now() - record.started, attempts: 0, results: [],
+        }));
+      }
+    });
+    expanded.forEach((t, i) => {
+      describe.addTest(
+        new Mocha.Test(t.name, function () {
+          const o = record.tests[i];
+          if (!o) throw new Error('no outcome recorded for this test');
+          expect(o.status, failureMessage(o)).to.equal('pass');
+        }),
+      );
+    });
+    describe.afterAll(`remove manifests (${suite.name})`, async () => {
+      if (opts.keep) return;
+      const failures = await suiteCleanup.runAll();
+      unregister();
+      if (failures.length) opts.progress(`${suite.name}: ${failures.join('; ')}`);
+    });
+  }
+  await new Promise<void>((resolve) => mocha.run(() => resolve()));
+  return outcomes.map((o) => ({ name: o.name, file: o.file, tests: o.tests, durationMs: o.durationMs }));
+}

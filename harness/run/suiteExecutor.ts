@@ -1,0 +1,190 @@
+import { readFile } from 'node:fs/promises';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
+import { pollUntil } from '../kube/poll.js';
+import type { ProbeResult } from '../model/probe.js';
+import type { TestOutcome } from '../model/runReport.js';
+import type { Suite } from '../model/suite.js';
+import type { PodExec } from '../probe/podExec.js';
+import { runBatches, type ProbeRequest, type SourceBatch } from '../probe/probeEngine.js';
+import type { CleanupRegistry } from '../provision/cleanup.js';
+import { parseManifest } from '../provision/stepRunner.js';
+import type { ExpandedTest } from './expandTests.js';
+import { probeSpecFor } from './probeSpecs.js';
+import { describeExpectation, judge, type Verdict } from './verdict.js';
+import { workloadsReady } from './workloadReadiness.js';
+
+export interface PodRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly container: string;
+  readonly ip?: string;
+}
+
+/** One cluster as the runner sees it: its API and a way to exec into its pods. */
+export interface ClusterAccess {
+  readonly name: string;
+  readonly api: KubeApi;
+  execFor(pod: PodRef): PodExec;
+}
+
+export interface SuiteRunOptions {
+  readonly clusters: ReadonlyMap<string, ClusterAccess>;
+  readonly cleanup: CleanupRegistry;
+  readonly keep: boolean;
+  readonly signal: AbortSignal;
+  readonly progress: (line: string) => void;
+  readonly readyTimeoutMs: number;
+  readonly execConcurrency?: number;
+}
+
+/** Annotation naming the container to probe from, when a pod has several. */
+export const PROBE_CONTAINER_ANNOTATION = 'kconn.dev/probe-container';
+
+type PodObject = KubernetesObject & {
+  spec?: { containers?: { name: string }[] };
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+};
+
+function readyPods(pods: readonly KubernetesObject[]): PodRef[] {
+  return (pods as PodObject[])
+    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => ({
+      namespace: p.metadata!.namespace!,
+      name: p.metadata!.name!,
+      container: p.metadata?.annotations?.[PROBE_CONTAINER_ANNOTATION] ?? p.spec?.containers?.[0]?.name ?? '',
+      ...(p.status?.podIP ? { ip: p.status.podIP } : {}),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
+export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): Promise<void> {
+  const perCluster = new Map<string, KubernetesObject[]>();
+  for (const m of suite.manifests) {
+    const objects = parseManifest(await readFile(m.path, 'utf8'), m.declaredPath);
+    for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
+  }
+  await Promise.all(
+    [...perCluster].map(async ([cluster, objects]) => {
+      const access = opts.clusters.get(cluster);
+      if (!access) throw new Error(`suite ${suite.name}: no cluster ${cluster}`);
+      // A namespace removed by the previous suite may still be terminating: applying into it would fail.
+      for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
+        await pollUntil(
+          `namespace ${ns.metadata?.name} on ${cluster} to finish terminating`,
+          async () => {
+            const live = (await access.api.get('v1', 'Namespace', ns.metadata!.name!)) as { status?: { phase?: string } } | undefined;
+            return { ready: live?.status?.phase !== 'Terminating', detail: `namespace ${ns.metadata?.name}: ${live?.status?.phase ?? 'absent'}` };
+          },
+          { timeoutMs: opts.readyTimeoutMs, signal: opts.signal },
+        );
+      }
+      for (const o of objects) await access.api.apply(o);
+      if (!opts.keep) {
+        opts.cleanup.add(`objects of suite ${suite.name} on ${cluster}`, async () => {
+          for (const o of [...objects].reverse()) await access.api.delete(o);
+        });
+      }
+      opts.progress(`${cluster}: applied ${objects.length} object(s); waiting for workloads`);
+      await pollUntil(`workloads of suite ${suite.name} on ${cluster}`, () => workloadsReady(access.api, objects), {
+        timeoutMs: opts.readyTimeoutMs,
+        signal: opts.signal,
+        onProgress: (d) => opts.progress(`${cluster}: ${d}`),
+      });
+    }),
+  );
+}
+
+interface Prepared {
+  readonly expanded: ExpandedTest;
+  readonly sources: PodRef[];
+  readonly targets: string[];
+  readonly problem?: string;
+}
+
+async function resolve(t: ExpandedTest, opts: SuiteRunOptions): Promise<Prepared> {
+  const from = opts.clusters.get(t.fromCluster);
+  const to = opts.clusters.get(t.toCluster);
+  if (!from || !to) return { expanded: t, sources: [], targets: [], problem: `cluster ${!from ? t.fromCluster : t.toCluster} is not part of this run` };
+  const sources = readyPods(await from.api.list('v1', 'Pod', t.test.from.namespace, t.test.from.selector));
+  if (sources.length === 0) {
+    return { expanded: t, sources, targets: [], problem: `no running, ready pod matches ${t.test.from.selector} in namespace ${t.test.from.namespace} on cluster ${t.fromCluster}` };
+  }
+  if (t.test.type === 'dns') return { expanded: t, sources, targets: [''] };
+  const target = t.test.to;
+  if (target.kind === 'host') return { expanded: t, sources, targets: [target.host] };
+  if (target.kind === 'service') {
+    const svc = (await to.api.get('v1', 'Service', target.name, target.namespace)) as { spec?: { clusterIP?: string } } | undefined;
+    const ip = svc?.spec?.clusterIP;
+    if (!svc) return { expanded: t, sources, targets: [], problem: `service ${target.namespace}/${target.name} not found on cluster ${t.toCluster}` };
+    if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${target.namespace}/${target.name} is headless: target its pods instead` };
+    return { expanded: t, sources, targets: [ip] };
+  }
+  const pods = readyPods(await to.api.list('v1', 'Pod', target.namespace, target.selector)).filter((p) => p.ip);
+  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${target.namespace} on cluster ${t.toCluster}` };
+  return { expanded: t, sources, targets: pods.map((p) => p.ip!) };
+}
+
+function worst(verdicts: readonly Verdict[]): Verdict['status'] {
+  if (verdicts.some((v) => v.status === 'error')) return 'error';
+  if (verdicts.some((v) => v.status === 'fail')) return 'fail';
+  return 'pass';
+}
+
+/**
+ * Runs a suite's expanded tests: resolves sources (ready pods) and targets (ClusterIPs, pod IPs, hosts), sends all
+ * probes of one source pod in one batch, judges every result, and retries tests that did not pass up to their
+ * `attempts`. A test that passes only on a retry is flaky. Returns one outcome per expanded test, in order.
+ */
+export async function executeTests(suiteName: string, tests: readonly ExpandedTest[], opts: SuiteRunOptions): Promise<TestOutcome[]> {
+  const started = Date.now();
+  const prepared = await Promise.all(tests.map((t) => resolve(t, opts)));
+  const results = new Map<number, ProbeResult[]>();
+  const attempts = new Map<number, number>();
+  const passedOn = new Map<number, number>();
+  const maxAttempts = Math.max(1, ...tests.map((t) => t.test.attempts));
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    const pending = prepared
+      .map((p, i) => ({ p, i }))
+      .filter(({ p, i }) => !p.problem && p.expanded.test.attempts >= attempt && !passedOn.has(i));
+    if (pending.length === 0) break;
+    const batches = new Map<string, SourceBatch & { requests: ProbeRequest[] }>();
+    for (const { p, i } of pending) {
+      const access = opts.clusters.get(p.expanded.fromCluster)!;
+      for (const pod of p.sources) {
+        const key = `${p.expanded.fromCluster}/${pod.namespace}/${pod.name}`;
+        const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [] };
+        p.targets.forEach((address, j) => batch.requests.push({ id: `${i}|${j}|${key}`, spec: probeSpecFor(p.expanded.test, address || undefined) }));
+        batches.set(key, batch);
+      }
+    }
+    opts.progress(`${suiteName}: attempt ${attempt}: ${[...batches.values()].reduce((n, b) => n + b.requests.length, 0)} probe(s) from ${batches.size} pod(s)`);
+    const flat = (await runBatches([...batches.values()], opts.execConcurrency)).flat();
+    for (const { p, i } of pending) {
+      const mine = flat.filter((r) => r.id.startsWith(`${i}|`));
+      results.set(i, mine);
+      attempts.set(i, attempt);
+      if (worst(mine.map((r) => judge(p.expanded.test.expect, r))) === 'pass') passedOn.set(i, attempt);
+    }
+  }
+  const elapsed = Date.now() - started;
+  return prepared.map((p, i): TestOutcome => {
+    const base = { suite: suiteName, name: p.expanded.name, cluster: p.expanded.fromCluster, durationMs: elapsed, attempts: attempts.get(i) ?? 0 };
+    if (p.problem) return { ...base, status: 'error', message: p.problem, observed: `could not run: ${p.problem}`, results: [] };
+    const mine = results.get(i) ?? [];
+    const verdicts = mine.map((r) => judge(p.expanded.test.expect, r));
+    const status = worst(verdicts);
+    const bad = mine.find((_, k) => verdicts[k]!.status !== 'pass');
+    const observed = [...new Set(verdicts.map((v, k) => `${v.observed} from ${mine[k]!.source}`))].join('; ');
+    return {
+      ...base,
+      status,
+      expected: describeExpectation(p.expanded.test.expect),
+      observed,
+      ...(bad ? { reproduce: bad.reproduce } : {}),
+      ...(status === 'pass' && (passedOn.get(i) ?? 1) > 1 ? { flaky: true } : {}),
+      results: mine,
+    };
+  });
+}

@@ -1,0 +1,38 @@
+import { expect } from 'chai';
+import type { RunReport } from '../../../harness/model/runReport.js';
+import { renderResultsJson } from '../../../harness/report/resultsJson.js';
+import { NASTY_STDERR, NASTY_STDOUT, runReportFixture } from './runReportFixture.js';
+
+describe('results.json', () => {
+  const json = renderResultsJson(runReportFixture());
+  const doc = JSON.parse(json);
+
+  it('is pretty JSON ending with a newline, schemaVersion first, then the model\'s fields and the counts', () => {
+    expect(json.startsWith('{\n  "schemaVersion": 1,\n  "runId": "run-2025-11-25-abc",\n')).to.equal(true);
+    expect(json.endsWith('}\n')).to.equal(true);
+    expect(Object.keys(doc)).to.deep.equal(['schemaVersion', 'runId', 'topology', 'kindVersion', 'kubernetesVersion', 'clusters', 'startedAt', 'finishedAt', 'summary', 'suites']);
+    expect(doc.summary).to.deep.equal({ passed: 3, failed: 1, errors: 1, skipped: 2, flaky: 1, total: 7 });
+    expect(Object.keys(doc.clusters[0])).to.deep.equal(['name', 'kindName', 'cni', 'cniVersion']);
+    expect(Object.keys(doc.suites[0])).to.deep.equal(['name', 'file', 'tests', 'durationMs']);
+    expect(Object.keys(doc.suites[0].tests[2])).to.deep.equal(['suite', 'name', 'cluster', 'status', 'expected', 'observed', 'reproduce', 'durationMs', 'attempts', 'results']);
+    expect(Object.keys(doc.suites[0].tests[2].results[0])).to.deep.equal([
+      'outcome', 'httpStatus', 'body', 'backend', 'id', 'spec', 'source', 'latencyMs', 'attempts', 'command', 'exitCode', 'stdout', 'stderr', 'reproduce',
+    ]);
+    expect(Object.keys(doc.suites[0].tests[2].results[0].spec)).to.deep.equal(['kind', 'scheme', 'host', 'port', 'path', 'timeoutMs']);
+  });
+
+  it('keeps probe output exactly, control characters included', () => {
+    expect(doc.suites[0].tests[2].results[0].stdout).to.equal(NASTY_STDOUT);
+    expect(doc.suites[0].tests[2].results[0].stderr).to.equal(NASTY_STDERR);
+    expect(json).to.contain('\\u0000\\u001b[31mred');
+    expect(json).to.contain('\\ud800', 'a lone surrogate is escaped, not mangled');
+  });
+
+  it('does not depend on the order in which the report\'s objects were built, and loses no field', () => {
+    const report = runReportFixture();
+    const shuffled = JSON.parse(JSON.stringify(report, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v))) as RunReport;
+    expect(renderResultsJson(shuffled)).to.equal(json);
+    const extended = { ...report, operator: 'ci' } as RunReport;
+    expect(JSON.parse(renderResultsJson(extended)).operator).to.equal('ci');
+  });
+});

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { doctorExitCode, formatDoctor, runDoctor } from '../provision/doctor.js';
 import { downCommand } from './downCommand.js';
+import { cacheDir } from './environment.js';
 import { planCommand } from './planCommand.js';
 import { createProgress } from './progress.js';
 import { pruneCommand } from './pruneCommand.js';
@@ -100,7 +101,7 @@ program
   .command('doctor')
   .description('check Docker, kind, helm, kernel limits and Node, and say how to fix what is missing')
   .action(async () => {
-    const checks = await runDoctor();
+    const checks = await runDoctor({ cacheDir: cacheDir() });
     for (const line of formatDoctor(checks)) io.out(line);
     process.exitCode = doctorExitCode(checks);
   });

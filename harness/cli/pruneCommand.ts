@@ -18,7 +18,7 @@ export async function pruneCommand(io: CommandIO, progress: Progress): Promise<n
   const kindTool = await findTool('kind');
   const result = await prune({
     docker,
-    ...(kindTool.path ? { kind: new KindCli(kindTool.path) } : {}),
+    ...(kindTool.status === 'ok' && kindTool.path ? { kind: new KindCli(kindTool.path) } : {}),
     stateRoot: STATE_ROOT,
     log: (line) => progress.line('prune', line),
   });

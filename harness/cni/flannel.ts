@@ -10,6 +10,15 @@ const FLANNEL_VERSION = 'v0.28.9';
  */
 const CNI_PLUGINS_VERSION = 'v1.9.1';
 
+/**
+ * sha256 of the plugin tarballs (several independent public pins agree; containernetworking's release.sh also
+ * publishes a .sha256 file next to each tgz, which kconn uses for any architecture not pinned here).
+ */
+const CNI_PLUGINS_SHA256: Readonly<Record<string, string>> = {
+  amd64: 'b98f74a0f8522f0a83867178729c1aa70f2158f90c45a2ca8fa791db1c76b303',
+  arm64: '56171987d3947707c3563db2f4001bccaf50fd63468611b9f3cbecb1375ee7ec',
+};
+
 function pluginsDir(ctx: CniContext): string {
   return `${ctx.cacheDir}/cni-plugins-${CNI_PLUGINS_VERSION}-linux-${ctx.arch}`;
 }
@@ -37,6 +46,7 @@ export const flannel: CniPlugin = {
       action: 'download',
       summary: `fetch containernetworking plugins ${CNI_PLUGINS_VERSION} (flannel needs the bridge plugin kind lacks)`,
       url: `https://github.com/containernetworking/plugins/releases/download/${CNI_PLUGINS_VERSION}/cni-plugins-linux-${ctx.arch}-${CNI_PLUGINS_VERSION}.tgz`,
+      ...(CNI_PLUGINS_SHA256[ctx.arch] ? { sha256: CNI_PLUGINS_SHA256[ctx.arch] } : {}),
       into: pluginsDir(ctx),
     },
   ],

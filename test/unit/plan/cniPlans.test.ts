@@ -49,7 +49,10 @@ describe('kind config and steps per CNI', () => {
     }
     expect(actions(c.steps)).to.deep.equal(['download', 'kind-create', 'apply', 'wait', 'wait', 'wait']);
     const download = c.steps[0]!;
-    expect(download).to.deep.include({ url: 'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz' });
+    expect(download).to.deep.include({
+      url: 'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz',
+      sha256: 'b98f74a0f8522f0a83867178729c1aa70f2158f90c45a2ca8fa791db1c76b303',
+    });
     const apply = c.steps[2]!;
     expect(apply).to.deep.include({ url: 'https://github.com/flannel-io/flannel/releases/download/v0.28.9/kube-flannel.yml', serverSide: true });
     expect(apply.action === 'apply' && apply.patches).to.deep.equal([

@@ -42,8 +42,12 @@ export async function pollUntil(what: string, check: () => Promise<Readiness>, o
   const interval = options.intervalMs ?? 1000;
   const deadline = now() + options.timeoutMs;
   let last = 'not checked yet';
+  const aborted = (): Error => {
+    const reason = options.signal?.reason as Error | undefined;
+    return new Error(`${what}: stopped (${reason?.message ?? 'aborted'}); last seen: ${last}`, { cause: reason });
+  };
   for (;;) {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted) throw aborted();
     let result: Readiness;
     try {
       result = await check();
@@ -54,6 +58,11 @@ export async function pollUntil(what: string, check: () => Promise<Readiness>, o
     last = result.detail;
     if (result.ready) return result;
     if (now() + interval > deadline) throw new PollTimeoutError(what, last, options.timeoutMs);
-    await sleep(interval);
+    try {
+      await sleep(interval);
+    } catch (e) {
+      if (options.signal?.aborted) throw aborted();
+      throw e;
+    }
   }
 }

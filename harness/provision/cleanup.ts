@@ -34,7 +34,7 @@ export class CleanupRegistry {
       const actions = this.actions.reverse();
       this.actions = [];
       for (const a of actions) {
-        this.log(`cleanup: ${a.what}`);
+        this.log(`removing ${a.what}`);
         try {
           await a.run();
         } catch (e) {

@@ -89,10 +89,4 @@ describe('kconn CLI (as a process)', function () {
     expect(r.exitCode).to.equal(1);
     expect(r.stderr).to.match(/topo\.yaml:7:18: spec\.clusters\[0\]\.podSubnet: invalid CIDR "10\.0\.0\.0\/33"/);
   });
-
-  it('run says plainly that provisioning is not available yet, and fails', async () => {
-    const r = await kconn('run');
-    expect(r.exitCode).to.equal(2);
-    expect(r.stderr).to.include('not implemented yet');
-  });
 });

@@ -1,0 +1,140 @@
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { execa, type ResultPromise } from 'execa';
+import { load } from 'js-yaml';
+import { FakeKubeApiServer } from '../support/fakeKubeApiServer.js';
+import { fakeToolEnv, kubeconfigFor } from '../support/fakeTools.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+/**
+ * `kconn up/down/run` as processes, with a recording fake `kind` first on PATH and a fake Kubernetes API whose objects
+ * become ready over time. kind itself cannot run on this project's build machines; these tests pin the exact argv
+ * and files kconn hands to kind, the polling, and the cleanup on failure, timeout and Ctrl-C.
+ */
+describe('provisioning through the CLI (fake kind, fake API server)', function () {
+  this.timeout(60_000);
+  let api: FakeKubeApiServer;
+  let project: string;
+  let tools: ReturnType<typeof fakeToolEnv>;
+
+  const TOPOLOGY = 'apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: t}\nspec:\n  cni: kindnet\n  clusters:\n    - {name: main, workers: 0}\n';
+  const SUITE = [
+    'apiVersion: kconn.dev/v1alpha1', 'kind: Suite', 'metadata: {name: s}', 'spec:', '  tests:',
+    '    - name: client reaches the echo service',
+    '      from: {namespace: demo, selector: app=client}',
+    '      to: {service: demo/echo, port: 8080}',
+    '      expect: reachable', '',
+  ].join('\n');
+
+  const readyNode = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'control-plane' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } };
+
+  beforeEach(async () => {
+    api = new FakeKubeApiServer();
+    const url = await api.start();
+    project = mkdtempSync(join(tmpdir(), 'kconn-project-'));
+    mkdirSync(join(project, 'clusters'));
+    mkdirSync(join(project, 'suites'));
+    writeFileSync(join(project, 'clusters', 't.yaml'), TOPOLOGY);
+    writeFileSync(join(project, 'suites', 's.yaml'), SUITE);
+    tools = fakeToolEnv(kubeconfigFor(url));
+    // The node becomes Ready on the third look, kindnet at once, CoreDNS on the second: readiness must be polled.
+    api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'control-plane' }, status: { conditions: [{ type: 'Ready', status: 'False', reason: 'KubeletNotReady' }] } });
+    api.put({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kindnet', namespace: 'kube-system', generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1 } });
+    api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 2 }, status: { observedGeneration: 1 } });
+    api.onRead = (kind, _name, reads) => {
+      if (kind === 'Node' && reads >= 3) api.put(readyNode);
+      if (kind === 'Deployment' && reads >= 2) {
+        api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 2 }, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2, availableReplicas: 2 } });
+      }
+    };
+  });
+
+  afterEach(async () => api.stop());
+
+  const kconn = (args: string[], env: Record<string, string> = {}): ResultPromise =>
+    execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), ...args], { cwd: project, reject: false, env: { ...tools.env, ...env, CI: 'true' } }) as unknown as ResultPromise;
+
+  const runIdOf = (stderr: string): string => /run ([a-z0-9]{6}):/.exec(stderr)?.[1] ?? '';
+
+  it('up: hands kind the planned config, polls readiness, writes a private kubeconfig, and keeps the cluster', async () => {
+    const r = await kconn(['up', '--topology', 'clusters/t.yaml']);
+    expect(r.exitCode, String(r.stderr)).to.equal(0);
+    const runId = runIdOf(String(r.stderr));
+    expect(runId).to.match(/^[a-z0-9]{6}$/);
+    const dir = `.kconn/runs/${runId}/main`;
+    expect(tools.calls()).to.deep.include(['create', 'cluster', '--name', `kconn-${runId}-main`, '--config', `${dir}/kind-config.yaml`, '--kubeconfig', `${dir}/kubeconfig`]);
+    expect(tools.calls().some((c) => c[0] === 'delete'), 'nothing deleted on success').to.equal(false);
+    // The config handed to kind is exactly the one `kconn plan` shows for this run id.
+    const plan = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), 'plan', '--topology', 'clusters/t.yaml', '--run-id', runId, '--output', 'json', '--kind-network', 'none'], { cwd: project, env: tools.env });
+    expect(load(readFileSync(join(project, dir, 'kind-config.yaml'), 'utf8'))).to.deep.equal(JSON.parse(plan.stdout).clusters[0].kindConfig);
+    expect(statSync(join(project, dir, 'kubeconfig')).mode & 0o777).to.equal(0o600);
+    expect(String(r.stdout)).to.equal(`main\t${dir}/kubeconfig`);
+    expect(api.requests.filter((q) => q.method === 'GET' && q.path === '/api/v1/nodes').length, 'nodes polled until Ready').to.be.at.least(3);
+    expect(String(r.stderr)).to.include('1/1 nodes Ready');
+    const state = JSON.parse(readFileSync(join(project, `.kconn/runs/${runId}/state.json`), 'utf8'));
+    expect(state).to.deep.include({ runId, topology: 't', keep: true });
+    expect(state.clusters.map((c: { kindName: string }) => c.kindName)).to.deep.equal([`kconn-${runId}-main`]);
+
+    const down = await kconn(['down', '--run-id', runId]);
+    expect(down.exitCode, String(down.stderr)).to.equal(0);
+    expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
+    expect(existsSync(join(project, `.kconn/runs/${runId}`))).to.equal(false);
+  });
+
+  it('up: when kind fails, what was started is deleted and the exit code is 1', async () => {
+    const r = await kconn(['up', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_FAIL_CREATE: '1' });
+    expect(r.exitCode).to.equal(1);
+    const runId = runIdOf(String(r.stderr));
+    expect(String(r.stderr)).to.include('failed to create cluster');
+    expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
+    expect(existsSync(join(project, `.kconn/runs/${runId}`)), 'no state left behind').to.equal(false);
+  });
+
+  it('up --timeout: a cluster that never gets ready is removed when the time is up', async () => {
+    api.onRead = () => undefined; // the node never becomes Ready
+    const started = Date.now();
+    const r = await kconn(['up', '--topology', 'clusters/t.yaml', '--timeout', '4s']);
+    expect(r.exitCode).to.equal(1);
+    expect(Date.now() - started).to.be.lessThan(20_000);
+    expect(String(r.stderr)).to.match(/did not finish within 4s/);
+    expect(tools.calls().some((c) => c[0] === 'delete' && c[1] === 'cluster')).to.equal(true);
+  });
+
+  it('Ctrl-C during up removes the cluster and exits 130', async () => {
+    const child = kconn(['up', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_SLEEP: '30' });
+    const deadline = Date.now() + 20_000;
+    while (!tools.calls().some((c) => c[0] === 'create') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const r = await child;
+    expect(r.exitCode, String(r.stderr)).to.equal(130);
+    expect(String(r.stderr)).to.include('SIGINT: stopping and removing what this run created');
+    expect(tools.calls().some((c) => c[0] === 'delete' && c[1] === 'cluster')).to.equal(true);
+  });
+
+  it('run: a probe that cannot run is an error (never a pass), reports are written, clusters removed', async () => {
+    api.onRead = (kind, _name, reads) => {
+      if (kind === 'Node') api.put(readyNode);
+      if (kind === 'Deployment' && reads >= 1) {
+        api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } });
+      }
+    };
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-1', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'client' }] }, status: { phase: 'Running', podIP: '10.10.0.5', conditions: [{ type: 'Ready', status: 'True' }] } });
+    api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'demo' }, spec: { clusterIP: '10.110.0.20' } });
+    const r = await kconn(['run', '--topology', 'clusters/t.yaml']);
+    expect(r.exitCode, String(r.stderr)).to.equal(1);
+    const runId = runIdOf(String(r.stderr));
+    const junit = readFileSync(join(project, 'reports', runId, 'junit.xml'), 'utf8');
+    expect(junit).to.include('<error');
+    expect(junit).to.not.include('<failure');
+    const results = JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8'));
+    const test = results.suites[0].tests[0];
+    expect(test.status).to.equal('error');
+    expect(test.results[0].outcome).to.equal('error');
+    expect(test.results[0].reproduce).to.match(/^kubectl --kubeconfig \.kconn\/runs\/\w+\/main\/kubeconfig -n demo exec client-1 -c client -- timeout 3 bash -c /);
+    expect(test.results[0].reason).to.match(/^exec in pod main\/demo\/client-1 failed/);
+    expect(String(r.stderr)).to.include('0 passed, 0 failed, 1 error');
+    expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
+  });
+});

@@ -1,0 +1,132 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
+
+interface Resource {
+  readonly group: string; // '' for core
+  readonly version: string;
+  readonly plural: string;
+  readonly kind: string;
+  readonly namespaced: boolean;
+}
+
+const RESOURCES: readonly Resource[] = [
+  { group: '', version: 'v1', plural: 'nodes', kind: 'Node', namespaced: false },
+  { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
+  { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
+  { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
+  { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
+  { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
+  { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
+  { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+  { group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses', kind: 'TigeraStatus', namespaced: false },
+  { group: 'operator.tigera.io', version: 'v1', plural: 'installations', kind: 'Installation', namespaced: false },
+];
+
+const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.version}` : r.version);
+const keyOf = (kind: string, name: string, ns?: string): string => `${kind}/${ns ?? ''}/${name}`;
+
+/**
+ * A tiny Kubernetes API server over plain HTTP, enough for @kubernetes/client-node's generic object API: discovery,
+ * get, list (with equality label selectors), server-side apply (PATCH) and delete. Tests script how objects change
+ * over time with `onRead`, so readiness polling meets states that evolve, as on a real cluster.
+ */
+export class FakeKubeApiServer {
+  readonly objects = new Map<string, Obj>();
+  readonly requests: { method: string; path: string }[] = [];
+  /** Called before every GET of an object or list, with how many GETs that path had; may change objects. */
+  onRead: (kind: string, name: string | undefined, reads: number) => void = () => undefined;
+  private readonly reads = new Map<string, number>();
+  private server: Server | undefined;
+
+  put(o: Obj): void {
+    this.objects.set(keyOf(o.kind, o.metadata.name, o.metadata.namespace), o);
+  }
+
+  find(kind: string, name: string, ns?: string): Obj | undefined {
+    return this.objects.get(keyOf(kind, name, ns));
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private notFound(res: ServerResponse, what: string): void {
+    this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${what} not found` });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://x');
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname });
+    const body = await new Promise<string>((r) => {
+      let data = '';
+      req.on('data', (c: Buffer) => (data += c.toString()));
+      req.on('end', () => r(data));
+    });
+    const parts = url.pathname.split('/').filter(Boolean);
+    // Discovery: /api/v1, /apis/<group>/<version>
+    if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {
+      const [group, version] = parts[0] === 'api' ? ['', parts[1]!] : [parts[1]!, parts[2]!];
+      const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
+      if (!resources.length) return this.notFound(res, url.pathname);
+      return this.send(res, 200, {
+        kind: 'APIResourceList',
+        apiVersion: 'v1',
+        groupVersion: group ? `${group}/${version}` : version,
+        resources: resources.map((r) => ({ name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'list', 'patch', 'delete'] })),
+      });
+    }
+    const [group, version, rest] = parts[0] === 'api' ? ['', parts[1]!, parts.slice(2)] : [parts[1]!, parts[2]!, parts.slice(3)];
+    let ns: string | undefined;
+    let tail = rest;
+    if (tail[0] === 'namespaces' && tail.length >= 3) {
+      ns = tail[1];
+      tail = tail.slice(2);
+    }
+    const resource = RESOURCES.find((r) => r.group === group && r.version === version && r.plural === tail[0]);
+    if (!resource) return this.notFound(res, url.pathname);
+    const name = tail[1];
+    const key = `${req.method} ${url.pathname}`;
+    if (req.method === 'GET') {
+      const n = (this.reads.get(key) ?? 0) + 1;
+      this.reads.set(key, n);
+      this.onRead(resource.kind, name, n);
+    }
+    if (req.method === 'GET' && !name) {
+      const selector = url.searchParams.get('labelSelector');
+      const wanted = selector ? selector.split(',').map((t) => t.split('=') as [string, string]) : [];
+      const items = [...this.objects.values()].filter(
+        (o) => o.kind === resource.kind && (ns === undefined || o.metadata.namespace === ns) && wanted.every(([k, v]) => o.metadata.labels?.[k] === v),
+      );
+      return this.send(res, 200, { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata: {}, items });
+    }
+    if (!name) return this.send(res, 405, { message: 'method not allowed' });
+    const current = this.find(resource.kind, name, ns);
+    if (req.method === 'GET') return current ? this.send(res, 200, current) : this.notFound(res, `${resource.kind} ${name}`);
+    if (req.method === 'PATCH') {
+      const applied = JSON.parse(body) as Obj;
+      const merged: Obj = { ...(current ?? {}), ...applied, metadata: { ...(current?.metadata ?? {}), ...applied.metadata, name, ...(ns ? { namespace: ns } : {}) } };
+      this.put(merged);
+      return this.send(res, current ? 200 : 201, merged);
+    }
+    if (req.method === 'DELETE') {
+      if (!current) return this.notFound(res, `${resource.kind} ${name}`);
+      this.objects.delete(keyOf(resource.kind, name, ns));
+      return this.send(res, 200, { kind: 'Status', apiVersion: 'v1', status: 'Success' });
+    }
+    return this.send(res, 405, { message: 'method not allowed' });
+  }
+}

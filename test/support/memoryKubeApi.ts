@@ -1,0 +1,45 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeApi } from '../../harness/kube/kubeApi.js';
+
+/** In-memory KubeApi: objects by kind/namespace/name, every call recorded. */
+export class MemoryKubeApi implements KubeApi {
+  readonly objects = new Map<string, KubernetesObject>();
+  readonly calls: string[] = [];
+  /** Called before each get/list with the number of reads so far: lets a test make objects change over time. */
+  onRead: (reads: number) => void = () => undefined;
+  private reads = 0;
+
+  private key(kind: string, name: string, ns?: string): string {
+    return `${kind}/${ns ?? ''}/${name}`;
+  }
+
+  put(o: KubernetesObject): void {
+    this.objects.set(this.key(o.kind!, o.metadata!.name!, o.metadata?.namespace), o);
+  }
+
+  async apply(o: KubernetesObject): Promise<KubernetesObject> {
+    this.calls.push(`apply ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
+    this.put(o);
+    return o;
+  }
+
+  async get(_apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | undefined> {
+    this.onRead(++this.reads);
+    this.calls.push(`get ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+    return this.objects.get(this.key(kind, name, namespace));
+  }
+
+  async list(_apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubernetesObject[]> {
+    this.onRead(++this.reads);
+    this.calls.push(`list ${kind}${namespace ? ` ${namespace}` : ''}${labelSelector ? ` ${labelSelector}` : ''}`);
+    const wanted = labelSelector ? labelSelector.split(',').map((t) => t.split('=') as [string, string]) : [];
+    return [...this.objects.values()].filter(
+      (o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace) && wanted.every(([k, v]) => o.metadata?.labels?.[k] === v),
+    );
+  }
+
+  async delete(o: KubernetesObject): Promise<void> {
+    this.calls.push(`delete ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
+    this.objects.delete(this.key(o.kind!, o.metadata!.name!, o.metadata?.namespace));
+  }
+}

@@ -111,7 +111,7 @@ describe('cluster steps, as sent to kind, helm and the API', function () {
     expect(load(readFileSync(`${tools.env['KCONN_FAKE_LOG']}.values`, 'utf8'))).to.deep.equal({
       image: { pullPolicy: 'IfNotPresent' },
       ipam: { mode: 'kubernetes' },
-      operator: { replicas: 1 },
+      operator: { replicas: 2 }, // two nodes (a worker): the default two operator replicas fit
       kubeProxyReplacement: true,
       k8sServiceHost: `${plan.kindName}-control-plane`,
       k8sServicePort: 6443,

@@ -9,7 +9,7 @@ import { applySuiteManifests, executeTests, type SuiteRunOptions } from './suite
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
-  readonly reporter?: string;
+  readonly reporter?: string | Mocha.ReporterConstructor;
 }
 
 /** The message mocha shows for a test that did not pass: expected vs observed and the command to reproduce it. */
@@ -30,6 +30,7 @@ export async function runSuitesWithMocha(
   clusterNames: readonly string[],
   opts: MochaRunOptions,
 ): Promise<SuiteOutcome[]> {
+  // reporter accepts a name or a constructor
   const mocha = new Mocha({ reporter: opts.reporter ?? 'spec', timeout: 0, color: process.stdout.isTTY ?? false });
   const outcomes: SuiteOutcome[] = [];
   for (const plan of planned) {
@@ -88,5 +89,6 @@ export async function runSuitesWithMocha(
     });
   }
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
+  mocha.dispose();
   return outcomes.map((o) => ({ name: o.name, file: o.file, tests: o.tests, durationMs: o.durationMs }));
 }

@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import Docker from 'dockerode';
+import { imagesOf, preloadImages } from '../../harness/provision/imageLoader.js';
+import { KindCli } from '../../harness/provision/kindCli.js';
+import { KIND_CLUSTER_LABEL, prune, RUN_LABEL } from '../../harness/provision/prune.js';
+import { writeRunState } from '../../harness/provision/runState.js';
+import { CLIENT_IMAGE, DockerLab, SERVER_IMAGE } from '../support/dockerLab.js';
+import { FAKE_BIN, fakeToolEnv } from '../support/fakeTools.js';
+
+/** Real containers and networks, labelled as kconn and kind label them, removed (or not) by `prune`. */
+describe('prune and image loading (real Docker)', function () {
+  this.timeout(60_000);
+  const docker = new Docker();
+  const created: string[] = [];
+  const networks: string[] = [];
+  const tag = Math.random().toString(36).slice(2, 8);
+  // One state folder for the whole file: the live run recorded by the first test is still live in the second.
+  const stateRoot = mkdtempSync(join(tmpdir(), 'kconn-state-'));
+
+  before(async () => DockerLab.check());
+
+  after(async () => {
+    await Promise.allSettled(created.map((id) => docker.getContainer(id).remove({ force: true })));
+    await Promise.allSettled(networks.map((id) => docker.getNetwork(id).remove()));
+  });
+
+  const container = async (name: string, labels: Record<string, string>): Promise<string> => {
+    const c = await docker.createContainer({ Image: CLIENT_IMAGE, name: `kconn-prune-test-${tag}-${name}`, Labels: labels, HostConfig: { NetworkMode: 'none' } });
+    created.push(c.id);
+    return c.id;
+  };
+  const exists = async (id: string): Promise<boolean> => docker.getContainer(id).inspect().then(() => true, () => false);
+
+  it('removes what crashed runs left, and leaves live runs and everything else alone', async () => {
+    const dead = `d${tag.slice(0, 5)}`;
+    const live = `l${tag.slice(0, 5)}`;
+    await writeRunState(stateRoot, { runId: live, topology: 't', topologyFile: 't.yaml', createdAt: new Date().toISOString(), pid: process.pid, keep: false, clusters: [] });
+    await writeRunState(stateRoot, { runId: dead, topology: 't', topologyFile: 't.yaml', createdAt: new Date().toISOString(), pid: 2 ** 22 + 17, keep: false, clusters: [] });
+    const leftover = await container('leftover', { [RUN_LABEL]: dead });
+    const node = await container('node', { [KIND_CLUSTER_LABEL]: `kconn-${dead}-main` });
+    const liveOne = await container('live', { [RUN_LABEL]: live });
+    const liveNode = await container('livenode', { [KIND_CLUSTER_LABEL]: `kconn-${live}-main` });
+    const foreignNode = await container('foreign', { [KIND_CLUSTER_LABEL]: 'someone-elses-cluster' });
+    const bystander = await container('bystander', {});
+    const net = await docker.createNetwork({ Name: `kconn-prune-test-${tag}`, Labels: { [RUN_LABEL]: dead } });
+    networks.push(net.id);
+
+    const log: string[] = [];
+    const result = await prune({ docker, stateRoot, log: (l) => log.push(l) });
+    expect(result.failures).to.deep.equal([]);
+    expect(result.clusters).to.deep.equal([`kconn-${dead}-main`]);
+    expect(result.containers).to.include(`kconn-prune-test-${tag}-leftover`);
+    expect(result.networks).to.include(`kconn-prune-test-${tag}`);
+    expect(await exists(leftover)).to.equal(false);
+    expect(await exists(node)).to.equal(false);
+    for (const kept of [liveOne, liveNode, foreignNode, bystander]) expect(await exists(kept)).to.equal(true);
+    expect(result.skippedLiveRuns).to.include(live);
+  });
+
+  it('asks kind to delete the clusters it knows', async () => {
+    const tools = fakeToolEnv('');
+    writeFileSync(tools.env['KCONN_FAKE_CLUSTERS']!, `kconn-zz${tag.slice(0, 4)}-east\nkind\n`);
+    const kind = new KindCli(join(FAKE_BIN, 'kind'), { ...process.env, ...tools.env });
+    const result = await prune({ docker, kind, stateRoot, log: () => undefined });
+    expect(result.clusters).to.deep.equal([`kconn-zz${tag.slice(0, 4)}-east`]);
+    expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-zz${tag.slice(0, 4)}-east`]);
+    expect(tools.clusters(), "a cluster kconn did not name is not touched").to.deep.equal(['kind']);
+  });
+
+  it('loads each image into every cluster with one kind call per cluster, pulling nothing already present', async () => {
+    const manifests = [
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { template: { spec: { containers: [{ image: SERVER_IMAGE }], initContainers: [{ image: CLIENT_IMAGE }] } } } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ image: CLIENT_IMAGE }] } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'c' } },
+    ];
+    const images = imagesOf(manifests);
+    expect(images).to.deep.equal([CLIENT_IMAGE, SERVER_IMAGE].sort());
+    const tools = fakeToolEnv('');
+    const kind = new KindCli(join(FAKE_BIN, 'kind'), { ...process.env, ...tools.env });
+    const log: string[] = [];
+    await preloadImages({ docker, kind, images, clusters: ['kconn-x1-east', 'kconn-x1-west'], log: (l) => log.push(l) });
+    expect(tools.calls()).to.deep.equal([
+      ['load', 'docker-image', ...images, '--name', 'kconn-x1-east'],
+      ['load', 'docker-image', ...images, '--name', 'kconn-x1-west'],
+    ]);
+    expect(log.some((l) => l.startsWith('pulling')), 'present images are not pulled').to.equal(false);
+  });
+});

@@ -58,6 +58,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
 
     const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
       clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
+      runNamespace: `kconn-${plan.runId}`,
       cleanup: session.cleanup,
       keep: opts.keep ?? false,
       signal: session.signal,

@@ -80,9 +80,10 @@ export const topologySchema: Schema = envelope(
   'kind clusters, their CNI and how they are joined',
 );
 
+const runNamespaceNote = "default: the run's own namespace (kconn-<run-id>), where manifest objects that name none are applied";
 const sourceSelector = strictObject(
-  { cluster: dnsLabel, namespace: dnsLabel, selector: { type: 'string', format: 'label-selector' } },
-  ['namespace', 'selector'],
+  { cluster: dnsLabel, namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } },
+  ['selector'],
 );
 
 export const suiteSchema: Schema = envelope(
@@ -108,8 +109,8 @@ export const suiteSchema: Schema = envelope(
             to: strictObject(
               {
                 cluster: dnsLabel,
-                service: { type: 'string', format: 'namespaced-name', description: 'namespace/name' },
-                pod: strictObject({ namespace: dnsLabel, selector: { type: 'string', format: 'label-selector' } }, ['namespace', 'selector']),
+                service: { type: 'string', format: 'namespaced-name', description: `namespace/name, or name (${runNamespaceNote})` },
+                pod: strictObject({ namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } }, ['selector']),
                 host: { type: 'string', format: 'host' },
                 port,
                 path: { type: 'string', pattern: '^/[^\\s]*$', description: 'HTTP(S) path, default /' },

@@ -124,7 +124,7 @@ function toSuite(doc: YamlDocument, raw: Raw): Suite {
       name: t['name'] as string,
       from: {
         ...(typeof from['cluster'] === 'string' ? { cluster: from['cluster'] } : {}),
-        namespace: from['namespace'] as string,
+        ...(typeof from['namespace'] === 'string' ? { namespace: from['namespace'] } : {}),
         selector: from['selector'] as string,
       } satisfies SourceSelector,
       timeoutMs: typeof t['timeout'] === 'string' ? parseDuration(t['timeout'])! : defaultTimeout,
@@ -164,11 +164,13 @@ function toTarget(to: Raw): Target {
   };
   const cluster = typeof to['cluster'] === 'string' ? { cluster: to['cluster'] } : {};
   if (typeof to['service'] === 'string') {
-    const [namespace, name] = to['service'].split('/') as [string, string];
-    return { kind: 'service', namespace, name, ...cluster, ...port };
+    const parts = to['service'].split('/');
+    const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+    return { kind: 'service', ...namespaced, ...cluster, ...port };
   }
   if (isObject(to['pod'])) {
-    return { kind: 'pod', namespace: to['pod']['namespace'] as string, selector: to['pod']['selector'] as string, ...cluster, ...port };
+    const pod = to['pod'];
+    return { kind: 'pod', ...(typeof pod['namespace'] === 'string' ? { namespace: pod['namespace'] } : {}), selector: pod['selector'] as string, ...cluster, ...port };
   }
   return { kind: 'host', host: to['host'] as string, ...port };
 }

@@ -36,10 +36,11 @@ export const checkHost: FormatCheck = (v) => {
   return checkDnsName(v) === undefined ? undefined : `invalid host "${v}": must be a DNS name or an IPv4 address`;
 };
 
+/** namespace/name, or a bare name (in the run's namespace). */
 export const checkNamespacedName: FormatCheck = (v) => {
   const parts = v.split('/');
-  if (parts.length !== 2 || checkDnsLabel(parts[0]!) || checkDnsLabel(parts[1]!)) {
-    return `invalid service "${v}": expected namespace/name, both DNS-1123 labels`;
+  if (parts.length > 2 || parts.some((p) => checkDnsLabel(p) !== undefined)) {
+    return `invalid service "${v}": expected namespace/name or name, DNS-1123 labels`;
   }
   return undefined;
 };

@@ -10,7 +10,8 @@ export type DnsRecordType = (typeof DNS_RECORD_TYPES)[number];
 /** Where a probe runs: every pod matching the selector, in one cluster. */
 export interface SourceSelector {
   readonly cluster?: string;
-  readonly namespace: string;
+  /** Absent: the run's own namespace, where manifest objects that name no namespace are applied. */
+  readonly namespace?: string;
   readonly selector: string;
 }
 
@@ -21,8 +22,8 @@ interface TargetBase {
 }
 
 export type Target =
-  | (TargetBase & { readonly kind: 'service'; readonly cluster?: string; readonly namespace: string; readonly name: string })
-  | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace: string; readonly selector: string })
+  | (TargetBase & { readonly kind: 'service'; readonly cluster?: string; readonly namespace?: string; readonly name: string })
+  | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace?: string; readonly selector: string })
   | (TargetBase & { readonly kind: 'host'; readonly host: string });
 
 /** What a connectivity test should observe. */

@@ -30,6 +30,8 @@ export interface ClusterAccess {
 
 export interface SuiteRunOptions {
   readonly clusters: ReadonlyMap<string, ClusterAccess>;
+  /** Namespace of this run (kconn-<run-id>): manifest objects that name no namespace go there, and so do tests. */
+  readonly runNamespace: string;
   readonly cleanup: CleanupRegistry;
   readonly keep: boolean;
   readonly signal: AbortSignal;
@@ -58,11 +60,31 @@ function readyPods(pods: readonly KubernetesObject[]): PodRef[] {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** Kinds without a namespace (core and the CNIs' own); everything else is namespaced. */
+const CLUSTER_SCOPED = new Set([
+  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'RuntimeClass', 'IngressClass',
+  'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'APIService',
+  'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding',
+  'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'ClusterNetworkPolicy',
+  'GlobalNetworkPolicy', 'GlobalNetworkSet', 'CiliumClusterwideNetworkPolicy',
+]);
+
+/**
+ * Namespaced objects that name no namespace are put in the run's namespace (created first, labelled with the run),
+ * so two runs against the same cluster (--reuse) never share them.
+ */
+export function placeInRunNamespace(objects: readonly KubernetesObject[], runNamespace: string): KubernetesObject[] {
+  const placed = objects.map((o) => (o.kind && !CLUSTER_SCOPED.has(o.kind) && !o.metadata?.namespace ? { ...o, metadata: { ...o.metadata, namespace: runNamespace } } : o));
+  if (!placed.some((o, i) => o !== objects[i])) return placed;
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: runNamespace, labels: { 'kconn.dev/run': runNamespace.replace(/^kconn-/, '') } } };
+  return [ns, ...placed];
+}
+
 /** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
 export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): Promise<void> {
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
-    const objects = parseManifest(await readFile(m.path, 'utf8'), m.declaredPath);
+    const objects = placeInRunNamespace(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), opts.runNamespace);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
   await Promise.all(
@@ -107,22 +129,24 @@ async function resolve(t: ExpandedTest, opts: SuiteRunOptions): Promise<Prepared
   const from = opts.clusters.get(t.fromCluster);
   const to = opts.clusters.get(t.toCluster);
   if (!from || !to) return { expanded: t, sources: [], targets: [], problem: `cluster ${!from ? t.fromCluster : t.toCluster} is not part of this run` };
-  const sources = readyPods(await from.api.list('v1', 'Pod', t.test.from.namespace, t.test.from.selector));
+  const fromNs = t.test.from.namespace ?? opts.runNamespace;
+  const sources = readyPods(await from.api.list('v1', 'Pod', fromNs, t.test.from.selector));
   if (sources.length === 0) {
-    return { expanded: t, sources, targets: [], problem: `no running, ready pod matches ${t.test.from.selector} in namespace ${t.test.from.namespace} on cluster ${t.fromCluster}` };
+    return { expanded: t, sources, targets: [], problem: `no running, ready pod matches ${t.test.from.selector} in namespace ${fromNs} on cluster ${t.fromCluster}` };
   }
   if (t.test.type === 'dns') return { expanded: t, sources, targets: [''] };
   const target = t.test.to;
   if (target.kind === 'host') return { expanded: t, sources, targets: [target.host] };
+  const toNs = target.namespace ?? opts.runNamespace;
   if (target.kind === 'service') {
-    const svc = (await to.api.get('v1', 'Service', target.name, target.namespace)) as { spec?: { clusterIP?: string } } | undefined;
+    const svc = (await to.api.get('v1', 'Service', target.name, toNs)) as { spec?: { clusterIP?: string } } | undefined;
     const ip = svc?.spec?.clusterIP;
-    if (!svc) return { expanded: t, sources, targets: [], problem: `service ${target.namespace}/${target.name} not found on cluster ${t.toCluster}` };
-    if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${target.namespace}/${target.name} is headless: target its pods instead` };
+    if (!svc) return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} not found on cluster ${t.toCluster}` };
+    if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} is headless: target its pods instead` };
     return { expanded: t, sources, targets: [ip] };
   }
-  const pods = readyPods(await to.api.list('v1', 'Pod', target.namespace, target.selector)).filter((p) => p.ip);
-  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${target.namespace} on cluster ${t.toCluster}` };
+  const pods = readyPods(await to.api.list('v1', 'Pod', toNs, target.selector)).filter((p) => p.ip);
+  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${toNs} on cluster ${t.toCluster}` };
   return { expanded: t, sources, targets: pods.map((p) => p.ip!) };
 }
 

@@ -93,6 +93,7 @@ describe('suite runner: real probes, in-memory API', function () {
     const started = Date.now();
     const [outcome] = await runSuitesWithMocha(planned, project.suites, ['main'], {
       clusters: new Map([['main', access]]),
+      runNamespace: 'kconn-t1',
       cleanup: new CleanupRegistry(),
       keep: false,
       signal: new AbortController().signal,

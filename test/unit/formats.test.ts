@@ -40,7 +40,8 @@ describe('formats', () => {
     expect(checkHost('10.1.2.300')).to.be.a('string');
     expect(checkHost('$(id)')).to.be.a('string');
     expect(checkNamespacedName('demo/echo')).to.equal(undefined);
-    expect(checkNamespacedName('demo')).to.be.a('string');
+    expect(checkNamespacedName('echo'), 'a bare name is in the run namespace').to.equal(undefined);
+    expect(checkNamespacedName('a/b/c')).to.be.a('string');
     expect(checkNamespacedName('demo/Echo')).to.be.a('string');
   });
 

@@ -6,7 +6,7 @@ import { buildBatchScript, parseBatchOutput } from '../../harness/probe/batchScr
 import type { PodExec } from '../../harness/probe/podExec.js';
 import { runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
 import { judge } from '../../harness/run/verdict.js';
-import { DockerLab, SERVER_IMAGE } from '../support/dockerLab.js';
+import { DockerLab, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
 
 /** Answers every DNS query with SERVFAIL: the query's header and question, with QR set and RCODE 2. */
 const SERVFAIL_SERVER = [
@@ -36,10 +36,7 @@ describe('probe engine in real containers', function () {
   let sinkIp: string;
 
   before(async function () {
-    if (process.env['KCONN_SKIP_DOCKER_TESTS'] === '1' && !process.env['CI']) {
-      this.skip(); // reason: the user asked to skip the Docker tier locally (never honoured when CI is set)
-    }
-    await DockerLab.check();
+    await requireDocker(this);
     await lab.start();
     [server, sink, dns, client, servfail] = await Promise.all([
       lab.run(lab.server('server', ['--http-port', '8080', '--https-port', '8443', '--udp-port', '8081'])),

@@ -7,7 +7,7 @@ import { imagesOf, preloadImages } from '../../harness/provision/imageLoader.js'
 import { KindCli } from '../../harness/provision/kindCli.js';
 import { KIND_CLUSTER_LABEL, prune, RUN_LABEL } from '../../harness/provision/prune.js';
 import { writeRunState } from '../../harness/provision/runState.js';
-import { CLIENT_IMAGE, DockerLab, SERVER_IMAGE } from '../support/dockerLab.js';
+import { CLIENT_IMAGE, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
 import { FAKE_BIN, fakeToolEnv } from '../support/fakeTools.js';
 
 /** Real containers and networks, labelled as kconn and kind label them, removed (or not) by `prune`. */
@@ -20,7 +20,9 @@ describe('prune and image loading (real Docker)', function () {
   // One state folder for the whole file: the live run recorded by the first test is still live in the second.
   const stateRoot = mkdtempSync(join(tmpdir(), 'kconn-state-'));
 
-  before(async () => DockerLab.check());
+  before(async function () {
+    await requireDocker(this);
+  });
 
   after(async () => {
     await Promise.allSettled(created.map((id) => docker.getContainer(id).remove({ force: true })));

@@ -9,7 +9,7 @@ import type { SuitePlan } from '../../harness/model/plan.js';
 import { CleanupRegistry } from '../../harness/provision/cleanup.js';
 import { runSuitesWithMocha } from '../../harness/run/mochaRun.js';
 import type { ClusterAccess } from '../../harness/run/suiteExecutor.js';
-import { DockerLab } from '../support/dockerLab.js';
+import { DockerLab, requireDocker } from '../support/dockerLab.js';
 import { MemoryKubeApi } from '../support/memoryKubeApi.js';
 
 /** Mocha inside mocha: the inner run's own output is not wanted here. */
@@ -62,8 +62,8 @@ describe('suite runner: real probes, in-memory API', function () {
   let sink: StartedTestContainer;
   const api = new MemoryKubeApi();
 
-  before(async () => {
-    await DockerLab.check();
+  before(async function () {
+    await requireDocker(this);
     await lab.start();
     [client, server, sink] = await Promise.all([lab.run(lab.client('client')), lab.run(lab.server('server')), lab.run(lab.server('sink').withAddedCapabilities('NET_ADMIN'))]);
     await lab.sh(sink, ['iptables', '-P', 'INPUT', 'DROP']);

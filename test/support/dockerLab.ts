@@ -10,6 +10,17 @@ export const { client: CLIENT_IMAGE, server: SERVER_IMAGE } = probeImages(proces
 /** Label on everything a test creates, so that a crashed run can be swept up. */
 export const TEST_LABEL = 'kconn.dev/test-run';
 
+/**
+ * For the `before` hook of every real-Docker test file: fails with an actionable message when Docker or the images are
+ * missing. KCONN_SKIP_DOCKER_TESTS=1 skips instead, on a developer's machine only: never when CI is set.
+ */
+export async function requireDocker(ctx: Mocha.Context): Promise<void> {
+  if (process.env['KCONN_SKIP_DOCKER_TESTS'] === '1' && !process.env['CI']) {
+    ctx.skip(); // reason: the user asked to skip the Docker tier locally (KCONN_SKIP_DOCKER_TESTS=1)
+  }
+  await DockerLab.check();
+}
+
 /** testcontainers' builder, plus the DNS servers of the container (Docker's --dns). */
 export class LabContainer extends GenericContainer {
   withDns(...servers: string[]): this {

@@ -78,8 +78,11 @@ export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
   kind: {
     name: 'kind',
     version: KIND_VERSION,
-    // kind v0.32+ node images need kind >= v0.32.0 for `kind load` (kind v0.32.0 release notes).
-    minimum: 'v0.32.0',
+    // The node images are pinned by digest for this kind release: a kind of another minor on PATH could not be trusted
+    // with them (kind's release notes: use the images built for your kind; v0.32+ images need a new kind for
+    // `kind load`). Any patch release of the pinned minor is fine; anything else gets the pinned kind downloaded.
+    minimum: KIND_VERSION,
+    below: KIND_VERSION.replace(/^v(\d+)\.(\d+)\..*$/, (_m, major: string, minor: string) => `v${major}.${Number(minor) + 1}.0`),
     versionArgs: ['version'],
     // "kind v0.33.0 go1.25.4 linux/amd64" (kind pkg/cmd/kind/version/version.go DisplayVersion).
     parseVersion: firstVersionToken(/^kind (v\S+)/m),

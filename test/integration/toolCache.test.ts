@@ -205,7 +205,7 @@ describe('tool cache (real files, real HTTP)', function () {
     const path = await ensureTool('kind', { cacheDir, env: { ...env, PATH: `${bin}:${emptyBin}` }, spec: unpinnedKind, log: (l) => logs.push(l) });
     expect(path).to.equal(cachedToolPath('kind', cacheDir));
     expect(releases.requests).to.have.length(2);
-    expect(logs[0]).to.equal(`kind: v0.20.0 at ${join(bin, 'kind')} is older than the minimum v0.32.0: using kconn's pinned ${TOOLS.kind.version}`);
+    expect(logs[0]).to.equal(`kind: v0.20.0 at ${join(bin, 'kind')} is older than the minimum ${TOOLS.kind.minimum}: using kconn's pinned ${TOOLS.kind.version}`);
   });
 
   it('uses a new-enough kind on PATH as is, without any download', async () => {
@@ -343,7 +343,8 @@ describe('tool cache (real files, real HTTP)', function () {
     it('pins every download for linux and darwin on amd64 and arm64', () => {
       for (const tool of Object.values(TOOLS)) {
         for (const p of ['linux-amd64', 'linux-arm64', 'darwin-amd64', 'darwin-arm64']) expect(tool.sha256[p], `${tool.name} ${p}`).to.match(/^[0-9a-f]{64}$/);
-        expect(compareVersions(tool.version, tool.minimum)).to.be.greaterThan(0);
+        expect(compareVersions(tool.version, tool.minimum), `${tool.name}: the pinned version meets the minimum`).to.be.at.least(0);
+        if (tool.below) expect(compareVersions(tool.version, tool.below), `${tool.name}: the pinned version is below the ceiling`).to.equal(-1);
       }
     });
   });

@@ -98,8 +98,8 @@ describe('kconn doctor', () => {
     expect(c['kind']).to.deep.equal({
       name: 'kind',
       status: 'warn',
-      detail: `v0.20.0 at /usr/bin/kind is older than the minimum v0.32.0: kconn will download ${TOOLS.kind.version} (SHA-256 verified) on first use`,
-      fix: 'nothing, if this machine can reach https://github.com (or KCONN_TOOL_MIRROR); or install kind >= v0.32.0 on PATH: https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
+      detail: `v0.20.0 at /usr/bin/kind is older than the minimum ${TOOLS.kind.minimum}: kconn will download ${TOOLS.kind.version} (SHA-256 verified) on first use`,
+      fix: `nothing, if this machine can reach https://github.com (or KCONN_TOOL_MIRROR); or install kind >= ${TOOLS.kind.minimum} and < ${TOOLS.kind.below} on PATH: https://kind.sigs.k8s.io/docs/user/quick-start/#installation`,
     });
     expect(c['helm']!.status).to.equal('warn');
     expect(c['helm']!.detail).to.equal(`not found on PATH: kconn will download ${TOOLS.helm.version} (SHA-256 verified) on first use`);

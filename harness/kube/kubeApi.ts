@@ -1,4 +1,4 @@
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 
 /** kconn's field manager for server-side apply. */
 export const FIELD_MANAGER = 'kconn';
@@ -14,17 +14,42 @@ export interface KubeApi {
   delete(object: KubernetesObject): Promise<void>;
 }
 
-function statusCode(e: unknown): number | undefined {
-  const code = (e as { code?: unknown; statusCode?: unknown }).code ?? (e as { statusCode?: unknown }).statusCode;
-  return typeof code === 'number' ? code : undefined;
+function isNotFound(e: unknown): boolean {
+  // 404: the object is absent; discovery does not know the kind yet (its CRD is not installed): absent too.
+  return (e instanceof ApiException && e.code === 404) || (e instanceof Error && e.message.startsWith('Unrecognized API version and kind'));
+}
+
+/**
+ * client-node's generic patch() runs every object of a built-in group through its typed serializer, which keys on
+ * TypeScript property names: a NetworkPolicy's `from` (`_from` in the model) and a CRD schema's
+ * `x-kubernetes-int-or-string` would be dropped silently. kconn sends objects exactly as written instead.
+ */
+class RawApplyObjectApi extends KubernetesObjectApi {
+  static forConfig(kc: KubeConfig): RawApplyObjectApi {
+    const api = kc.makeApiClient(RawApplyObjectApi);
+    api.setDefaultNamespace(kc);
+    return api;
+  }
+
+  async serverSideApply(object: KubernetesObject, fieldManager: string): Promise<KubernetesObject> {
+    const spec = structuredClone(object);
+    const path = await this.specUriPath(spec, 'patch');
+    const ctx = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    ctx.setHeaderParam('Accept', 'application/json, */*;q=0.8');
+    ctx.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+    ctx.setQueryParam('fieldManager', fieldManager);
+    ctx.setQueryParam('force', 'true');
+    ctx.setBody(JSON.stringify(spec));
+    return this.requestPromise(ctx, 'KubernetesObject');
+  }
 }
 
 /** KubeApi over @kubernetes/client-node's generic object API (discovery decides namespaced vs cluster-scoped). */
 export class ClientNodeKubeApi implements KubeApi {
-  private readonly api: KubernetesObjectApi;
+  private readonly api: RawApplyObjectApi;
 
   constructor(readonly kubeConfig: KubeConfig) {
-    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+    this.api = RawApplyObjectApi.forConfig(kubeConfig);
   }
 
   static fromFile(path: string): ClientNodeKubeApi {
@@ -34,15 +59,14 @@ export class ClientNodeKubeApi implements KubeApi {
   }
 
   async apply(object: KubernetesObject): Promise<KubernetesObject> {
-    return this.api.patch(object, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply);
+    return this.api.serverSideApply(object, FIELD_MANAGER);
   }
 
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | undefined> {
     try {
       return await this.api.read({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } });
     } catch (e) {
-      // 404: the object, or its kind (a CRD not yet installed), does not exist yet.
-      if (statusCode(e) === 404 || /not found|Unrecognized API version and kind/i.test((e as Error).message)) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -52,7 +76,7 @@ export class ClientNodeKubeApi implements KubeApi {
       const list = await this.api.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
       return list.items;
     } catch (e) {
-      if (statusCode(e) === 404 || /Unrecognized API version and kind/i.test((e as Error).message)) return [];
+      if (isNotFound(e)) return [];
       throw e;
     }
   }
@@ -61,7 +85,7 @@ export class ClientNodeKubeApi implements KubeApi {
     try {
       await this.api.delete(object, undefined, undefined, undefined, undefined, 'Background');
     } catch (e) {
-      if (statusCode(e) === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
   }

@@ -21,6 +21,7 @@ const RESOURCES: readonly Resource[] = [
   { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
   { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
+  { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
   { group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses', kind: 'TigeraStatus', namespaced: false },
   { group: 'operator.tigera.io', version: 'v1', plural: 'installations', kind: 'Installation', namespaced: false },
 ];
@@ -35,7 +36,7 @@ const keyOf = (kind: string, name: string, ns?: string): string => `${kind}/${ns
  */
 export class FakeKubeApiServer {
   readonly objects = new Map<string, Obj>();
-  readonly requests: { method: string; path: string }[] = [];
+  readonly requests: { method: string; path: string; query: string; contentType: string; body: string }[] = [];
   /** Called before every GET of an object or list, with how many GETs that path had; may change objects. */
   onRead: (kind: string, name: string | undefined, reads: number) => void = () => undefined;
   private readonly reads = new Map<string, number>();
@@ -70,12 +71,12 @@ export class FakeKubeApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    this.requests.push({ method: req.method ?? 'GET', path: url.pathname });
     const body = await new Promise<string>((r) => {
       let data = '';
       req.on('data', (c: Buffer) => (data += c.toString()));
       req.on('end', () => r(data));
     });
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search, contentType: String(req.headers['content-type'] ?? ''), body });
     const parts = url.pathname.split('/').filter(Boolean);
     // Discovery: /api/v1, /apis/<group>/<version>
     if ((parts[0] === 'api' && parts.length === 2) || (parts[0] === 'apis' && parts.length === 3)) {

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
 import { formatDiagnostic } from '../load/diagnostic.js';
 import { loadProject, type LoadedProject } from '../load/loadProject.js';
@@ -9,9 +9,9 @@ import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
-import { listRunStates, removeRunState, runDir, STATE_ROOT, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
+import { listRunStates, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
-import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch } from './environment.js';
+import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch, runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
 import { newRunId } from './runId.js';
 import type { CommandIO } from './validateCommand.js';
@@ -55,7 +55,7 @@ export async function loadAndPlan(opts: Pick<SessionOptions, 'topology' | 'cni' 
       ...(opts.cni ? { cni: opts.cni } : {}),
       suites: opts.suites ?? [],
       cacheDir: cacheDir(),
-      stateDir: `${STATE_ROOT}/${runId}`,
+      stateDir: join(runsRoot(), runId),
       arch: hostArch(),
       ...(kindNetwork ? { kindNetwork } : {}),
     });
@@ -69,7 +69,7 @@ export async function loadAndPlan(opts: Pick<SessionOptions, 'topology' | 'cni' 
 /** The newest earlier run of this topology whose clusters all still exist (for --reuse). */
 async function reusableRun(topologyFile: string, kind: KindCli): Promise<RunState | undefined> {
   const existing = new Set(await kind.getClusters().catch(() => []));
-  return (await listRunStates(STATE_ROOT)).find((s) => resolve(s.topologyFile) === resolve(topologyFile) && s.clusters.length > 0 && s.clusters.every((c) => existing.has(c.kindName)));
+  return (await listRunStates(runsRoot())).find((s) => resolve(s.topologyFile) === resolve(topologyFile) && s.clusters.length > 0 && s.clusters.every((c) => existing.has(c.kindName)));
 }
 
 /**
@@ -99,11 +99,11 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     }
   }
   const { project, plan } = await loadAndPlan(opts, runId);
-  const dir = runDir(STATE_ROOT, runId);
+  const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];
   const baseState: RunState = { runId, topology: plan.topology, topologyFile: plan.topologyFile, createdAt: new Date().toISOString(), pid: process.pid, keep: opts.keep, clusters: [] };
-  await writeRunState(STATE_ROOT, baseState);
-  if (!opts.keep && reuse.size === 0) cleanup.add(`run state ${dir}`, () => removeRunState(STATE_ROOT, runId));
+  await writeRunState(runsRoot(), baseState);
+  if (!opts.keep && reuse.size === 0) cleanup.add(`run state ${dir}`, () => removeRunState(runsRoot(), runId));
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
   const docker = new Docker();
@@ -131,10 +131,10 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       keep: opts.keep,
       onCreated: async (c) => {
         states.push(c);
-        await writeRunState(STATE_ROOT, { ...baseState, clusters: [...states] });
+        await writeRunState(runsRoot(), { ...baseState, clusters: [...states] });
       },
     });
-    await writeRunState(STATE_ROOT, { ...baseState, clusters });
+    await writeRunState(runsRoot(), { ...baseState, clusters });
     return {
       project,
       plan,

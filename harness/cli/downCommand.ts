@@ -1,7 +1,7 @@
 import { KindCli } from '../provision/kindCli.js';
-import { listRunStates, readRunState, removeRunState, STATE_ROOT, type RunState } from '../provision/runState.js';
+import { listRunStates, readRunState, removeRunState, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
-import { cacheDir } from './environment.js';
+import { cacheDir, runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
 import type { CommandIO } from './validateCommand.js';
 
@@ -9,18 +9,18 @@ import type { CommandIO } from './validateCommand.js';
 export async function downCommand(opts: { runId?: string; all?: boolean }, io: CommandIO, progress: Progress): Promise<number> {
   let runs: RunState[];
   if (opts.runId) {
-    const state = await readRunState(STATE_ROOT, opts.runId);
+    const state = await readRunState(runsRoot(), opts.runId);
     if (!state) {
-      io.err(`no run ${opts.runId} in ${STATE_ROOT}; kconn prune removes leftovers of unknown runs`);
+      io.err(`no run ${opts.runId} in ${runsRoot()}; kconn prune removes leftovers of unknown runs`);
       return 1;
     }
     runs = [state];
   } else {
-    const all = await listRunStates(STATE_ROOT);
+    const all = await listRunStates(runsRoot());
     runs = opts.all ? all : all.slice(0, 1);
   }
   if (runs.length === 0) {
-    io.err(`nothing to remove: no runs recorded in ${STATE_ROOT}`);
+    io.err(`nothing to remove: no runs recorded in ${runsRoot()}`);
     return 0;
   }
   const kind = new KindCli(await ensureTool('kind', { cacheDir: cacheDir(), log: (l) => progress.line('tools', l) }));
@@ -37,7 +37,7 @@ export async function downCommand(opts: { runId?: string; all?: boolean }, io: C
         io.err((e as Error).message);
       }
     }
-    if (!failed) await removeRunState(STATE_ROOT, run.runId);
+    if (!failed) await removeRunState(runsRoot(), run.runId);
     io.err(`run ${run.runId}: ${failed ? 'not all removed' : 'removed'}`);
   }
   return failed ? 1 : 0;

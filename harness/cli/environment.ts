@@ -12,6 +12,16 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'kconn');
 }
 
+/**
+ * Where runs are recorded (kind configs, kubeconfigs, state.json), per user and absolute, so that `kconn down` and
+ * `kconn prune` see every run of this user from any folder: $KCONN_STATE_DIR, else $XDG_STATE_HOME/kconn, else
+ * ~/.local/state/kconn; runs live in its runs/ folder.
+ */
+export function runsRoot(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['KCONN_STATE_DIR'] || join(env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state'), 'kconn');
+  return join(base, 'runs');
+}
+
 /** Go/Docker architecture name of this host. */
 export function hostArch(): string {
   const a = osArch();

@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { formatDiagnostic } from '../load/diagnostic.js';
 import { loadProject } from '../load/loadProject.js';
 import { PlanError, planRun } from '../plan/planRun.js';
-import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch } from './environment.js';
+import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch, runsRoot } from './environment.js';
 import { renderPlanText } from './renderPlan.js';
 import type { CommandIO } from './validateCommand.js';
 
@@ -45,7 +45,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CommandIO): Prom
       ...(opts.cni !== undefined ? { cni: opts.cni } : {}),
       suites: opts.suite ?? [],
       cacheDir: cacheDir(),
-      stateDir: `.kconn/runs/${runId}`,
+      stateDir: join(runsRoot(), runId),
       arch: hostArch(),
       ...(kindNetwork ? { kindNetwork } : {}),
     });

@@ -1,8 +1,8 @@
 import Docker from 'dockerode';
 import { KindCli } from '../provision/kindCli.js';
 import { prune } from '../provision/prune.js';
-import { STATE_ROOT } from '../provision/runState.js';
 import { findTool } from '../provision/toolCache.js';
+import { runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
 import type { CommandIO } from './validateCommand.js';
 
@@ -19,7 +19,7 @@ export async function pruneCommand(io: CommandIO, progress: Progress): Promise<n
   const result = await prune({
     docker,
     ...(kindTool.status === 'ok' && kindTool.path ? { kind: new KindCli(kindTool.path) } : {}),
-    stateRoot: STATE_ROOT,
+    stateRoot: runsRoot(),
     log: (line) => progress.line('prune', line),
   });
   for (const f of result.failures) io.err(f);

@@ -1,6 +1,7 @@
 import { parseDuration } from '../model/duration.js';
-import { readRunState, STATE_ROOT, writeRunState } from '../provision/runState.js';
+import { readRunState, writeRunState } from '../provision/runState.js';
 import { openSession, SessionError } from './clusterSession.js';
+import { runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
 import type { CommandIO } from './validateCommand.js';
 
@@ -34,8 +35,8 @@ export async function upCommand(opts: UpOptions, io: CommandIO, progress: Progre
   try {
     const session = await openSession({ ...opts, keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
     await session.close(true);
-    const state = await readRunState(STATE_ROOT, session.plan.runId);
-    if (state) await writeRunState(STATE_ROOT, { ...state, keep: true });
+    const state = await readRunState(runsRoot(), session.plan.runId);
+    if (state) await writeRunState(runsRoot(), { ...state, keep: true });
     for (const c of session.clusters) io.out(`${c.name}\t${c.kubeconfig}${c.internalServer ? `\t(internal API ${c.internalServer})` : ''}`);
     io.err(`clusters of run ${session.plan.runId} are up; remove them with: kconn down --run-id ${session.plan.runId}`);
     return 0;

@@ -13,8 +13,10 @@ export interface CniContext {
   readonly nodeCount: number;
   readonly version: string;
   readonly options: Readonly<Record<string, unknown>>;
-  /** Absolute folder for downloaded artifacts. */
+  /** Absolute folder for downloaded artifacts, shared by every run. */
   readonly cacheDir: string;
+  /** Absolute folder of this cluster in this run (kind config, kubeconfig, files its nodes mount). */
+  readonly clusterDir: string;
   /** Docker/Go architecture name of the host: amd64 or arm64. */
   readonly arch: string;
 }

@@ -23,6 +23,17 @@ function pluginsDir(ctx: CniContext): string {
   return `${ctx.cacheDir}/cni-plugins-${CNI_PLUGINS_VERSION}-linux-${ctx.arch}`;
 }
 
+/**
+ * The folder mounted over /opt/cni/bin on every node of one cluster: read-write, because flannel's install-cni-plugin
+ * init container copies its own `flannel` binary into it; one per cluster, so no cluster writes into another's.
+ */
+function nodeCniBin(ctx: CniContext): string {
+  return `${ctx.clusterDir}/cni-bin`;
+}
+
+/** kind's own plugins (the mount hides the node's copies) plus the `bridge` flannel delegates to. */
+const NODE_PLUGINS = ['bridge', 'host-local', 'loopback', 'portmap', 'ptp'];
+
 function backend(ctx: CniContext): string {
   return String(ctx.options['backend'] ?? 'vxlan');
 }
@@ -39,7 +50,7 @@ export const flannel: CniPlugin = {
   capabilities: () => [],
   kindConfig: (ctx) => ({
     disableDefaultCNI: true,
-    extraMounts: [{ hostPath: pluginsDir(ctx), containerPath: '/opt/cni/bin', readOnly: true }],
+    extraMounts: [{ hostPath: nodeCniBin(ctx), containerPath: '/opt/cni/bin' }],
   }),
   preCreateSteps: (ctx) => [
     {
@@ -48,6 +59,7 @@ export const flannel: CniPlugin = {
       url: `https://github.com/containernetworking/plugins/releases/download/${CNI_PLUGINS_VERSION}/cni-plugins-linux-${ctx.arch}-${CNI_PLUGINS_VERSION}.tgz`,
       ...(CNI_PLUGINS_SHA256[ctx.arch] ? { sha256: CNI_PLUGINS_SHA256[ctx.arch] } : {}),
       into: pluginsDir(ctx),
+      copy: { to: nodeCniBin(ctx), files: NODE_PLUGINS },
     },
   ],
   installSteps: (ctx) => [

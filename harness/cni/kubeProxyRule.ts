@@ -22,6 +22,7 @@ export function decideKubeProxyMode(
     version: plugin.defaultVersion,
     options,
     cacheDir: '',
+    clusterDir: '',
     arch: 'amd64',
   }).kubeProxyMode;
   if (required && declared && declared !== required) {

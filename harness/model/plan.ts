@@ -16,7 +16,16 @@ export interface ManifestPatch {
 
 /** One thing provisioning will do, in order. Every variant is plain data, so a plan can be printed and diffed. */
 export type PlanStep =
-  | { readonly action: 'download'; readonly summary: string; readonly url: string; readonly sha256?: string; readonly into: string }
+  | {
+      readonly action: 'download';
+      readonly summary: string;
+      readonly url: string;
+      readonly sha256?: string;
+      /** Shared folder the archive is extracted into once, then never changed. */
+      readonly into: string;
+      /** Files copied from it into a folder of this cluster's own (what its nodes mount). */
+      readonly copy?: { readonly to: string; readonly files: readonly string[] };
+    }
   | { readonly action: 'kind-create'; readonly summary: string; readonly argv: readonly string[] }
   | {
       readonly action: 'apply';

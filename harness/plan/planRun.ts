@@ -83,6 +83,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
     if (!decision.ok) problems.push(where(`spec.clusters[${i}]: ${decision.reason}${options.cni ? ` (with --cni ${options.cni})` : ''}`));
     const kindName = `kconn-${options.runId}-${c.name}`;
     const { podSubnet, serviceSubnet } = subnets.get(c.name)!;
+    const dir = `${options.stateDir}/${c.name}`;
     const ctx: CniContext = {
       cluster: c.name,
       kindName,
@@ -92,13 +93,13 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
       version: ref.version ?? plugin.defaultVersion,
       options: ref.options,
       cacheDir: options.cacheDir,
+      clusterDir: dir,
       arch: options.arch,
     };
     const contribution = plugin.kindConfig(ctx);
     const kubeProxyMode = decision.ok ? decision.mode : 'iptables';
     const declaredMode = c.kubeProxyMode ?? contribution.kubeProxyMode;
     const capabilities: Capability[] = [...plugin.capabilities(ref.options), ...(multi ? (['multiCluster'] as const) : []), ...(mesh?.capabilities ?? [])];
-    const dir = `${options.stateDir}/${c.name}`;
     return {
       name: c.name,
       kindName,

@@ -1,8 +1,6 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export const STATE_ROOT = '.kconn/runs';
-
 export interface ClusterState {
   readonly name: string;
   readonly kindName: string;

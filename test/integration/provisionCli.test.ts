@@ -63,24 +63,25 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(r.exitCode, String(r.stderr)).to.equal(0);
     const runId = runIdOf(String(r.stderr));
     expect(runId).to.match(/^[a-z0-9]{6}$/);
-    const dir = `.kconn/runs/${runId}/main`;
+    const runs = join(tools.env['KCONN_STATE_DIR']!, 'runs');
+    const dir = join(runs, runId, 'main');
     expect(tools.calls()).to.deep.include(['create', 'cluster', '--name', `kconn-${runId}-main`, '--config', `${dir}/kind-config.yaml`, '--kubeconfig', `${dir}/kubeconfig`]);
     expect(tools.calls().some((c) => c[0] === 'delete'), 'nothing deleted on success').to.equal(false);
     // The config handed to kind is exactly the one `kconn plan` shows for this run id.
     const plan = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), 'plan', '--topology', 'clusters/t.yaml', '--run-id', runId, '--output', 'json', '--kind-network', 'none'], { cwd: project, env: tools.env });
-    expect(load(readFileSync(join(project, dir, 'kind-config.yaml'), 'utf8'))).to.deep.equal(JSON.parse(plan.stdout).clusters[0].kindConfig);
-    expect(statSync(join(project, dir, 'kubeconfig')).mode & 0o777).to.equal(0o600);
+    expect(load(readFileSync(join(dir, 'kind-config.yaml'), 'utf8'))).to.deep.equal(JSON.parse(plan.stdout).clusters[0].kindConfig);
+    expect(statSync(join(dir, 'kubeconfig')).mode & 0o777).to.equal(0o600);
     expect(String(r.stdout)).to.equal(`main\t${dir}/kubeconfig`);
     expect(api.requests.filter((q) => q.method === 'GET' && q.path === '/api/v1/nodes').length, 'nodes polled until Ready').to.be.at.least(3);
     expect(String(r.stderr)).to.include('1/1 nodes Ready');
-    const state = JSON.parse(readFileSync(join(project, `.kconn/runs/${runId}/state.json`), 'utf8'));
+    const state = JSON.parse(readFileSync(join(runs, runId, 'state.json'), 'utf8'));
     expect(state).to.deep.include({ runId, topology: 't', keep: true });
     expect(state.clusters.map((c: { kindName: string }) => c.kindName)).to.deep.equal([`kconn-${runId}-main`]);
 
     const down = await kconn(['down', '--run-id', runId]);
     expect(down.exitCode, String(down.stderr)).to.equal(0);
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
-    expect(existsSync(join(project, `.kconn/runs/${runId}`))).to.equal(false);
+    expect(existsSync(join(runs, runId))).to.equal(false);
   });
 
   it('up: when kind fails, what was started is deleted and the exit code is 1', async () => {
@@ -89,7 +90,7 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     const runId = runIdOf(String(r.stderr));
     expect(String(r.stderr)).to.include('failed to create cluster');
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
-    expect(existsSync(join(project, `.kconn/runs/${runId}`)), 'no state left behind').to.equal(false);
+    expect(existsSync(join(tools.env['KCONN_STATE_DIR']!, 'runs', runId)), 'no state left behind').to.equal(false);
   });
 
   it('up --timeout: a cluster that never gets ready is removed when the time is up', async () => {
@@ -132,7 +133,7 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     const test = results.suites[0].tests[0];
     expect(test.status).to.equal('error');
     expect(test.results[0].outcome).to.equal('error');
-    expect(test.results[0].reproduce).to.match(/^kubectl --kubeconfig \.kconn\/runs\/\w+\/main\/kubeconfig -n demo exec client-1 -c client -- timeout 3 bash -c /);
+    expect(test.results[0].reproduce).to.match(/^kubectl --kubeconfig \/\S+\/state\/runs\/\w+\/main\/kubeconfig -n demo exec client-1 -c client -- timeout 3 bash -c /);
     expect(test.results[0].reason).to.match(/^exec in pod main\/demo\/client-1 failed/);
     expect(String(r.stderr)).to.include('0 passed, 0 failed, 1 error');
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);

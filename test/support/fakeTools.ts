@@ -22,6 +22,7 @@ export function fakeToolEnv(kubeconfigText: string, extra: Record<string, string
       KCONN_FAKE_CLUSTERS: clusters,
       KCONN_FAKE_KUBECONFIG: kubeconfig,
       KCONN_CACHE_DIR: join(dir, 'cache'),
+      KCONN_STATE_DIR: join(dir, 'state'),
       ...extra,
     },
     calls: () =>

@@ -2,7 +2,7 @@ import type { Suite } from '../../harness/model/suite.js';
 import type { ClusterSpec, CniRef, Topology } from '../../harness/model/topology.js';
 import type { PlanOptions } from '../../harness/plan/planRun.js';
 
-export const PLAN_OPTIONS: PlanOptions = { runId: 't1', cacheDir: '/cache/kconn', stateDir: '.kconn/runs/t1', arch: 'amd64' };
+export const PLAN_OPTIONS: PlanOptions = { runId: 't1', cacheDir: '/cache/kconn', stateDir: '/state/kconn/runs/t1', arch: 'amd64' };
 
 export function cluster(name: string, extra: Partial<ClusterSpec> = {}): ClusterSpec {
   return { name, workers: 1, source: { file: 'clusters/t.yaml', doc: 0, path: ['spec', 'clusters', 0] }, ...extra };

@@ -33,25 +33,28 @@ describe('kind config and steps per CNI', () => {
       const create = one(cni).steps.find((s) => s.action === 'kind-create');
       expect(create && 'argv' in create ? create.argv : []).to.deep.equal([
         'kind', 'create', 'cluster', '--name', 'kconn-t1-main',
-        '--config', '.kconn/runs/t1/main/kind-config.yaml', '--kubeconfig', '.kconn/runs/t1/main/kubeconfig',
+        '--config', '/state/kconn/runs/t1/main/kind-config.yaml', '--kubeconfig', '/state/kconn/runs/t1/main/kubeconfig',
       ]);
     }
   });
 
-  it('flannel: default CNI disabled, bridge plugin mounted on every node, Network = podSubnet', () => {
+  it('flannel: default CNI disabled, bridge plugin mounted read-write on every node from a folder of this cluster, Network = podSubnet', () => {
     const c = one('flannel', { backend: 'host-gw' }, 2);
     const networking = c.kindConfig['networking'] as Record<string, unknown>;
     expect(networking['disableDefaultCNI']).to.equal(true);
     const nodes = c.kindConfig['nodes'] as Record<string, unknown>[];
     expect(nodes).to.have.length(3);
     for (const n of nodes) {
-      expect(n['extraMounts']).to.deep.equal([{ hostPath: '/cache/kconn/cni-plugins-v1.9.1-linux-amd64', containerPath: '/opt/cni/bin', readOnly: true }]);
+      // Read-write: flannel's install-cni-plugin init container copies its binary into /opt/cni/bin.
+      expect(n['extraMounts']).to.deep.equal([{ hostPath: '/state/kconn/runs/t1/main/cni-bin', containerPath: '/opt/cni/bin' }]);
     }
     expect(actions(c.steps)).to.deep.equal(['download', 'kind-create', 'apply', 'wait', 'wait', 'wait']);
     const download = c.steps[0]!;
     expect(download).to.deep.include({
       url: 'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz',
       sha256: 'b98f74a0f8522f0a83867178729c1aa70f2158f90c45a2ca8fa791db1c76b303',
+      into: '/cache/kconn/cni-plugins-v1.9.1-linux-amd64',
+      copy: { to: '/state/kconn/runs/t1/main/cni-bin', files: ['bridge', 'host-local', 'loopback', 'portmap', 'ptp'] },
     });
     const apply = c.steps[2]!;
     expect(apply).to.deep.include({ url: 'https://github.com/flannel-io/flannel/releases/download/v0.28.9/kube-flannel.yml', serverSide: true });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import Docker from 'dockerode';
 import { formatDiagnostic } from '../load/diagnostic.js';
@@ -66,10 +67,24 @@ export async function loadAndPlan(opts: Pick<SessionOptions, 'topology' | 'cni' 
   }
 }
 
-/** The newest earlier run of this topology whose clusters all still exist (for --reuse). */
-async function reusableRun(topologyFile: string, kind: KindCli): Promise<RunState | undefined> {
+/** What clusters are built from, run id aside: two plans with the same fingerprint give the same clusters. */
+export function planFingerprint(plan: Plan): string {
+  const strip = (text: string): string => text.replaceAll(`kconn-${plan.runId}-`, 'kconn-<run>-').replaceAll(`/${plan.runId}/`, '/<run>/');
+  return createHash('sha256')
+    .update(strip(JSON.stringify(plan.clusters.map((c) => ({ kindConfig: c.kindConfig, cni: c.cni, steps: c.steps })))))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The newest kept run whose clusters all still exist and were built exactly as this plan would build them. */
+async function reusableRun(opts: SessionOptions, kind: KindCli): Promise<RunState | undefined> {
   const existing = new Set(await kind.getClusters().catch(() => []));
-  return (await listRunStates(runsRoot())).find((s) => resolve(s.topologyFile) === resolve(topologyFile) && s.clusters.length > 0 && s.clusters.every((c) => existing.has(c.kindName)));
+  for (const state of await listRunStates(runsRoot())) {
+    if (!state.keep || state.clusters.length === 0 || !state.clusters.every((c) => existing.has(c.kindName))) continue;
+    const { plan } = await loadAndPlan(opts, state.runId);
+    if (state.fingerprint === planFingerprint(plan)) return state;
+  }
+  return undefined;
 }
 
 /**
@@ -87,23 +102,37 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const kind = new KindCli(kindBin);
   let runId = newRunId();
   let reuse = new Set<string>();
+  let previous: RunState | undefined;
   if (opts.reuse) {
-    const topologyFile = opts.topology ?? DEFAULT_TOPOLOGY;
-    const previous = await reusableRun(topologyFile, kind);
+    previous = await reusableRun(opts, kind);
     if (previous) {
       runId = previous.runId;
       reuse = new Set(previous.clusters.map((c) => c.kindName));
       opts.progress.line('kconn', `reusing the clusters of run ${runId}`);
     } else {
-      opts.progress.line('kconn', 'no kept clusters of this topology to reuse: creating new ones');
+      opts.progress.line('kconn', 'no kept clusters built from this same plan to reuse: creating new ones');
     }
   }
   const { project, plan } = await loadAndPlan(opts, runId);
+  if (plan.multicluster) {
+    // Refuse before anything is created: provisioning would build clusters nothing joins, and suites would fail.
+    removeHandlers();
+    throw new SessionError(
+      `${plan.topologyFile}: joining clusters with ${plan.multicluster.provider} is not automated yet; kconn plan shows the steps it will run. ` +
+        'Remove spec.multicluster to run the clusters unjoined.',
+    );
+  }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];
-  const baseState: RunState = { runId, topology: plan.topology, topologyFile: plan.topologyFile, createdAt: new Date().toISOString(), pid: process.pid, keep: opts.keep, clusters: [] };
+  const baseState: RunState = {
+    runId, topology: plan.topology, topologyFile: plan.topologyFile, createdAt: previous?.createdAt ?? new Date().toISOString(), pid: process.pid,
+    keep: opts.keep || reuse.size > 0, fingerprint: planFingerprint(plan), clusters: previous?.clusters ?? [],
+  };
   await writeRunState(runsRoot(), baseState);
-  if (!opts.keep && reuse.size === 0) cleanup.add(`run state ${dir}`, () => removeRunState(runsRoot(), runId));
+  // The state goes only once every cluster is gone, so that `kconn down` can still find what a failed cleanup left.
+  const removeStateIfClean = async (failures: string[]): Promise<void> => {
+    if (failures.length === 0 && !baseState.keep) await removeRunState(runsRoot(), runId);
+  };
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
   const docker = new Docker();
@@ -131,7 +160,8 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       keep: opts.keep,
       onCreated: async (c) => {
         states.push(c);
-        await writeRunState(runsRoot(), { ...baseState, clusters: [...states] });
+        const known = baseState.clusters.filter((k) => !states.some((x) => x.kindName === k.kindName));
+        await writeRunState(runsRoot(), { ...baseState, clusters: [...known, ...states] });
       },
     });
     await writeRunState(runsRoot(), { ...baseState, clusters });
@@ -144,15 +174,21 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       signal,
       runDir: dir,
       async close(keep: boolean) {
+        if (keep) {
+          removeHandlers();
+          return [];
+        }
+        const failures = await cleanup.runAll();
+        await removeStateIfClean(failures);
         removeHandlers();
-        if (keep) return [];
-        return cleanup.runAll();
+        return failures;
       },
     };
   } catch (e) {
     const reason = signal.aborted && !controller.signal.aborted ? new Error(`provisioning did not finish within ${Math.round(opts.timeoutMs / 1000)}s: ${(e as Error).message}`, { cause: e }) : e;
     if (!opts.keep) {
       const failures = await cleanup.runAll();
+      await removeStateIfClean(failures);
       for (const f of failures) opts.io.err(f);
     } else {
       opts.io.err(`--keep: leaving what was created; remove it with kconn down --run-id ${runId}`);

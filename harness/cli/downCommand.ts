@@ -1,5 +1,5 @@
 import { KindCli } from '../provision/kindCli.js';
-import { listRunStates, readRunState, removeRunState, type RunState } from '../provision/runState.js';
+import { listRunStates, processAlive, readRunState, removeRunState, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
 import { cacheDir, runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
@@ -25,8 +25,14 @@ export async function downCommand(opts: { runId?: string; all?: boolean }, io: C
   }
   const kind = new KindCli(await ensureTool('kind', { cacheDir: cacheDir(), log: (l) => progress.line('tools', l) }));
   const existing = new Set(await kind.getClusters());
-  let failed = 0;
+  let anyFailed = false;
   for (const run of runs) {
+    if (run.pid !== process.pid && processAlive(run.pid) && !run.keep) {
+      io.err(`run ${run.runId} is still running (pid ${run.pid}): stop it first (Ctrl-C removes what it created)`);
+      anyFailed = true;
+      continue;
+    }
+    let failed = 0;
     for (const c of run.clusters) {
       if (!existing.has(c.kindName)) continue;
       progress.line(run.runId, `deleting kind cluster ${c.kindName}`);
@@ -39,6 +45,7 @@ export async function downCommand(opts: { runId?: string; all?: boolean }, io: C
     }
     if (!failed) await removeRunState(runsRoot(), run.runId);
     io.err(`run ${run.runId}: ${failed ? 'not all removed' : 'removed'}`);
+    anyFailed ||= failed > 0;
   }
-  return failed ? 1 : 0;
+  return anyFailed ? 1 : 0;
 }

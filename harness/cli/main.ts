@@ -92,9 +92,10 @@ program
 
 program
   .command('prune')
-  .description('remove every kconn cluster, container and network left by crashed runs')
-  .action(async () => {
-    process.exitCode = await pruneCommand(io, progress);
+  .description('remove every kconn cluster, container and network left by crashed runs (running and kept runs stay)')
+  .option('--all', 'also remove clusters kept with kconn up or run --keep')
+  .action(async (opts: { all?: boolean }) => {
+    process.exitCode = await pruneCommand(opts, io, progress);
   });
 
 program

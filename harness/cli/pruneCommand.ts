@@ -6,8 +6,8 @@ import { runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
 import type { CommandIO } from './validateCommand.js';
 
-/** `kconn prune`: removes every kconn cluster, container and network left by crashed runs (live runs are kept). */
-export async function pruneCommand(io: CommandIO, progress: Progress): Promise<number> {
+/** `kconn prune [--all]`: removes every kconn cluster, container and network left by crashed runs (live and kept runs stay). */
+export async function pruneCommand(opts: { all?: boolean }, io: CommandIO, progress: Progress): Promise<number> {
   const docker = new Docker();
   try {
     await docker.ping();
@@ -20,10 +20,11 @@ export async function pruneCommand(io: CommandIO, progress: Progress): Promise<n
     docker,
     ...(kindTool.status === 'ok' && kindTool.path ? { kind: new KindCli(kindTool.path) } : {}),
     stateRoot: runsRoot(),
+    includeKept: opts.all ?? false,
     log: (line) => progress.line('prune', line),
   });
   for (const f of result.failures) io.err(f);
-  if (result.skippedLiveRuns.length) io.err(`left alone (still running): ${result.skippedLiveRuns.join(', ')}`);
+  if (result.skippedLiveRuns.length) io.err(`left alone (still running, or kept; --all removes kept ones): ${result.skippedLiveRuns.join(', ')}`);
   io.err(`pruned ${result.clusters.length} cluster(s), ${result.containers.length} container(s), ${result.networks.length} network(s)`);
   return result.failures.length ? 1 : 0;
 }

@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import type { RunReport } from '../model/runReport.js';
 import { formatSummary, summarize } from '../report/summary.js';
 import { writeReports } from '../report/writeReports.js';
+import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import { imagesOf, preloadImages } from '../provision/imageLoader.js';
 import { parseManifest } from '../provision/stepRunner.js';
 import { runSuitesWithMocha } from '../run/mochaRun.js';
@@ -46,7 +47,8 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   let exitCode: number;
   try {
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
-    const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(async (m) => parseManifest(await readFile(m.path, 'utf8'), m.declaredPath))))).flat();
+    const parsed = (await Promise.all(running.flatMap((s) => s.manifests.map(async (m) => parseManifest(await readFile(m.path, 'utf8'), m.declaredPath))))).flat();
+    const objects = overrideProbeImages(parsed, probeImages());
     await preloadImages({
       docker: new Docker(),
       kind: session.kind,

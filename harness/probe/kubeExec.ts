@@ -77,6 +77,8 @@ export class KubeExec implements PodExec {
         })
         .then((ws) => {
           socket = ws;
+          // The deadline passed while connecting: close at once, or the remote command and the socket live on.
+          if (settled) ws.close();
           ws.on('close', () => finish(() => reject(new ExecError(`exec in ${this.source}: connection closed without a status`))));
         })
         .catch((e: unknown) => finish(() => reject(new ExecError(`exec in ${this.source} failed: ${(e as Error).message}`, { cause: e }))));

@@ -30,13 +30,23 @@ export function probeCommand(spec: ProbeSpec): string[] {
   return ['timeout', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
 }
 
-/** Classifies one run: the wrapper's exit codes first (tool missing, hard deadline), then the kind's own reading. */
-export function classifyRun(spec: ProbeSpec, run: RawRun): ProbeObservation {
+/**
+ * Classifies one run: the wrapper's exit codes first (tool missing, hard deadline), then the kind's own reading.
+ * 137/143 mean "killed by a signal": a timeout only when the deadline had passed (busybox's timeout), otherwise
+ * something else killed the probe (the OOM killer, a pod shutting down) and it measured nothing.
+ */
+export function classifyRun(spec: ProbeSpec, run: RawRun, elapsedMs?: number): ProbeObservation {
   if (run.exitCode === 127 || run.exitCode === 126) {
     const tool = /failed to run command '([^']+)'|([\w.-]+): (?:command )?not found/.exec(run.stderr);
     return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? run.stderr.trim()}` };
   }
-  if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) return { outcome: 'timeout', reason: 'no answer before the deadline' };
+  if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) {
+    const deadlineMs = probeKind(spec).deadlineSeconds(spec) * 1000;
+    if (run.exitCode !== 124 && elapsedMs !== undefined && elapsedMs < deadlineMs - 250) {
+      return { outcome: 'error', reason: `the probe was killed (exit ${run.exitCode}) after ${Math.round(elapsedMs)} ms, before its ${deadlineMs} ms deadline` };
+    }
+    return { outcome: 'timeout', reason: 'no answer before the deadline' };
+  }
   return probeKind(spec).classify(spec, run);
 }
 
@@ -67,7 +77,7 @@ function toResult(exec: PodExec, request: ProbeRequest, command: readonly string
     id: request.id,
     spec: request.spec,
     source: exec.source,
-    ...classifyRun(request.spec, run),
+    ...classifyRun(request.spec, run, run.latencyMs),
     ...(run.latencyMs !== undefined ? { latencyMs: run.latencyMs } : {}),
     attempts: run.attempts,
     command,

@@ -12,7 +12,7 @@ export interface PruneResult {
   readonly clusters: string[];
   readonly containers: string[];
   readonly networks: string[];
-  /** Runs left alone because their process still runs. */
+  /** Runs left alone: their process still runs, or their clusters were kept on purpose. */
   readonly skippedLiveRuns: string[];
   readonly failures: string[];
 }
@@ -24,11 +24,14 @@ export function runIdOf(clusterName: string): string | undefined {
 
 /**
  * Removes what crashed runs left: kind clusters named kconn-*, and containers and networks labelled kconn.dev/run.
- * A run whose process is still alive (another `kconn run` on this machine) is left alone. kind deletes its clusters
+ * A run whose process is still alive (another `kconn run` on this machine) is left alone, and so are kept runs unless
+ * `includeKept`. kind deletes its clusters
  * when it is available; otherwise their node containers are removed through Docker.
  */
-export async function prune(opts: { docker: Docker; kind?: KindCli; stateRoot: string; log: (line: string) => void }): Promise<PruneResult> {
-  const live = new Set((await listRunStates(opts.stateRoot)).filter((s) => processAlive(s.pid)).map((s) => s.runId));
+export async function prune(opts: { docker: Docker; kind?: KindCli; stateRoot: string; log: (line: string) => void; includeKept?: boolean }): Promise<PruneResult> {
+  const states = await listRunStates(opts.stateRoot);
+  // Left alone: runs whose process still runs, and clusters a user kept on purpose (kconn up, run --keep).
+  const live = new Set(states.filter((s) => processAlive(s.pid) || (s.keep && !opts.includeKept)).map((s) => s.runId));
   const result: PruneResult = { clusters: [], containers: [], networks: [], skippedLiveRuns: [...live], failures: [] };
   const isLive = (runId: string | undefined): boolean => runId !== undefined && live.has(runId);
 
@@ -72,8 +75,8 @@ export async function prune(opts: { docker: Docker; kind?: KindCli; stateRoot: s
       result.failures.push(`network ${n.Name}: ${(e as Error).message}`);
     }
   }
-  for (const s of await listRunStates(opts.stateRoot)) {
-    if (!live.has(s.runId)) await removeRunState(opts.stateRoot, s.runId);
+  if (result.failures.length === 0) {
+    for (const s of await listRunStates(opts.stateRoot)) if (!live.has(s.runId)) await removeRunState(opts.stateRoot, s.runId);
   }
   return result;
 }

@@ -18,6 +18,8 @@ export interface RunState {
   readonly createdAt: string;
   readonly pid: number;
   readonly keep: boolean;
+  /** What the clusters were built from (node image, CNI and its options, subnets): --reuse needs the same. */
+  readonly fingerprint?: string;
   readonly clusters: readonly ClusterState[];
 }
 

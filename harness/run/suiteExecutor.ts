@@ -6,6 +6,7 @@ import type { ProbeResult } from '../model/probe.js';
 import type { TestOutcome } from '../model/runReport.js';
 import type { Suite } from '../model/suite.js';
 import type { PodExec } from '../probe/podExec.js';
+import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import { runBatches, type ProbeRequest, type SourceBatch } from '../probe/probeEngine.js';
 import type { CleanupRegistry } from '../provision/cleanup.js';
 import { parseManifest } from '../provision/stepRunner.js';
@@ -84,10 +85,11 @@ export function placeInRunNamespace(objects: readonly KubernetesObject[], runNam
 export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): Promise<void> {
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
-    const objects = placeInRunNamespace(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), opts.runNamespace);
+    const objects = placeInRunNamespace(overrideProbeImages(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), probeImages()), opts.runNamespace);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
-  await Promise.all(
+  // Every cluster settles before this returns (no apply still running when cleanup starts); the first error wins.
+  const settled = await Promise.allSettled(
     [...perCluster].map(async ([cluster, objects]) => {
       const access = opts.clusters.get(cluster);
       if (!access) throw new Error(`suite ${suite.name}: no cluster ${cluster}`);
@@ -102,11 +104,11 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): 
           { timeoutMs: opts.readyTimeoutMs, signal: opts.signal },
         );
       }
-      for (const o of objects) await access.api.apply(o);
-      if (!opts.keep) {
-        opts.cleanup.add(`objects of suite ${suite.name} on ${cluster}`, async () => {
-          for (const o of [...objects].reverse()) await access.api.delete(o);
-        });
+      for (const o of objects) {
+        opts.signal.throwIfAborted();
+        // Registered before the apply, so a half-applied suite is removed too (deleting what is absent is fine).
+        if (!opts.keep) opts.cleanup.add(`${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} on ${cluster}`, () => access.api.delete(o));
+        await access.api.apply(o);
       }
       opts.progress(`${cluster}: applied ${objects.length} object(s); waiting for workloads`);
       await pollUntil(`workloads of suite ${suite.name} on ${cluster}`, () => workloadsReady(access.api, objects), {
@@ -116,6 +118,8 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): 
       });
     }),
   );
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 interface Prepared {
@@ -156,23 +160,42 @@ function worst(verdicts: readonly Verdict[]): Verdict['status'] {
   return 'pass';
 }
 
+/** Pause between attempts, so that a retry gives a cluster time to converge (policies, endpoints). */
+export const RETRY_DELAY_MS = 1000;
+
+/** An expectation that something does NOT work: one lost packet must not be enough to pass it. */
+function negative(t: ExpandedTest): boolean {
+  const e = t.test.expect;
+  return (e.kind === 'connectivity' && (e.outcome === 'blocked' || e.outcome === 'refused')) || (e.kind === 'dns' && e.outcome === 'nxdomain');
+}
+
 /**
  * Runs a suite's expanded tests: resolves sources (ready pods) and targets (ClusterIPs, pod IPs, hosts), sends all
  * probes of one source pod in one batch, judges every result, and retries tests that did not pass up to their
- * `attempts`. A test that passes only on a retry is flaky. Returns one outcome per expanded test, in order.
+ * `attempts`, a second apart. A test that passes only on a retry is flaky. With retries allowed, a negative
+ * expectation (blocked, refused, nxdomain) must hold on two attempts in a row, so a single dropped packet never
+ * passes as "blocked". Returns one outcome per expanded test, in order; the last attempt decides.
  */
 export async function executeTests(suiteName: string, tests: readonly ExpandedTest[], opts: SuiteRunOptions): Promise<TestOutcome[]> {
   const started = Date.now();
   const prepared = await Promise.all(tests.map((t) => resolve(t, opts)));
   const results = new Map<number, ProbeResult[]>();
   const attempts = new Map<number, number>();
-  const passedOn = new Map<number, number>();
+  const streak = new Map<number, number>();
+  const everFailed = new Set<number>();
+  const done = (i: number): boolean => {
+    const t = prepared[i]!.expanded;
+    const needed = negative(t) && t.test.attempts > 1 ? 2 : 1;
+    return (streak.get(i) ?? 0) >= needed;
+  };
   const maxAttempts = Math.max(1, ...tests.map((t) => t.test.attempts));
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const pending = prepared
       .map((p, i) => ({ p, i }))
-      .filter(({ p, i }) => !p.problem && p.expanded.test.attempts >= attempt && !passedOn.has(i));
+      .filter(({ p, i }) => !p.problem && p.expanded.test.attempts >= attempt && !done(i));
     if (pending.length === 0) break;
+    if (attempt > 1) await new Promise((r) => setTimeout(r, RETRY_DELAY_MS));
+    opts.signal.throwIfAborted();
     const batches = new Map<string, SourceBatch & { requests: ProbeRequest[] }>();
     for (const { p, i } of pending) {
       const access = opts.clusters.get(p.expanded.fromCluster)!;
@@ -189,7 +212,12 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       const mine = flat.filter((r) => r.id.startsWith(`${i}|`));
       results.set(i, mine);
       attempts.set(i, attempt);
-      if (worst(mine.map((r) => judge(p.expanded.test.expect, r))) === 'pass') passedOn.set(i, attempt);
+      if (worst(mine.map((r) => judge(p.expanded.test.expect, r))) === 'pass') {
+        streak.set(i, (streak.get(i) ?? 0) + 1);
+      } else {
+        streak.set(i, 0);
+        everFailed.add(i);
+      }
     }
   }
   const elapsed = Date.now() - started;
@@ -207,7 +235,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       expected: describeExpectation(p.expanded.test.expect),
       observed,
       ...(bad ? { reproduce: bad.reproduce } : {}),
-      ...(status === 'pass' && (passedOn.get(i) ?? 1) > 1 ? { flaky: true } : {}),
+      ...(status === 'pass' && everFailed.has(i) ? { flaky: true } : {}),
       results: mine,
     };
   });

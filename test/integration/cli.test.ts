@@ -17,7 +17,7 @@ describe('kconn CLI (as a process)', function () {
     const r = await kconn('validate');
     expect(r.exitCode, r.stderr).to.equal(0);
     expect(r.stdout).to.equal('');
-    expect(r.stderr).to.match(/^ok: \d+ file\(s\) valid: 3 topologies, 3 suite\(s\), 2 manifest file\(s\)$/);
+    expect(r.stderr).to.match(/^ok: \d+ file\(s\) valid: 3 topologies, 3 suite\(s\), 3 manifest file\(s\)$/);
   });
 
   it('validate prints every problem as file:line:col and exits 1', async () => {
@@ -59,7 +59,7 @@ describe('kconn CLI (as a process)', function () {
     expect(plan.suites).to.deep.equal([
       { name: 'basic', file: 'suites/basic.yaml', tests: 10, status: 'run' },
       { name: 'cross-cluster', file: 'suites/cross-cluster.yaml', tests: 2, status: 'run' },
-      { name: 'network-policy', file: 'suites/network-policy.yaml', tests: 2, status: 'run' },
+      { name: 'network-policy', file: 'suites/network-policy.yaml', tests: 4, status: 'run' },
     ]);
     expect(plan.multicluster.provider).to.equal('submariner');
   });
@@ -67,7 +67,7 @@ describe('kconn CLI (as a process)', function () {
   it('plan --cni flannel skips the NetworkPolicy suite with the reason', async () => {
     const r = await kconn('plan', '--cni', 'flannel', '--kind-network', 'none');
     expect(r.exitCode, r.stderr).to.equal(0);
-    expect(r.stdout).to.include('skip  network-policy  1 test  (requires networkPolicy (flannel on cluster main lacks it))');
+    expect(r.stdout).to.include('skip  network-policy  2 tests  (requires networkPolicy (flannel on cluster main lacks it))');
     expect(r.stdout).to.include('patch: ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=10.10.0.0/16');
   });
 

@@ -30,6 +30,7 @@ spec:
       from: {namespace: demo, selector: app=client}
       to: {service: demo/sink, port: 8080}
       expect: blocked
+      attempts: 2
     - name: echo pods answer UDP
       from: {namespace: demo, selector: app=client}
       to: {pod: {namespace: demo, selector: app=echo}, port: 8081}
@@ -115,11 +116,14 @@ describe('suite runner: real probes, in-memory API', function () {
     expect(failed).to.deep.include({ expected: 'reachable', attempts: 3 });
     expect(failed.observed).to.match(/^refused \(connection refused\) from docker:/);
     expect(failed.reproduce).to.match(/^docker exec \S+ timeout 1 bash -c /);
+    expect(byName['the sink is blocked']!.attempts, 'a blocked verdict is confirmed by a second attempt').to.equal(2);
+    expect(byName['client reaches echo over HTTP']!.attempts, 'a positive verdict needs one').to.equal(1);
     expect(byName['no source pod']!.message).to.equal('no running, ready pod matches app=nobody in namespace demo on cluster main');
-    // One batch per attempt for the single source pod: 5 probes, then 1 retried twice.
+    // One batch per attempt for the single source pod: 5 probes; then the blocked check is confirmed and the failing
+    // one retried; then the failing one alone.
     expect(lines.filter((l) => l.includes('probe(s) from 1 pod(s)'))).to.deep.equal([
       'lab: attempt 1: 5 probe(s) from 1 pod(s)',
-      'lab: attempt 2: 1 probe(s) from 1 pod(s)',
+      'lab: attempt 2: 2 probe(s) from 1 pod(s)',
       'lab: attempt 3: 1 probe(s) from 1 pod(s)',
     ]);
     expect(Date.now() - started, 'the blocked probe and the others run concurrently').to.be.lessThan(15_000);

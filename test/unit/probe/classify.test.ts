@@ -18,6 +18,8 @@ describe('probe classification (what the tools said -> outcome)', () => {
     });
     expect(classifyRun(tcp, run(124)).outcome).to.equal('timeout');
     expect(classifyRun(dns, run(137)).outcome).to.equal('timeout');
+    expect(classifyRun(tcp, run(143), 2000).outcome, "busybox timeout's TERM at the deadline").to.equal('timeout');
+    expect(classifyRun(tcp, run(137), 300), 'killed long before its deadline (OOM)').to.deep.include({ outcome: 'error' });
   });
 
   it('TCP', () => {

@@ -62,6 +62,17 @@ describe('prune and image loading (real Docker)', function () {
     expect(result.skippedLiveRuns).to.include(live);
   });
 
+  it('kept clusters stay unless --all', async () => {
+    const kept = `k${tag.slice(0, 5)}`;
+    await writeRunState(stateRoot, { runId: kept, topology: 't', topologyFile: 't.yaml', createdAt: new Date().toISOString(), pid: 2 ** 22 + 19, keep: true, clusters: [] });
+    const node = await container('keptnode', { [KIND_CLUSTER_LABEL]: `kconn-${kept}-main` });
+    await prune({ docker, stateRoot, log: () => undefined });
+    expect(await exists(node), 'kept by kconn up / run --keep').to.equal(true);
+    const all = await prune({ docker, stateRoot, log: () => undefined, includeKept: true });
+    expect(all.clusters).to.include(`kconn-${kept}-main`);
+    expect(await exists(node)).to.equal(false);
+  });
+
   it('asks kind to delete the clusters it knows', async () => {
     const tools = fakeToolEnv('');
     writeFileSync(tools.env['KCONN_FAKE_CLUSTERS']!, `kconn-zz${tag.slice(0, 4)}-east\nkind\n`);

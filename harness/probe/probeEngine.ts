@@ -41,9 +41,9 @@ export function classifyRun(spec: ProbeSpec, run: RawRun, elapsedMs?: number): P
     return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? run.stderr.trim()}` };
   }
   if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) {
-    const deadlineMs = probeKind(spec).deadlineSeconds(spec) * 1000;
-    if (run.exitCode !== 124 && elapsedMs !== undefined && elapsedMs < deadlineMs - 250) {
-      return { outcome: 'error', reason: `the probe was killed (exit ${run.exitCode}) after ${Math.round(elapsedMs)} ms, before its ${deadlineMs} ms deadline` };
+    // A tool's own inner timeout (UDP's) fires at the probe timeout; anything that kills it sooner is not a timeout.
+    if (run.exitCode !== 124 && elapsedMs !== undefined && elapsedMs < spec.timeoutMs - 250) {
+      return { outcome: 'error', reason: `the probe was killed (exit ${run.exitCode}) after ${Math.round(elapsedMs)} ms, before its ${spec.timeoutMs} ms timeout` };
     }
     return { outcome: 'timeout', reason: 'no answer before the deadline' };
   }

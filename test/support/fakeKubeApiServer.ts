@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 
@@ -39,8 +40,15 @@ export class FakeKubeApiServer {
   readonly requests: { method: string; path: string; query: string; contentType: string; body: string }[] = [];
   /** Called before every GET of an object or list, with how many GETs that path had; may change objects. */
   onRead: (kind: string, name: string | undefined, reads: number) => void = () => undefined;
+  /**
+   * Pod exec (the websocket protocol of `kubectl exec`, v4.channel.k8s.io): runs the argv somewhere real (a test
+   * container) and streams stdout (channel 1), stderr (channel 2), then the final Status (channel 3).
+   * Undefined: the pod does not exist (404 on upgrade).
+   */
+  onExec: ((pod: { namespace: string; name: string; container: string }, argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }> | undefined) | undefined;
   private readonly reads = new Map<string, number>();
   private server: Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
 
   put(o: Obj): void {
     this.objects.set(keyOf(o.kind, o.metadata.name, o.metadata.namespace), o);
@@ -52,12 +60,46 @@ export class FakeKubeApiServer {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => this.upgrade(req, socket, head));
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   async stop(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
+    this.requests.push({ method: 'EXEC', path: url.pathname, query: url.search, contentType: '', body: '' });
+    const pod = m ? { namespace: m[1]!, name: m[2]!, container: url.searchParams.get('container') ?? '' } : undefined;
+    const run = pod && this.onExec?.(pod, url.searchParams.getAll('command'));
+    if (!run) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const frame = (channel: number, text: string): Buffer => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
+      void run.then(
+        (r) => {
+          if (r.stdout) ws.send(frame(1, r.stdout));
+          if (r.stderr) ws.send(frame(2, r.stderr));
+          const status =
+            r.exitCode === 0
+              ? { metadata: {}, status: 'Success' }
+              : { metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: exit status ${r.exitCode}`, reason: 'NonZeroExitCode', details: { causes: [{ reason: 'ExitCode', message: String(r.exitCode) }] } };
+          ws.send(frame(3, JSON.stringify(status)));
+          ws.close();
+        },
+        (e: Error) => {
+          ws.send(frame(3, JSON.stringify({ metadata: {}, status: 'Failure', message: e.message, reason: 'InternalError' })));
+          ws.close();
+        },
+      );
+    });
   }
 
   private send(res: ServerResponse, code: number, body: unknown): void {

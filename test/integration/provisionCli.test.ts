@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { load } from 'js-yaml';
+import type { StartedTestContainer } from 'testcontainers';
+import { DockerLab, requireDocker } from '../support/dockerLab.js';
 import { FakeKubeApiServer } from '../support/fakeKubeApiServer.js';
 import { fakeToolEnv, kubeconfigFor } from '../support/fakeTools.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -149,4 +151,58 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(String(r.stderr)).to.include('0 passed, 0 failed, 1 error');
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
   });
+
+  describe('run, end to end but for kind: pods are real containers behind the API exec', () => {
+    const lab = new DockerLab();
+    let client: StartedTestContainer;
+    let server: StartedTestContainer;
+
+    before(async function () {
+      await requireDocker(this);
+      await lab.start();
+      [client, server] = await Promise.all([lab.run(lab.client('client')), lab.run(lab.server('server'))]);
+    });
+    after(async () => lab.close());
+
+    it('passes and fails as the packets say, with JUnit and results.json to match, and exit codes to match', async () => {
+      writeFileSync(
+        join(project, 'suites', 's.yaml'),
+        [
+          'apiVersion: kconn.dev/v1alpha1', 'kind: Suite', 'metadata: {name: s}', 'spec:', '  tests:',
+          '    - name: client reaches the echo service',
+          '      from: {namespace: demo, selector: app=client}',
+          '      to: {service: demo/echo, port: 8080, path: /hostname}',
+          '      protocol: http',
+          '      expect: {reachable: true, http: {status: 200}}',
+          '    - name: a closed port wrongly expected reachable',
+          '      from: {namespace: demo, selector: app=client}',
+          '      to: {service: demo/echo, port: 9}',
+          '      expect: reachable', '',
+        ].join('\n'),
+      );
+      api.onRead = () => {
+        api.put(readyNode);
+        api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } });
+      };
+      api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-1', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'client' }] }, status: { phase: 'Running', podIP: lab.ip(client), conditions: [{ type: 'Ready', status: 'True' }] } });
+      api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'demo' }, spec: { clusterIP: lab.ip(server) } });
+      api.onExec = (pod, argv) => (pod.name === 'client-1' ? lab.exec(client).exec(argv, 30_000) : undefined);
+
+      const r = await kconn(['run', '--topology', 'clusters/t.yaml']);
+      expect(r.exitCode, String(r.stderr)).to.equal(1);
+      const runId = runIdOf(String(r.stderr));
+      expect(String(r.stderr)).to.include('1 passed, 1 failed, 0 errors');
+      const results = JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8'));
+      const [pass, fail] = results.suites[0].tests;
+      expect(pass).to.deep.include({ status: 'pass' });
+      expect(pass.results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
+      expect(fail).to.deep.include({ status: 'fail', expected: 'reachable' });
+      const junit = readFileSync(join(project, 'reports', runId, 'junit.xml'), 'utf8');
+      expect(junit).to.match(/<failure message="expected reachable, observed refused/);
+      expect(junit).to.include('kubectl --kubeconfig');
+      expect(String(r.stdout), 'mocha reports through its own reporter').to.match(/1 passing[\s\S]*1 failing/);
+      expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
+    });
+  });
 });
+

@@ -53,29 +53,26 @@ program
   });
 
 const progress = createProgress();
-const timeoutHelp = 'bound on provisioning and the run; everything created is removed when it expires (e.g. 15m)';
+/** The options `up` and `run` share: which clusters, how long, and what to keep or reuse. */
+function clusterCommand(name: string, description: string, timeout: string, keepHelp: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
+    .option('--cni <name>', 'use this CNI for every cluster')
+    .option('--timeout <duration>', 'bound on provisioning and the run; everything created is removed when it expires (e.g. 15m)', timeout)
+    .option('--keep', keepHelp)
+    .option('--reuse', 'reuse the kept clusters of an earlier run built from the same plan');
+}
 
-program
-  .command('up')
-  .description('provision the clusters of a topology and stop there (prints kubeconfig paths)')
-  .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
-  .option('--cni <name>', 'use this CNI for every cluster')
-  .option('--timeout <duration>', timeoutHelp, '20m')
-  .option('--keep', 'on failure, keep what was created (for debugging)')
-  .option('--reuse', 'reuse the kept clusters of an earlier run of this topology')
-  .action(async (opts: UpOptions) => {
+clusterCommand('up', 'provision the clusters of a topology and stop there (prints kubeconfig paths)', '20m', 'on failure, keep what was created (for debugging)').action(
+  async (opts: UpOptions) => {
     process.exitCode = await upCommand(opts, io, progress);
-  });
+  },
+);
 
-program
-  .command('run')
-  .description('provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down')
-  .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
-  .option('--cni <name>', 'use this CNI for every cluster')
+clusterCommand('run', 'provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down', '60m', 'keep clusters (and manifests) after the run')
   .option('--suite <name>', 'only this suite (repeatable)', collect, [])
-  .option('--keep', 'keep clusters (and manifests) after the run')
-  .option('--reuse', 'reuse the kept clusters of an earlier run of this topology')
-  .option('--timeout <duration>', timeoutHelp, '60m')
   .option('--reports-dir <dir>', 'where reports go', 'reports')
   .action(async (opts: RunOptions) => {
     process.exitCode = await runCommand(opts, io, progress);

@@ -96,6 +96,22 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(opts.timeoutMs)]);
   const cleanup = new CleanupRegistry((line) => opts.progress.line('cleanup', line));
   const removeHandlers = installSignalCleanup(controller, cleanup, (line) => opts.progress.line('kconn', line));
+  try {
+    return await provisionSession(opts, { controller, signal, cleanup, removeHandlers });
+  } catch (e) {
+    removeHandlers();
+    throw e;
+  }
+}
+
+interface SessionControl {
+  readonly controller: AbortController;
+  readonly signal: AbortSignal;
+  readonly cleanup: CleanupRegistry;
+  readonly removeHandlers: () => void;
+}
+
+async function provisionSession(opts: SessionOptions, { controller, signal, cleanup, removeHandlers }: SessionControl): Promise<Session> {
   const cache = cacheDir();
 
   const kindBin = await ensureTool('kind', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal });
@@ -116,7 +132,6 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const { project, plan } = await loadAndPlan(opts, runId);
   if (plan.multicluster) {
     // Refuse before anything is created: provisioning would build clusters nothing joins, and suites would fail.
-    removeHandlers();
     throw new SessionError(
       `${plan.topologyFile}: joining clusters with ${plan.multicluster.provider} is not automated yet; kconn plan shows the steps it will run. ` +
         'Remove spec.multicluster to run the clusters unjoined.',
@@ -193,7 +208,6 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
     } else {
       opts.io.err(`--keep: leaving what was created; remove it with kconn down --run-id ${runId}`);
     }
-    removeHandlers();
     throw reason;
   }
 }

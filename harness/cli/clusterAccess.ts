@@ -2,7 +2,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import { KubeExec } from '../probe/kubeExec.js';
 import type { ClusterState } from '../provision/runState.js';
-import type { ClusterAccess } from '../run/suiteExecutor.js';
+import type { ClusterAccess } from '../run/runOptions.js';
 
 /** API and pod exec of a provisioned cluster, from its kubeconfig file. */
 export function clusterAccess(state: ClusterState): ClusterAccess {

@@ -5,7 +5,9 @@ import type { SuiteOutcome, TestOutcome } from '../model/runReport.js';
 import type { Suite } from '../model/suite.js';
 import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
-import { applySuiteManifests, executeTests, type SuiteRunOptions } from './suiteExecutor.js';
+import type { SuiteRunOptions } from './runOptions.js';
+import { executeTests } from './suiteExecutor.js';
+import { applySuiteManifests } from './suiteManifests.js';
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */

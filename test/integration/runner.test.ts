@@ -8,7 +8,7 @@ import { loadProject } from '../../harness/load/loadProject.js';
 import type { SuitePlan } from '../../harness/model/plan.js';
 import { CleanupRegistry } from '../../harness/provision/cleanup.js';
 import { runSuitesWithMocha } from '../../harness/run/mochaRun.js';
-import type { ClusterAccess } from '../../harness/run/suiteExecutor.js';
+import type { ClusterAccess } from '../../harness/run/runOptions.js';
 import { DockerLab, requireDocker } from '../support/dockerLab.js';
 import { MemoryKubeApi } from '../support/memoryKubeApi.js';
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { placeInRunNamespace } from '../../../harness/run/suiteExecutor.js';
+import { placeInRunNamespace } from '../../../harness/run/suiteManifests.js';
 import { expandTests } from '../../../harness/run/expandTests.js';
 import { suite } from '../../support/planFixtures.js';
 

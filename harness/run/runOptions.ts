@@ -1,0 +1,29 @@
+import type { KubeApi } from '../kube/kubeApi.js';
+import type { PodExec } from '../probe/podExec.js';
+import type { CleanupRegistry } from '../provision/cleanup.js';
+
+export interface PodRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly container: string;
+  readonly ip?: string;
+}
+
+/** One cluster as the runner sees it: its API and a way to exec into its pods. */
+export interface ClusterAccess {
+  readonly name: string;
+  readonly api: KubeApi;
+  execFor(pod: PodRef): PodExec;
+}
+
+export interface SuiteRunOptions {
+  readonly clusters: ReadonlyMap<string, ClusterAccess>;
+  /** Namespace of this run (kconn-<run-id>): manifest objects that name no namespace go there, and so do tests. */
+  readonly runNamespace: string;
+  readonly cleanup: CleanupRegistry;
+  readonly keep: boolean;
+  readonly signal: AbortSignal;
+  readonly progress: (line: string) => void;
+  readonly readyTimeoutMs: number;
+  readonly execConcurrency?: number;
+}

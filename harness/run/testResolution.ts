@@ -1,0 +1,57 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ExpandedTest } from './expandTests.js';
+import type { PodRef, SuiteRunOptions } from './runOptions.js';
+
+/** Annotation naming the container to probe from, when a pod has several. */
+export const PROBE_CONTAINER_ANNOTATION = 'kconn.dev/probe-container';
+
+type PodObject = KubernetesObject & {
+  spec?: { containers?: { name: string }[] };
+  status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
+};
+
+export function readyPods(pods: readonly KubernetesObject[]): PodRef[] {
+  return (pods as PodObject[])
+    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .map((p) => ({
+      namespace: p.metadata!.namespace!,
+      name: p.metadata!.name!,
+      container: p.metadata?.annotations?.[PROBE_CONTAINER_ANNOTATION] ?? p.spec?.containers?.[0]?.name ?? '',
+      ...(p.status?.podIP ? { ip: p.status.podIP } : {}),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A test with its sources and targets found, or the reason it cannot run. */
+export interface Prepared {
+  readonly expanded: ExpandedTest;
+  readonly sources: PodRef[];
+  readonly targets: string[];
+  readonly problem?: string;
+}
+
+/** Finds a test's source pods (ready ones) and target addresses (a ClusterIP, pod IPs, or the host). */
+export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promise<Prepared> {
+  const from = opts.clusters.get(t.fromCluster);
+  const to = opts.clusters.get(t.toCluster);
+  if (!from || !to) return { expanded: t, sources: [], targets: [], problem: `cluster ${!from ? t.fromCluster : t.toCluster} is not part of this run` };
+  const fromNs = t.test.from.namespace ?? opts.runNamespace;
+  const sources = readyPods(await from.api.list('v1', 'Pod', fromNs, t.test.from.selector));
+  if (sources.length === 0) {
+    return { expanded: t, sources, targets: [], problem: `no running, ready pod matches ${t.test.from.selector} in namespace ${fromNs} on cluster ${t.fromCluster}` };
+  }
+  if (t.test.type === 'dns') return { expanded: t, sources, targets: [''] };
+  const target = t.test.to;
+  if (target.kind === 'host') return { expanded: t, sources, targets: [target.host] };
+  const toNs = target.namespace ?? opts.runNamespace;
+  if (target.kind === 'service') {
+    const svc = (await to.api.get('v1', 'Service', target.name, toNs)) as { spec?: { clusterIP?: string } } | undefined;
+    const ip = svc?.spec?.clusterIP;
+    if (!svc) return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} not found on cluster ${t.toCluster}` };
+    if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} is headless: target its pods instead` };
+    return { expanded: t, sources, targets: [ip] };
+  }
+  const pods = readyPods(await to.api.list('v1', 'Pod', toNs, target.selector)).filter((p) => p.ip);
+  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${toNs} on cluster ${t.toCluster}` };
+  return { expanded: t, sources, targets: pods.map((p) => p.ip!) };
+}

@@ -23,6 +23,11 @@ export interface SourceBatch {
 const EXEC_MARGIN_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 500;
 export const DEFAULT_EXEC_CONCURRENCY = 16;
+/**
+ * Most probes one exec carries. The batch script travels in the exec request's URL (`command=` query parameters of
+ * the Kubernetes exec API), so a very large suite is split into several concurrent execs rather than one huge URL.
+ */
+export const MAX_PROBES_PER_EXEC = 64;
 
 /** Wraps a probe's argv in its hard deadline: this exact argv runs in the source, and is what `reproduce` shows. */
 export function probeCommand(spec: ProbeSpec): string[] {
@@ -89,10 +94,18 @@ function toResult(exec: PodExec, request: ProbeRequest, command: readonly string
 }
 
 /**
- * Runs every probe of one source in a single exec, concurrently inside the source, each under its own deadline.
- * Invalid specs never run (error). If the exec fails, every probe of the batch is an error carrying the cause.
+ * Runs every probe of one source concurrently inside the source, each under its own deadline: in one exec, or in a
+ * few concurrent ones when there are more than MAX_PROBES_PER_EXEC. Invalid specs never run (error). If an exec
+ * fails, every probe it carried is an error with the cause.
  */
 export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
+  if (requests.length <= MAX_PROBES_PER_EXEC) return runOneExec(exec, requests);
+  const chunks: ProbeRequest[][] = [];
+  for (let i = 0; i < requests.length; i += MAX_PROBES_PER_EXEC) chunks.push(requests.slice(i, i + MAX_PROBES_PER_EXEC));
+  return (await Promise.all(chunks.map((c) => runOneExec(exec, c)))).flat();
+}
+
+async function runOneExec(exec: PodExec, requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
   const results: (ProbeResult | undefined)[] = requests.map(() => undefined);
   const entries: ScriptEntry[] = [];
   const commands: string[][] = [];

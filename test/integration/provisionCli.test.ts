@@ -86,6 +86,16 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(existsSync(join(runs, runId))).to.equal(false);
   });
 
+  it('two runs at once on one machine never collide', async () => {
+    const [a, b] = await Promise.all([kconn(['up', '--topology', 'clusters/t.yaml']), kconn(['up', '--topology', 'clusters/t.yaml'])]);
+    expect([a.exitCode, b.exitCode], String(a.stderr) + String(b.stderr)).to.deep.equal([0, 0]);
+    const ids = [runIdOf(String(a.stderr)), runIdOf(String(b.stderr))];
+    expect(ids[0]).to.not.equal(ids[1]);
+    const created = tools.calls().filter((c) => c[0] === 'create').map((c) => c[c.indexOf('--name') + 1]);
+    expect(created.sort()).to.deep.equal(ids.map((id) => `kconn-${id}-main`).sort());
+    expect(String(a.stdout)).to.not.equal(String(b.stdout));
+  });
+
   it('up: when kind fails, what was started is deleted and the exit code is 1', async () => {
     const r = await kconn(['up', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_FAIL_CREATE: '1' });
     expect(r.exitCode).to.equal(1);

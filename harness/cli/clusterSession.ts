@@ -26,6 +26,8 @@ export interface SessionOptions {
   readonly timeoutMs: number;
   readonly io: CommandIO;
   readonly progress: Progress;
+  /** Reports folder (default reports/): diagnostics of clusters that fail to come up go to <dir>/<run-id>/. */
+  readonly reportsDir?: string;
 }
 
 export interface Session {
@@ -155,6 +157,7 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   try {
     const clusters = await provisionClusters(plan, {
       runDir: dir,
+      diagnosticsDir: join(opts.reportsDir ?? 'reports', runId),
       kind,
       helm: () => (helmBin ??= ensureTool('helm', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal })),
       download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),

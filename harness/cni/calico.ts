@@ -1,5 +1,4 @@
-import type { CniPlugin } from './cniPlugin.js';
-import { CNI_WAIT_TIMEOUT } from './cniPlugin.js';
+import { CNI_WAIT_TIMEOUT, podsOf, type CniPlugin } from './cniPlugin.js';
 
 /** https://github.com/projectcalico/calico/releases (v3.32.1, 2026-06-24; operator v1.42.3). */
 const CALICO_VERSION = 'v3.32.1';
@@ -79,6 +78,11 @@ export const calico: CniPlugin = {
     }
     return steps;
   },
+  diagnostics: () => [
+    { summary: 'TigeraStatus', apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' },
+    podsOf('Tigera operator pods', 'tigera-operator', 'k8s-app=tigera-operator'),
+    { summary: 'calico-system pods', apiVersion: 'v1', kind: 'Pod', namespace: 'calico-system' },
+  ],
   readinessSteps: () => [
     // TigeraStatus objects appear only after the operator reconciles: poll for existence first, then for Available.
     {

@@ -1,5 +1,4 @@
-import type { CniContext, CniPlugin } from './cniPlugin.js';
-import { CNI_WAIT_TIMEOUT } from './cniPlugin.js';
+import { CNI_WAIT_TIMEOUT, podsOf, type CniContext, type CniPlugin } from './cniPlugin.js';
 
 /** Chart version from https://helm.cilium.io (1.19.7 is the newest 1.19 patch seen; confirm before bumping). */
 const CILIUM_VERSION = '1.19.7';
@@ -57,6 +56,7 @@ export const cilium: CniPlugin = {
       values: ciliumValues(ctx),
     },
   ],
+  diagnostics: () => [podsOf('cilium agent pods', 'kube-system', 'k8s-app=cilium'), podsOf('cilium operator pods', 'kube-system', 'io.cilium/app=operator')],
   readinessSteps: () => [
     {
       action: 'wait',

@@ -1,5 +1,5 @@
 import type { Capability } from '../model/capability.js';
-import type { PlanStep } from '../model/plan.js';
+import type { DiagnosticQuery, PlanStep } from '../model/plan.js';
 import type { KubeProxyMode } from '../model/topology.js';
 
 /** What a CNI module knows about the cluster it is planned for. */
@@ -51,6 +51,13 @@ export interface CniPlugin {
   installSteps(ctx: CniContext): PlanStep[];
   /** Polled readiness checks after the install, before the common node/CoreDNS waits. */
   readinessSteps(ctx: CniContext): PlanStep[];
+  /** What to look at when the CNI does not come up: its pods and status objects. */
+  diagnostics(ctx: CniContext): DiagnosticQuery[];
+}
+
+/** Pods of a CNI component, for diagnostics. */
+export function podsOf(summary: string, namespace: string, labelSelector: string): DiagnosticQuery {
+  return { summary, apiVersion: 'v1', kind: 'Pod', namespace, labelSelector };
 }
 
 export const CNI_WAIT_TIMEOUT = '5m';

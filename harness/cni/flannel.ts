@@ -1,5 +1,4 @@
-import type { CniContext, CniPlugin } from './cniPlugin.js';
-import { CNI_WAIT_TIMEOUT } from './cniPlugin.js';
+import { CNI_WAIT_TIMEOUT, podsOf, type CniContext, type CniPlugin } from './cniPlugin.js';
 
 /** https://github.com/flannel-io/flannel/releases (v0.28.9, 2026-08-07). */
 const FLANNEL_VERSION = 'v0.28.9';
@@ -81,6 +80,7 @@ export const flannel: CniPlugin = {
       serverSide: true,
     },
   ],
+  diagnostics: () => [podsOf('flannel pods', 'kube-flannel', 'app=flannel')],
   readinessSteps: () => [
     {
       action: 'wait',

@@ -1,4 +1,4 @@
-import type { CniPlugin } from './cniPlugin.js';
+import { podsOf, type CniPlugin } from './cniPlugin.js';
 
 /**
  * kind's default CNI. Nothing to install. Network policy is enforced since kind v0.24.0 through
@@ -13,6 +13,7 @@ export const kindnet: CniPlugin = {
   kindConfig: () => ({ disableDefaultCNI: false }),
   preCreateSteps: () => [],
   installSteps: () => [],
+  diagnostics: () => [podsOf('kindnet pods', 'kube-system', 'app=kindnet')],
   readinessSteps: () => [
     {
       action: 'wait',

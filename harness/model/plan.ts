@@ -57,6 +57,15 @@ export type PlanStep =
     }
   | { readonly action: 'exec'; readonly summary: string; readonly argv: readonly string[] };
 
+/** Objects to look at when a cluster does not come up: the CNI's pods, its status objects, the nodes. */
+export interface DiagnosticQuery {
+  readonly summary: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly labelSelector?: string;
+}
+
 export interface ClusterPlan {
   readonly name: string;
   /** Name handed to kind: kconn-<run>-<name>. */
@@ -69,6 +78,8 @@ export interface ClusterPlan {
   readonly nodeImage: string;
   readonly kindConfig: Readonly<Record<string, unknown>>;
   readonly steps: readonly PlanStep[];
+  /** What provisioning reports when this cluster fails to come up. */
+  readonly diagnostics: readonly DiagnosticQuery[];
 }
 
 export interface SuitePlan {

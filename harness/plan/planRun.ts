@@ -119,6 +119,11 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
         cni: contribution,
       }),
       steps: clusterSteps(plugin, ctx, { kindConfig: `${dir}/kind-config.yaml`, kubeconfig: `${dir}/kubeconfig` }),
+      diagnostics: [
+        ...plugin.diagnostics(ctx),
+        { summary: 'nodes', apiVersion: 'v1', kind: 'Node' },
+        { summary: 'kube-system pods', apiVersion: 'v1', kind: 'Pod', namespace: 'kube-system' },
+      ],
     };
   });
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
+import { collectDiagnostics } from '../kube/diagnose.js';
 import type { KubeApi } from '../kube/kubeApi.js';
 import type { ClusterPlan, Plan } from '../model/plan.js';
 import type { CleanupRegistry } from './cleanup.js';
@@ -25,8 +26,24 @@ export interface ProvisionOptions {
   readonly reuse?: ReadonlySet<string>;
   /** Keep clusters after failure (--keep): nothing is registered for cleanup. */
   readonly keep?: boolean;
+  /** Where a failed cluster's diagnostics are written (they outlive the cluster and the run state). */
+  readonly diagnosticsDir: string;
   /** Called when a cluster exists, so the run state on disk always lists what must be removed. */
   readonly onCreated?: (cluster: ClusterState) => Promise<void>;
+}
+
+/** How long reading diagnostics of a failed cluster may take. */
+const DIAGNOSTICS_TIMEOUT_MS = 20_000;
+
+async function reportDiagnostics(c: ClusterPlan, api: KubeApi, file: string, progress: (line: string) => void): Promise<void> {
+  const timeout = new Promise<string[]>((r) => setTimeout(() => r(['diagnostics: the API did not answer in time']), DIAGNOSTICS_TIMEOUT_MS).unref());
+  const lines = await Promise.race([collectDiagnostics(api, c.diagnostics), timeout]);
+  await mkdir(dirname(file), { recursive: true })
+    .then(() => writeFile(file, `${lines.join('\n')}\n`))
+    .catch(() => undefined);
+  progress(`diagnostics (also in ${file}):`);
+  for (const line of lines.slice(0, 40)) progress(`  ${line}`);
+  if (lines.length > 40) progress(`  ... ${lines.length - 40} more lines in ${file}`);
 }
 
 /**
@@ -64,12 +81,20 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
       await writeFile(kubeconfig, await opts.kind.kubeconfig(c.kindName), { mode: 0o600 });
     }
     let state: ClusterState = { name: c.name, kindName: c.kindName, kubeconfig };
+    let created = reused;
     for (const [i, step] of steps.entries()) {
       opts.progress(c.name, `[${i + 1}/${steps.length}] ${step.summary}`);
       if (step.action === 'kind-create' && !opts.keep) {
         opts.cleanup.add(`kind cluster ${c.kindName}`, () => opts.kind.deleteCluster(c.kindName));
       }
-      await runClusterStep(step, rt);
+      try {
+        await runClusterStep(step, rt);
+      } catch (e) {
+        // Before the cluster is removed: say what its CNI and nodes looked like, on screen and in a file.
+        if (created) await reportDiagnostics(c, rt.kube(), join(opts.diagnosticsDir, `diagnostics-${c.name}.txt`), (line) => opts.progress(c.name, line));
+        throw e;
+      }
+      if (step.action === 'kind-create') created = true;
       if (step.action === 'kind-create' || (reused && i === 0)) {
         const address = await opts.internalAddress(c.kindName).catch(() => undefined);
         state = { ...state, ...(address ? { internalServer: `https://${address}:6443` } : {}) };

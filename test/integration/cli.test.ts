@@ -52,7 +52,7 @@ describe('kconn CLI (as a process)', function () {
       ['west', 'calico', '10.20.0.0/16', '10.120.0.0/16'],
     ]);
     for (const c of plan.clusters) {
-      expect(c).to.have.keys('name', 'kindName', 'cni', 'capabilities', 'podSubnet', 'serviceSubnet', 'kubeProxyMode', 'nodeImage', 'kindConfig', 'steps');
+      expect(c).to.have.keys('name', 'kindName', 'cni', 'capabilities', 'podSubnet', 'serviceSubnet', 'kubeProxyMode', 'nodeImage', 'kindConfig', 'steps', 'diagnostics');
       expect(c.kindConfig.apiVersion).to.equal('kind.x-k8s.io/v1alpha4');
       expect(c.nodeImage).to.equal('kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0');
     }

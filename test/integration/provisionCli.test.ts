@@ -105,13 +105,18 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(existsSync(join(tools.env['KCONN_STATE_DIR']!, 'runs', runId)), 'no state left behind').to.equal(false);
   });
 
-  it('up --timeout: a cluster that never gets ready is removed when the time is up', async () => {
+  it('up --timeout: a cluster that never gets ready is removed when the time is up, after saying what was wrong', async () => {
     api.onRead = () => undefined; // the node never becomes Ready
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kindnet-x1', namespace: 'kube-system', labels: { app: 'kindnet' } }, status: { phase: 'Running', containerStatuses: [{ name: 'kindnet-cni', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
     const started = Date.now();
     const r = await kconn(['up', '--topology', 'clusters/t.yaml', '--timeout', '4s']);
     expect(r.exitCode).to.equal(1);
     expect(Date.now() - started).to.be.lessThan(20_000);
     expect(String(r.stderr)).to.match(/did not finish within 4s/);
+    expect(String(r.stderr)).to.include('kindnet pods:');
+    expect(String(r.stderr)).to.include('Pod kube-system/kindnet-x1: Running; kindnet-cni: waiting CrashLoopBackOff, 3 restarts');
+    const runId = runIdOf(String(r.stderr));
+    expect(readFileSync(join(project, 'reports', runId, 'diagnostics-main.txt'), 'utf8')).to.include('waiting CrashLoopBackOff');
     expect(tools.calls().some((c) => c[0] === 'delete' && c[1] === 'cluster')).to.equal(true);
   });
 

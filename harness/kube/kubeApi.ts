@@ -39,6 +39,10 @@ class RawApplyObjectApi extends KubernetesObjectApi {
     ctx.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
     ctx.setQueryParam('fieldManager', fieldManager);
     ctx.setQueryParam('force', 'true');
+    // A misspelt field must fail the apply: with the default (Warn) a NetworkPolicy's `form:` for `from:` would be
+    // dropped with a warning, leaving a rule that allows everything.
+    // https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+    ctx.setQueryParam('fieldValidation', 'Strict');
     ctx.setBody(JSON.stringify(spec));
     return this.requestPromise(ctx, 'KubernetesObject');
   }

@@ -30,6 +30,7 @@ describe('Kubernetes API layer (client-node over HTTP)', () => {
     expect(patch.contentType).to.equal('application/apply-patch+yaml');
     expect(new URLSearchParams(patch.query).get('fieldManager')).to.equal('kconn');
     expect(new URLSearchParams(patch.query).get('force')).to.equal('true');
+    expect(new URLSearchParams(patch.query).get('fieldValidation'), 'a misspelt field fails the apply').to.equal('Strict');
     expect(JSON.parse(patch.body)).to.deep.equal(policy);
   });
 

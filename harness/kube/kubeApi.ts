@@ -5,8 +5,11 @@ export const FIELD_MANAGER = 'kconn';
 
 /** The few API verbs kconn needs, so that readiness and provisioning logic can run against a fake in tests. */
 export interface KubeApi {
-  /** Server-side apply (force: kconn owns what it applies). */
-  apply(object: KubernetesObject): Promise<KubernetesObject>;
+  /**
+   * Server-side apply (force: kconn owns what it applies). `strict`: an unknown or duplicate field fails the request
+   * instead of being dropped with a warning (for the suites' own manifests, where a typo would change the test).
+   */
+  apply(object: KubernetesObject, options?: { strict?: boolean }): Promise<KubernetesObject>;
   /** The object, or undefined when it does not exist (yet). */
   get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | undefined>;
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubernetesObject[]>;
@@ -31,7 +34,7 @@ class RawApplyObjectApi extends KubernetesObjectApi {
     return api;
   }
 
-  async serverSideApply(object: KubernetesObject, fieldManager: string): Promise<KubernetesObject> {
+  async serverSideApply(object: KubernetesObject, fieldManager: string, strict: boolean): Promise<KubernetesObject> {
     const spec = structuredClone(object);
     const path = await this.specUriPath(spec, 'patch');
     const ctx = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
@@ -39,10 +42,10 @@ class RawApplyObjectApi extends KubernetesObjectApi {
     ctx.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
     ctx.setQueryParam('fieldManager', fieldManager);
     ctx.setQueryParam('force', 'true');
-    // A misspelt field must fail the apply: with the default (Warn) a NetworkPolicy's `form:` for `from:` would be
-    // dropped with a warning, leaving a rule that allows everything.
-    // https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
-    ctx.setQueryParam('fieldValidation', 'Strict');
+    // With the server's default (Warn) a NetworkPolicy's misspelt `form:` for `from:` is dropped with a warning,
+    // leaving a rule that allows everything. Upstream CNI manifests keep the default, so that a field newer than the
+    // cluster's API does not stop an install. https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation
+    if (strict) ctx.setQueryParam('fieldValidation', 'Strict');
     ctx.setBody(JSON.stringify(spec));
     return this.requestPromise(ctx, 'KubernetesObject');
   }
@@ -62,8 +65,8 @@ export class ClientNodeKubeApi implements KubeApi {
     return new ClientNodeKubeApi(kc);
   }
 
-  async apply(object: KubernetesObject): Promise<KubernetesObject> {
-    return this.api.serverSideApply(object, FIELD_MANAGER);
+  async apply(object: KubernetesObject, options: { strict?: boolean } = {}): Promise<KubernetesObject> {
+    return this.api.serverSideApply(object, FIELD_MANAGER, options.strict ?? false);
   }
 
   async get(apiVersion: string, kind: string, name: string, namespace?: string): Promise<KubernetesObject | undefined> {

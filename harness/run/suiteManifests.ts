@@ -54,7 +54,7 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): 
         opts.signal.throwIfAborted();
         // Registered before the apply, so a half-applied suite is removed too (deleting what is absent is fine).
         if (!opts.keep) opts.cleanup.add(`${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} on ${cluster}`, () => access.api.delete(o));
-        await access.api.apply(o);
+        await access.api.apply(o, { strict: true });
       }
       opts.progress(`${cluster}: applied ${objects.length} object(s); waiting for workloads`);
       await pollUntil(`workloads of suite ${suite.name} on ${cluster}`, () => workloadsReady(access.api, objects), {

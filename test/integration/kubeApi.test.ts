@@ -24,13 +24,13 @@ describe('Kubernetes API layer (client-node over HTTP)', () => {
       metadata: { name: 'echo-allow', namespace: 'demo' },
       spec: { podSelector: { matchLabels: { app: 'echo' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { role: 'allowed' } } }] }] },
     };
-    await api.apply(policy);
+    await api.apply(policy, { strict: true });
     const patch = server.requests.find((r) => r.method === 'PATCH')!;
     expect(patch.path).to.equal('/apis/networking.k8s.io/v1/namespaces/demo/networkpolicies/echo-allow');
     expect(patch.contentType).to.equal('application/apply-patch+yaml');
     expect(new URLSearchParams(patch.query).get('fieldManager')).to.equal('kconn');
     expect(new URLSearchParams(patch.query).get('force')).to.equal('true');
-    expect(new URLSearchParams(patch.query).get('fieldValidation'), 'a misspelt field fails the apply').to.equal('Strict');
+    expect(new URLSearchParams(patch.query).get('fieldValidation'), 'a misspelt field in a suite manifest fails the apply').to.equal('Strict');
     expect(JSON.parse(patch.body)).to.deep.equal(policy);
   });
 
@@ -47,7 +47,9 @@ describe('Kubernetes API layer (client-node over HTTP)', () => {
       },
     };
     await api.apply(crd);
-    expect(JSON.parse(server.requests.find((r) => r.method === 'PATCH')!.body)).to.deep.equal(crd);
+    const patch = server.requests.find((r) => r.method === 'PATCH')!;
+    expect(JSON.parse(patch.body)).to.deep.equal(crd);
+    expect(new URLSearchParams(patch.query).has('fieldValidation'), "upstream manifests keep the server's default").to.equal(false);
   });
 
   it('reads an object, and a missing one (or an unknown kind) as undefined', async () => {

@@ -17,8 +17,8 @@ export class MemoryKubeApi implements KubeApi {
     this.objects.set(this.key(o.kind!, o.metadata!.name!, o.metadata?.namespace), o);
   }
 
-  async apply(o: KubernetesObject): Promise<KubernetesObject> {
-    this.calls.push(`apply ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
+  async apply(o: KubernetesObject, options: { strict?: boolean } = {}): Promise<KubernetesObject> {
+    this.calls.push(`apply${options.strict ? ' (strict)' : ''} ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
     this.put(o);
     return o;
   }

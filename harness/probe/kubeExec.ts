@@ -2,6 +2,7 @@ import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { ExecError, type ExecResult, type PodExec } from './podExec.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
+import { V4ExecSocket } from './v4ExecSocket.js';
 
 export interface KubeExecTarget {
   /** Cluster name in the topology, for messages. */
@@ -37,7 +38,7 @@ export class KubeExec implements PodExec {
     kubeConfig: KubeConfig,
     private readonly target: KubeExecTarget,
   ) {
-    this.api = new Exec(kubeConfig);
+    this.api = new Exec(kubeConfig, new V4ExecSocket(kubeConfig) as unknown as ConstructorParameters<typeof Exec>[1]);
     this.source = `pod ${target.cluster}/${target.namespace}/${target.pod}`;
   }
 

@@ -49,6 +49,7 @@ describe('Kubernetes exec (client-node websocket protocol, real containers behin
     const query = new URLSearchParams(execs[0]!.query);
     expect(query.getAll('command').slice(0, 2)).to.deep.equal(['bash', '-c']);
     expect(query.get('container')).to.equal('client');
+    expect(execs[0]!.contentType, 'only v4.channel.k8s.io is offered').to.equal('v4.channel.k8s.io');
   });
 
   it('a non-zero exit arrives as a Status with the exit code', async () => {

@@ -74,7 +74,8 @@ export class FakeKubeApiServer {
   private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://x');
     const m = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/exec$/.exec(url.pathname);
-    this.requests.push({ method: 'EXEC', path: url.pathname, query: url.search, contentType: '', body: '' });
+    // For an exec, `contentType` records the websocket subprotocols the client offered.
+    this.requests.push({ method: 'EXEC', path: url.pathname, query: url.search, contentType: String(req.headers['sec-websocket-protocol'] ?? ''), body: '' });
     const pod = m ? { namespace: m[1]!, name: m[2]!, container: url.searchParams.get('container') ?? '' } : undefined;
     const run = pod && this.onExec?.(pod, url.searchParams.getAll('command'));
     if (!run) {

@@ -1,0 +1,19 @@
+import { expect } from 'chai';
+import { planFingerprint } from '../../harness/cli/clusterSession.js';
+import { planRun } from '../../harness/plan/planRun.js';
+import { cluster, PLAN_OPTIONS, suite, topology } from '../support/planFixtures.js';
+
+describe('--reuse fingerprint', () => {
+  const plan = (runId: string, cni = 'calico', stateDir = `/state/kconn/runs/${runId}`) =>
+    planRun(topology([cluster('east'), cluster('west')], { cni: { name: cni, options: {} } }), [suite('s')], { ...PLAN_OPTIONS, runId, stateDir });
+
+  it('is the same for the same clusters under another run id', () => {
+    expect(planFingerprint(plan('aaaaaa'))).to.equal(planFingerprint(plan('bbbbbb')));
+  });
+
+  it('differs when the clusters would be built differently', () => {
+    expect(planFingerprint(plan('aaaaaa', 'calico'))).to.not.equal(planFingerprint(plan('aaaaaa', 'cilium')));
+    const wider = planRun(topology([cluster('east', { workers: 2 }), cluster('west')], { cni: { name: 'calico', options: {} } }), [suite('s')], { ...PLAN_OPTIONS, runId: 'aaaaaa', stateDir: '/state/kconn/runs/aaaaaa' });
+    expect(planFingerprint(wider)).to.not.equal(planFingerprint(plan('aaaaaa')));
+  });
+});

@@ -56,7 +56,11 @@ export const cilium: CniPlugin = {
       values: ciliumValues(ctx),
     },
   ],
-  diagnostics: () => [podsOf('cilium agent pods', 'kube-system', 'k8s-app=cilium'), podsOf('cilium operator pods', 'kube-system', 'io.cilium/app=operator')],
+  diagnostics: () => [
+    podsOf('cilium agent pods', 'kube-system', 'k8s-app=cilium'),
+    podsOf('cilium-envoy pods', 'kube-system', 'k8s-app=cilium-envoy'),
+    podsOf('cilium operator pods', 'kube-system', 'io.cilium/app=operator'),
+  ],
   readinessSteps: () => [
     {
       action: 'wait',
@@ -64,6 +68,17 @@ export const cilium: CniPlugin = {
       resource: 'daemonset',
       namespace: 'kube-system',
       name: 'cilium',
+      condition: 'rollout-complete',
+      timeout: CNI_WAIT_TIMEOUT,
+    },
+    {
+      // Since Cilium 1.16 the chart runs Envoy as its own DaemonSet by default (envoy.enabled); L7 policy and
+      // proxying need it (seen in `cilium status` output of 1.17 and https://github.com/rancher/rke2/issues/6682).
+      action: 'wait',
+      summary: 'wait for the cilium-envoy DaemonSet rollout',
+      resource: 'daemonset',
+      namespace: 'kube-system',
+      name: 'cilium-envoy',
       condition: 'rollout-complete',
       timeout: CNI_WAIT_TIMEOUT,
     },

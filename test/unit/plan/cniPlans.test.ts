@@ -104,7 +104,7 @@ describe('kind config and steps per CNI', () => {
     });
     expect(c.kubeProxyMode).to.equal('iptables');
     expect(c.kindConfig['networking']).to.not.have.property('kubeProxyMode');
-    expect(c.steps.filter((s) => s.action === 'wait').map((s) => s.action === 'wait' && s.name)).to.deep.equal(['cilium', 'cilium-operator', undefined, 'coredns']);
+    expect(c.steps.filter((s) => s.action === 'wait').map((s) => s.action === 'wait' && s.name)).to.deep.equal(['cilium', 'cilium-envoy', 'cilium-operator', undefined, 'coredns']);
   });
 
   it('cilium with kube-proxy replacement: kind kubeProxyMode none, API at <cluster>-control-plane:6443', () => {

@@ -42,7 +42,11 @@ function renderStep(step: PlanStep, n: number): string[] {
     case 'exec':
       return [head, `        $ ${step.argv.join(' ')}`];
     case 'download':
-      return [head, `        ${step.url} -> ${step.into}`];
+      return [
+        head,
+        `        ${step.url}${step.sha256 ? ` (sha256 ${step.sha256.slice(0, 12)}…)` : ''} -> ${step.into}`,
+        ...(step.copy ? [`        copy ${step.copy.files.join(', ')} -> ${step.copy.to}`] : []),
+      ];
     case 'apply':
       return [head, `        ${step.serverSide ? 'server-side apply' : 'apply'} ${step.url}`, ...(step.patches ?? []).map((p) => `        patch: ${p.summary}`)];
     case 'apply-object':

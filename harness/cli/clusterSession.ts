@@ -1,21 +1,20 @@
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
-import { formatDiagnostic } from '../load/diagnostic.js';
-import { loadProject, type LoadedProject } from '../load/loadProject.js';
+import type { LoadedProject } from '../load/loadProject.js';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import type { Plan } from '../model/plan.js';
-import { PlanError, planRun } from '../plan/planRun.js';
 import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
 import { listRunStates, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
-import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch, runsRoot } from './environment.js';
+import type { CommandIO } from './commandIO.js';
+import { cacheDir, runsRoot } from './environment.js';
+import { loadAndPlan, UserInputError, type PlanInputs } from './loadAndPlan.js';
 import type { Progress } from './progress.js';
 import { newRunId } from './runId.js';
-import type { CommandIO } from './validateCommand.js';
 
 export interface SessionOptions {
   readonly topology?: string;
@@ -42,31 +41,8 @@ export interface Session {
   close(keep: boolean): Promise<string[]>;
 }
 
-export class SessionError extends Error {}
-
-/** Loads and plans; throws SessionError with every problem when the input is bad. */
-export async function loadAndPlan(opts: Pick<SessionOptions, 'topology' | 'cni' | 'suites'>, runId: string): Promise<{ project: LoadedProject; plan: Plan }> {
-  const topologyPath = opts.topology ?? DEFAULT_TOPOLOGY;
-  const project = await loadProject([topologyPath, DEFAULT_SUITES_DIR], { crossCheck: false });
-  if (project.diagnostics.length) throw new SessionError(project.diagnostics.map(formatDiagnostic).join('\n'));
-  const topology = project.topologies.find((t) => resolve(t.source.file) === resolve(topologyPath));
-  if (!topology) throw new SessionError(`${topologyPath}: no Topology document`);
-  const kindNetwork = await detectKindNetwork();
-  try {
-    const plan = planRun(topology, project.suites, {
-      runId,
-      ...(opts.cni ? { cni: opts.cni } : {}),
-      suites: opts.suites ?? [],
-      cacheDir: cacheDir(),
-      stateDir: join(runsRoot(), runId),
-      arch: hostArch(),
-      ...(kindNetwork ? { kindNetwork } : {}),
-    });
-    return { project, plan };
-  } catch (e) {
-    if (e instanceof PlanError) throw new SessionError(e.problems.join('\n'));
-    throw e;
-  }
+function planInputs(opts: SessionOptions, runId: string): PlanInputs {
+  return { ...(opts.topology ? { topology: opts.topology } : {}), ...(opts.cni ? { cni: opts.cni } : {}), suites: opts.suites ?? [], runId };
 }
 
 /** What clusters are built from, run id aside: two plans with the same fingerprint give the same clusters. */
@@ -83,7 +59,7 @@ async function reusableRun(opts: SessionOptions, kind: KindCli): Promise<RunStat
   const existing = new Set(await kind.getClusters().catch(() => []));
   for (const state of await listRunStates(runsRoot())) {
     if (!state.keep || state.clusters.length === 0 || !state.clusters.every((c) => existing.has(c.kindName))) continue;
-    const { plan } = await loadAndPlan(opts, state.runId);
+    const { plan } = await loadAndPlan(planInputs(opts, state.runId));
     if (state.fingerprint === planFingerprint(plan)) return state;
   }
   return undefined;
@@ -131,13 +107,13 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       opts.progress.line('kconn', 'no kept clusters built from this same plan to reuse: creating new ones');
     }
   }
-  const { project, plan } = await loadAndPlan(opts, runId);
+  const { project, plan } = await loadAndPlan(planInputs(opts, runId));
   if (plan.multicluster) {
     // Refuse before anything is created: provisioning would build clusters nothing joins, and suites would fail.
-    throw new SessionError(
+    throw new UserInputError([
       `${plan.topologyFile}: joining clusters with ${plan.multicluster.provider} is not automated yet; kconn plan shows the steps it will run. ` +
         'Remove spec.multicluster to run the clusters unjoined.',
-    );
+    ]);
   }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];

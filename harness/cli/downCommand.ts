@@ -3,7 +3,7 @@ import { listRunStates, processAlive, readRunState, removeRunState, type RunStat
 import { ensureTool } from '../provision/toolCache.js';
 import { cacheDir, runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
-import type { CommandIO } from './validateCommand.js';
+import type { CommandIO } from './commandIO.js';
 
 /** `kconn down [--run-id ID | --all]`: removes the clusters of a run (the newest one by default) and its state. */
 export async function downCommand(opts: { runId?: string; all?: boolean }, io: CommandIO, progress: Progress): Promise<number> {

@@ -5,10 +5,11 @@ import { cacheDir } from './environment.js';
 import { planCommand } from './planCommand.js';
 import { createProgress } from './progress.js';
 import { pruneCommand } from './pruneCommand.js';
-import { runCommand, type RunOptions } from './runCommand.js';
-import { upCommand, type UpOptions } from './upCommand.js';
+import { DEFAULT_RUN_TIMEOUT, runCommand, type RunOptions } from './runCommand.js';
+import { DEFAULT_UP_TIMEOUT, upCommand, type UpOptions } from './upCommand.js';
 import { schemaCommand } from './schemaCommand.js';
-import { validateCommand, type CommandIO } from './validateCommand.js';
+import type { CommandIO } from './commandIO.js';
+import { validateCommand } from './validateCommand.js';
 
 const io: CommandIO = {
   out: (line) => process.stdout.write(`${line}\n`),
@@ -65,13 +66,13 @@ function clusterCommand(name: string, description: string, timeout: string, keep
     .option('--reuse', 'reuse the kept clusters of an earlier run built from the same plan');
 }
 
-clusterCommand('up', 'provision the clusters of a topology and stop there (prints kubeconfig paths)', '20m', 'on failure, keep what was created (for debugging)').action(
+clusterCommand('up', 'provision the clusters of a topology and stop there (prints kubeconfig paths)', DEFAULT_UP_TIMEOUT, 'on failure, keep what was created (for debugging)').action(
   async (opts: UpOptions) => {
     process.exitCode = await upCommand(opts, io, progress);
   },
 );
 
-clusterCommand('run', 'provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down', '60m', 'keep clusters (and manifests) after the run')
+clusterCommand('run', 'provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down', DEFAULT_RUN_TIMEOUT, 'keep clusters (and manifests) after the run')
   .option('--suite <name>', 'only this suite (repeatable)', collect, [])
   .option('--reports-dir <dir>', 'where reports go', 'reports')
   .action(async (opts: RunOptions) => {

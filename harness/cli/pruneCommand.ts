@@ -4,7 +4,7 @@ import { prune } from '../provision/prune.js';
 import { findTool } from '../provision/toolCache.js';
 import { runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
-import type { CommandIO } from './validateCommand.js';
+import type { CommandIO } from './commandIO.js';
 
 /** `kconn prune [--all]`: removes every kconn cluster, container and network left by crashed runs (live and kept runs stay). */
 export async function pruneCommand(opts: { all?: boolean }, io: CommandIO, progress: Progress): Promise<number> {

@@ -1,18 +1,17 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { RunReport } from '../model/runReport.js';
 import { formatSummary, summarize } from '../report/summary.js';
 import { writeReports } from '../report/writeReports.js';
-import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import { imagesOf, preloadImages } from '../provision/imageLoader.js';
-import { parseManifest } from '../provision/stepRunner.js';
 import { runSuitesWithMocha } from '../run/mochaRun.js';
+import { readSuiteManifest } from '../run/suiteManifests.js';
 import { clusterAccess } from './clusterAccess.js';
-import { openSession, SessionError } from './clusterSession.js';
+import { openSession } from './clusterSession.js';
 import type { Progress } from './progress.js';
-import { timeoutMs } from './upCommand.js';
-import type { CommandIO } from './validateCommand.js';
+import { timeoutMs } from './timeoutOption.js';
+import type { CommandIO } from './commandIO.js';
+import { UserInputError } from './loadAndPlan.js';
 
 export interface RunOptions {
   readonly topology?: string;
@@ -40,15 +39,14 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   try {
     session = await openSession({ ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
   } catch (e) {
-    io.err(e instanceof SessionError ? e.message : `kconn run: provisioning failed: ${(e as Error).message}`);
+    io.err(e instanceof UserInputError ? e.message : `kconn run: provisioning failed: ${(e as Error).message}`);
     return 1;
   }
   const { plan, project } = session;
   let exitCode: number;
   try {
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
-    const parsed = (await Promise.all(running.flatMap((s) => s.manifests.map(async (m) => parseManifest(await readFile(m.path, 'utf8'), m.declaredPath))))).flat();
-    const objects = overrideProbeImages(parsed, probeImages());
+    const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
     await preloadImages({
       docker: new Docker(),
       kind: session.kind,

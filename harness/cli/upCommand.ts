@@ -1,9 +1,10 @@
-import { parseDuration } from '../model/duration.js';
 import { readRunState, writeRunState } from '../provision/runState.js';
-import { openSession, SessionError } from './clusterSession.js';
+import { openSession } from './clusterSession.js';
 import { runsRoot } from './environment.js';
 import type { Progress } from './progress.js';
-import type { CommandIO } from './validateCommand.js';
+import { timeoutMs } from './timeoutOption.js';
+import type { CommandIO } from './commandIO.js';
+import { UserInputError } from './loadAndPlan.js';
 
 export interface UpOptions {
   readonly topology?: string;
@@ -14,16 +15,6 @@ export interface UpOptions {
 }
 
 export const DEFAULT_UP_TIMEOUT = '20m';
-
-/** Reads --timeout; undefined (with a message) when malformed. */
-export function timeoutMs(text: string | undefined, fallback: string, io: CommandIO): number | undefined {
-  const ms = parseDuration(text ?? fallback);
-  if (ms === undefined || ms <= 0) {
-    io.err(`--timeout ${text}: expected a duration such as 90s, 15m or 1h`);
-    return undefined;
-  }
-  return ms;
-}
 
 /**
  * `kconn up`: provisions the clusters and stops there, printing each kubeconfig path. On failure or timeout
@@ -41,7 +32,7 @@ export async function upCommand(opts: UpOptions, io: CommandIO, progress: Progre
     io.err(`clusters of run ${session.plan.runId} are up; remove them with: kconn down --run-id ${session.plan.runId}`);
     return 0;
   } catch (e) {
-    io.err(e instanceof SessionError ? e.message : `kconn up failed: ${(e as Error).message}`);
+    io.err(e instanceof UserInputError ? e.message : `kconn up failed: ${(e as Error).message}`);
     return 1;
   }
 }

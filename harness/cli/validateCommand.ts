@@ -1,11 +1,7 @@
 import { formatDiagnostic } from '../load/diagnostic.js';
 import { loadProject } from '../load/loadProject.js';
+import type { CommandIO } from './commandIO.js';
 import { VALIDATE_DEFAULT_PATHS } from './environment.js';
-
-export interface CommandIO {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /** `kconn validate [paths...]`: every problem, one per line as file:line:col: path: message. Returns the exit code. */
 export async function validateCommand(paths: readonly string[], io: CommandIO): Promise<number> {

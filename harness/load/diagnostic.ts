@@ -15,11 +15,3 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message);
 }
-
-/** Thrown when input cannot be used; carries every problem found. */
-export class InputError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
-    super(diagnostics.map(formatDiagnostic).join('\n'));
-    this.name = 'InputError';
-  }
-}

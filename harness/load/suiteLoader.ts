@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Capability } from '../model/capability.js';
 import { parseDuration } from '../model/duration.js';
+import { isRecord } from '../model/isRecord.js';
 import type {
   ConnectivityExpectation,
   DnsExpectation,
@@ -20,7 +21,6 @@ export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_ATTEMPTS = 1;
 
 type Raw = Record<string, unknown>;
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const CONNECTIVITY_EXPECTS = ['reachable', 'blocked', 'refused'];
 const DNS_EXPECTS = ['resolves', 'nxdomain'];
@@ -31,12 +31,12 @@ export function loadSuite(doc: YamlDocument, raw: Raw): { suite?: Suite; diagnos
   const err = (path: FieldPath, message: string): void => {
     diagnostics.push(doc.diagnostic(path, message));
   };
-  const spec = isObject(raw['spec']) ? raw['spec'] : {};
+  const spec = isRecord(raw['spec']) ? raw['spec'] : {};
   const tests = Array.isArray(spec['tests']) ? spec['tests'] : [];
   const manifests = Array.isArray(spec['manifests']) ? spec['manifests'] : [];
 
   manifests.forEach((m, i) => {
-    if (!isObject(m) || typeof m['path'] !== 'string') return;
+    if (!isRecord(m) || typeof m['path'] !== 'string') return;
     const abs = resolve(dirname(doc.absPath), m['path']);
     if (!existsSync(abs)) err(['spec', 'manifests', i, 'path'], `manifest file not found: ${m['path']} (resolved to ${abs})`);
     else if (!statSync(abs).isFile()) err(['spec', 'manifests', i, 'path'], `manifest path is not a file: ${m['path']}`);
@@ -44,7 +44,7 @@ export function loadSuite(doc: YamlDocument, raw: Raw): { suite?: Suite; diagnos
 
   const names = new Map<string, number>();
   tests.forEach((t, i) => {
-    if (!isObject(t)) return;
+    if (!isRecord(t)) return;
     const path: FieldPath = ['spec', 'tests', i];
     if (typeof t['name'] === 'string') {
       const first = names.get(t['name']);
@@ -72,13 +72,13 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
     if (expectWord && !DNS_EXPECTS.includes(expectWord)) {
       err([...path, 'expect'], `a dns test expects ${DNS_EXPECTS.join(' or ')}, not "${expectWord}"`);
     }
-    if (isObject(expect) && (expect['reachable'] !== undefined || expect['http'] !== undefined || expect['refused'] !== undefined)) {
+    if (isRecord(expect) && (expect['reachable'] !== undefined || expect['http'] !== undefined || expect['refused'] !== undefined)) {
       err([...path, 'expect'], 'a dns test expects {resolves, addresses}, not reachable/refused/http');
     }
     return;
   }
   const to = t['to'];
-  if (!isObject(to)) return;
+  if (!isRecord(to)) return;
   const kinds = ['service', 'pod', 'host'].filter((k) => to[k] !== undefined);
   if (kinds.length !== 1) {
     err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of service, pod or host` : '"to" needs one of service, pod or host');
@@ -91,7 +91,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   if (expectWord && !CONNECTIVITY_EXPECTS.includes(expectWord)) {
     err([...path, 'expect'], `a connectivity test expects ${CONNECTIVITY_EXPECTS.join(', ')}, not "${expectWord}"`);
   }
-  if (isObject(expect)) {
+  if (isRecord(expect)) {
     if (expect['resolves'] !== undefined || expect['addresses'] !== undefined) {
       err([...path, 'expect'], 'a connectivity test expects {reachable, refused, http}, not resolves/addresses');
     }
@@ -109,7 +109,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
 
 function toSuite(doc: YamlDocument, raw: Raw): Suite {
   const spec = raw['spec'] as Raw;
-  const defaults = isObject(spec['defaults']) ? spec['defaults'] : {};
+  const defaults = isRecord(spec['defaults']) ? spec['defaults'] : {};
   const defaultTimeout = typeof defaults['timeout'] === 'string' ? parseDuration(defaults['timeout'])! : DEFAULT_TIMEOUT_MS;
   const defaultAttempts = typeof defaults['attempts'] === 'number' ? defaults['attempts'] : DEFAULT_ATTEMPTS;
   const manifests: SuiteManifest[] = ((spec['manifests'] as Raw[] | undefined) ?? []).map((m, i) => ({
@@ -168,7 +168,7 @@ function toTarget(to: Raw): Target {
     const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
     return { kind: 'service', ...namespaced, ...cluster, ...port };
   }
-  if (isObject(to['pod'])) {
+  if (isRecord(to['pod'])) {
     const pod = to['pod'];
     return { kind: 'pod', ...(typeof pod['namespace'] === 'string' ? { namespace: pod['namespace'] } : {}), selector: pod['selector'] as string, ...cluster, ...port };
   }
@@ -178,7 +178,7 @@ function toTarget(to: Raw): Target {
 function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
   if (typeof expect === 'string') return { kind: 'connectivity', outcome: expect as ConnectivityExpectation['outcome'] };
   const e = expect as Raw;
-  const http = isObject(e['http']) ? e['http'] : {};
+  const http = isRecord(e['http']) ? e['http'] : {};
   const outcome = e['refused'] === true ? 'refused' : e['reachable'] === false ? 'blocked' : 'reachable';
   return {
     kind: 'connectivity',

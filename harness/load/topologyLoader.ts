@@ -2,6 +2,7 @@ import { findCni, RETIRED_CNIS } from '../cni/registry.js';
 import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
 import { findMesh } from '../mesh/registry.js';
 import { overlaps, parseCidr, type Cidr } from '../model/cidr.js';
+import { isRecord } from '../model/isRecord.js';
 import type { ClusterSpec, CniRef, KubeProxyMode, Topology } from '../model/topology.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { SchemaValidator } from './schemaValidator.js';
@@ -15,7 +16,6 @@ export const MAX_CLUSTER_NAME = 32;
 const NODE_MASK = 24;
 
 type Raw = Record<string, unknown>;
-const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Semantic checks the schema cannot express, then the typed Topology (when there were no problems). */
 export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValidator): { topology?: Topology; diagnostics: Diagnostic[] } {
@@ -23,7 +23,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
   const err = (path: FieldPath, message: string, key = false): void => {
     diagnostics.push(doc.diagnostic(path, message, { key }));
   };
-  const spec = isObject(raw['spec']) ? raw['spec'] : {};
+  const spec = isRecord(raw['spec']) ? raw['spec'] : {};
   const clusters = Array.isArray(spec['clusters']) ? spec['clusters'] : [];
 
   checkCniOptions(doc, spec['cni'], ['spec', 'cni'], validator, diagnostics);
@@ -31,7 +31,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
   const seen = new Map<string, number>();
   const subnets: { cidr: Cidr; text: string; cluster: string; path: FieldPath }[] = [];
   clusters.forEach((c, i) => {
-    if (!isObject(c)) return;
+    if (!isRecord(c)) return;
     const path: FieldPath = ['spec', 'clusters', i];
     const name = typeof c['name'] === 'string' ? c['name'] : `#${i}`;
     if (typeof c['name'] === 'string') {
@@ -77,10 +77,10 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
   });
 
   const mc = spec['multicluster'];
-  if (isObject(mc) && typeof mc['provider'] === 'string') {
+  if (isRecord(mc) && typeof mc['provider'] === 'string') {
     const mesh = findMesh(mc['provider']);
     if (clusters.length < 2) err(['spec', 'multicluster'], `multicluster needs at least 2 clusters; this topology has ${clusters.length}`);
-    if (mesh && isObject(mc['options'])) {
+    if (mesh && isRecord(mc['options'])) {
       diagnostics.push(...validator.validate(doc, mesh.optionsSchema, mc['options'], ['spec', 'multicluster', 'options']));
     }
   }
@@ -94,7 +94,7 @@ function pathText(path: FieldPath): string {
 }
 
 function checkCniOptions(doc: YamlDocument, value: unknown, path: FieldPath, validator: SchemaValidator, out: Diagnostic[]): void {
-  if (!isObject(value) || typeof value['name'] !== 'string' || value['options'] === undefined) return;
+  if (!isRecord(value) || typeof value['name'] !== 'string' || value['options'] === undefined) return;
   const plugin = findCni(value['name']);
   if (plugin) out.push(...validator.validate(doc, plugin.optionsSchema, value['options'], [...path, 'options']));
 }
@@ -108,11 +108,11 @@ export function cniHint(path: FieldPath, value: unknown): string | undefined {
 
 export function parseCniRef(value: unknown): CniRef | undefined {
   if (typeof value === 'string') return { name: value, options: {} };
-  if (isObject(value) && typeof value['name'] === 'string') {
+  if (isRecord(value) && typeof value['name'] === 'string') {
     return {
       name: value['name'],
       ...(typeof value['version'] === 'string' ? { version: value['version'] } : {}),
-      options: isObject(value['options']) ? value['options'] : {},
+      options: isRecord(value['options']) ? value['options'] : {},
     };
   }
   return undefined;
@@ -149,7 +149,7 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
           multicluster: {
             provider: mc['provider'] as string,
             ...(typeof mc['version'] === 'string' ? { version: mc['version'] } : {}),
-            options: isObject(mc['options']) ? mc['options'] : {},
+            options: isRecord(mc['options']) ? mc['options'] : {},
           },
         }
       : {}),

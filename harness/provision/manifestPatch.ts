@@ -1,12 +1,12 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { isRecord } from '../model/isRecord.js';
 import type { ManifestPatch } from '../model/plan.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function deepMerge(base: Json, patch: Readonly<Json>): Json {
   const out: Json = { ...base };
-  for (const [k, v] of Object.entries(patch)) out[k] = isObject(v) && isObject(out[k]) ? deepMerge(out[k] as Json, v) : v;
+  for (const [k, v] of Object.entries(patch)) out[k] = isRecord(v) && isRecord(out[k]) ? deepMerge(out[k] as Json, v) : v;
   return out;
 }
 
@@ -28,7 +28,7 @@ export function applyManifestPatches(objects: readonly KubernetesObject[], patch
     } catch {
       throw new Error(`${source}: ${p.kind} ${p.name} ${p.dataKey} is not JSON`);
     }
-    if (!isObject(parsed)) throw new Error(`${source}: ${p.kind} ${p.name} ${p.dataKey} is not a JSON object`);
+    if (!isRecord(parsed)) throw new Error(`${source}: ${p.kind} ${p.name} ${p.dataKey} is not a JSON object`);
     data![p.dataKey] = `${JSON.stringify(deepMerge(parsed, p.merge), null, 2)}\n`;
   }
   return out;

@@ -57,14 +57,16 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
   const limit = pLimit(Math.max(1, plan.clusters.length));
   const provisionOne = async (c: ClusterPlan): Promise<ClusterState> => {
     const dir = join(opts.runDir, c.name);
-    const kubeconfig = join(dir, 'kubeconfig');
+    // kind writes the files the plan names: take them from its argv, so there is one source of truth.
     const create = c.steps.find((s) => s.action === 'kind-create');
+    const argAfter = (flag: string, fallback: string): string => (create?.action === 'kind-create' ? create.argv[create.argv.indexOf(flag) + 1] : undefined) ?? fallback;
+    const kubeconfig = argAfter('--kubeconfig', join(dir, 'kubeconfig'));
     const reused = opts.reuse?.has(c.kindName) ?? false;
     let api: KubeApi | undefined;
     const rt: ClusterRuntime = {
       plan: c,
       kubeconfig,
-      kindConfigFile: create && create.action === 'kind-create' ? create.argv[create.argv.indexOf('--config') + 1]! : join(dir, 'kind-config.yaml'),
+      kindConfigFile: argAfter('--config', join(dir, 'kind-config.yaml')),
       kind: opts.kind,
       helm: opts.helm,
       download: opts.download,
@@ -74,14 +76,22 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
       progress: (line) => opts.progress(c.name, line),
       dir,
     };
+    let state: ClusterState = { name: c.name, kindName: c.kindName, kubeconfig };
+    let exists = false;
+    /** The cluster exists: record its address on the kind network and tell the caller (run state on disk). */
+    const recordExisting = async (): Promise<void> => {
+      exists = true;
+      const address = await opts.internalAddress(c.kindName).catch(() => undefined);
+      state = { ...state, ...(address ? { internalServer: `https://${address}:6443` } : {}) };
+      await opts.onCreated?.(state);
+    };
     const steps = reused ? c.steps.filter((s) => s.action === 'wait') : c.steps;
     if (reused) {
       opts.progress(c.name, `reusing existing kind cluster ${c.kindName}`);
       await mkdir(dir, { recursive: true });
       await writeFile(kubeconfig, await opts.kind.kubeconfig(c.kindName), { mode: 0o600 });
+      await recordExisting();
     }
-    let state: ClusterState = { name: c.name, kindName: c.kindName, kubeconfig };
-    let created = reused;
     for (const [i, step] of steps.entries()) {
       opts.progress(c.name, `[${i + 1}/${steps.length}] ${step.summary}`);
       if (step.action === 'kind-create' && !opts.keep) {
@@ -91,17 +101,11 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
         await runClusterStep(step, rt);
       } catch (e) {
         // Before the cluster is removed: say what its CNI and nodes looked like, on screen and in a file.
-        if (created) await reportDiagnostics(c, rt.kube(), join(opts.diagnosticsDir, `diagnostics-${c.name}.txt`), (line) => opts.progress(c.name, line));
+        if (exists) await reportDiagnostics(c, rt.kube(), join(opts.diagnosticsDir, `diagnostics-${c.name}.txt`), (line) => opts.progress(c.name, line));
         throw e;
       }
-      if (step.action === 'kind-create') created = true;
-      if (step.action === 'kind-create' || (reused && i === 0)) {
-        const address = await opts.internalAddress(c.kindName).catch(() => undefined);
-        state = { ...state, ...(address ? { internalServer: `https://${address}:6443` } : {}) };
-        await opts.onCreated?.(state);
-      }
+      if (step.action === 'kind-create') await recordExisting();
     }
-    if (reused && steps.length === 0) await opts.onCreated?.(state);
     opts.progress(c.name, 'ready');
     return state;
   };

@@ -1,11 +1,8 @@
 import type Docker from 'dockerode';
+import { KIND_CLUSTER_LABEL, RUN_LABEL } from '../model/labels.js';
 import type { KindCli } from './kindCli.js';
 import { listRunStates, processAlive, removeRunState } from './runState.js';
 
-/** Label on every container and network kconn creates itself. */
-export const RUN_LABEL = 'kconn.dev/run';
-/** Label kind puts on its node containers (providers/docker: `kind get clusters` lists by it). */
-export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';
 export const CLUSTER_PREFIX = 'kconn-';
 
 export interface PruneResult {

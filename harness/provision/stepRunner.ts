@@ -1,8 +1,9 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { loadAll, dump } from 'js-yaml';
+import { dump } from 'js-yaml';
 import type { KubeApi } from '../kube/kubeApi.js';
+import { parseManifest } from '../kube/manifest.js';
 import { runWaitStep } from '../kube/waitStep.js';
 import type { ClusterPlan, PlanStep } from '../model/plan.js';
 import { helmInstall } from './helmCli.js';
@@ -30,17 +31,6 @@ export interface ClusterRuntime {
 
 function nodeCount(plan: ClusterPlan): number {
   return ((plan.kindConfig['nodes'] as unknown[] | undefined) ?? []).length;
-}
-
-/** Parses a multi-document manifest into objects, skipping empty documents. */
-export function parseManifest(text: string, source: string): KubernetesObject[] {
-  const docs: unknown[] = [];
-  try {
-    loadAll(text, (d) => docs.push(d));
-  } catch (e) {
-    throw new Error(`${source}: not valid YAML: ${(e as Error).message.split('\n')[0]}`, { cause: e });
-  }
-  return docs.filter((d): d is KubernetesObject => typeof d === 'object' && d !== null && 'kind' in d);
 }
 
 /** Runs one plan step for one cluster. */

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { parseManifest } from '../kube/manifest.js';
 import { pollUntil } from '../kube/poll.js';
-import type { Suite } from '../model/suite.js';
+import { RUN_LABEL } from '../model/labels.js';
+import type { Suite, SuiteManifest } from '../model/suite.js';
 import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
-import { parseManifest } from '../provision/stepRunner.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { workloadsReady } from './workloadReadiness.js';
 
@@ -23,15 +24,23 @@ const CLUSTER_SCOPED = new Set([
 export function placeInRunNamespace(objects: readonly KubernetesObject[], runNamespace: string): KubernetesObject[] {
   const placed = objects.map((o) => (o.kind && !CLUSTER_SCOPED.has(o.kind) && !o.metadata?.namespace ? { ...o, metadata: { ...o.metadata, namespace: runNamespace } } : o));
   if (!placed.some((o, i) => o !== objects[i])) return placed;
-  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: runNamespace, labels: { 'kconn.dev/run': runNamespace.replace(/^kconn-/, '') } } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: runNamespace, labels: { [RUN_LABEL]: runNamespace.replace(/^kconn-/, '') } } };
   return [ns, ...placed];
+}
+
+/**
+ * The objects of one of a suite's manifest files, as they will be applied: probe images replaced by the configured
+ * ones (KCONN_CLIENT_IMAGE / KCONN_SERVER_IMAGE).
+ */
+export async function readSuiteManifest(m: SuiteManifest): Promise<KubernetesObject[]> {
+  return overrideProbeImages(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), probeImages());
 }
 
 /** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
 export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): Promise<void> {
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
-    const objects = placeInRunNamespace(overrideProbeImages(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), probeImages()), opts.runNamespace);
+    const objects = placeInRunNamespace(await readSuiteManifest(m), opts.runNamespace);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
   // Every cluster settles before this returns (no apply still running when cleanup starts); the first error wins.

@@ -1,0 +1,4 @@
+/** Label on everything kconn creates itself (containers, networks, run namespaces): value is the run id. */
+export const RUN_LABEL = 'kconn.dev/run';
+/** Label kind puts on its node containers (providers/docker: `kind get clusters` lists by it). */
+export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';

@@ -43,10 +43,10 @@ export function seconds(ms: number): string {
   return String(Math.round(ms) / 1000);
 }
 
-export const CONNECT_REFUSED = /Connection refused/i;
+const CONNECT_REFUSED = /Connection refused/i;
 export const UNREACHABLE = /No route to host|Network is unreachable|Host is unreachable|Destination Host Unreachable/i;
-export const RESET = /Connection reset/i;
-export const UNRESOLVABLE = /Name or service not known|Temporary failure in name resolution|Could not resolve host|No address associated|unknown host|Unknown host/i;
+const RESET = /Connection reset/i;
+const UNRESOLVABLE = /Name or service not known|Temporary failure in name resolution|Could not resolve host|No address associated|unknown host|Unknown host/i;
 
 /** Observation for a connect that failed before any byte: refused, unreachable or unresolvable, from the message. */
 export function connectFailure(text: string): ProbeObservation | undefined {

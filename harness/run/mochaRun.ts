@@ -32,47 +32,37 @@ export async function runSuitesWithMocha(
   clusterNames: readonly string[],
   opts: MochaRunOptions,
 ): Promise<SuiteOutcome[]> {
-  // reporter accepts a name or a constructor
   const mocha = new Mocha({ reporter: opts.reporter ?? 'spec', timeout: 0, color: process.stdout.isTTY ?? false });
-  const outcomes: SuiteOutcome[] = [];
+  // Filled in by each suite's `before` hook while mocha runs.
+  const outcomes: { name: string; file: string; tests: TestOutcome[]; durationMs: number }[] = [];
   for (const plan of planned) {
     const suite = suites.find((s) => s.name === plan.name)!;
     const expanded = expandTests(suite, clusterNames);
     const describe = Mocha.Suite.create(mocha.suite, suite.name);
-    const record: { tests: TestOutcome[]; started: number } = { tests: [], started: 0 };
-    outcomes.push({
-      name: suite.name,
-      file: suite.source.file,
-      get tests() {
-        return record.tests;
-      },
-      get durationMs() {
-        return record.started ? Date.now() - record.started : 0;
-      },
-    } as SuiteOutcome);
+    const record = { name: suite.name, file: suite.source.file, tests: [] as TestOutcome[], durationMs: 0 };
+    outcomes.push(record);
     if (plan.status === 'skip') {
       record.tests = expanded.map((t) => ({ suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'skip', message: plan.reason, durationMs: 0, attempts: 0, results: [] }));
       for (const t of expanded) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
       continue;
     }
-    let setupError: Error | undefined;
     // A suite's manifests are removed right after it; if the run is interrupted first, the run's cleanup does it.
     const suiteCleanup = new CleanupRegistry((line) => opts.progress(line));
     const unregister = opts.cleanup.add(`manifests of suite ${suite.name}`, async () => {
       await suiteCleanup.runAll();
     });
     describe.beforeAll(`apply manifests and probe (${suite.name})`, async function () {
-      record.started = Date.now();
+      const started = Date.now();
       try {
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup });
         record.tests = await executeTests(suite.name, expanded, opts);
       } catch (e) {
-        setupError = e as Error;
         record.tests = expanded.map((t) => ({
-          suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'error', message: `suite setup failed: ${setupError!.message}`,
-          durationMs: Date.now() - record.started, attempts: 0, results: [],
+          suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'error', message: `suite setup failed: ${(e as Error).message}`,
+          durationMs: Date.now() - started, attempts: 0, results: [],
         }));
       }
+      record.durationMs = Date.now() - started;
     });
     expanded.forEach((t, i) => {
       describe.addTest(
@@ -92,5 +82,5 @@ export async function runSuitesWithMocha(
   }
   await new Promise<void>((resolve) => mocha.run(() => resolve()));
   mocha.dispose();
-  return outcomes.map((o) => ({ name: o.name, file: o.file, tests: o.tests, durationMs: o.durationMs }));
+  return outcomes;
 }

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { formatDiagnostic } from '../load/diagnostic.js';
+import { formatDiagnostic, isError } from '../load/diagnostic.js';
 import { loadProject, type LoadedProject } from '../load/loadProject.js';
 import type { Plan } from '../model/plan.js';
 import { PlanError, planRun } from '../plan/planRun.js';
@@ -27,11 +27,9 @@ export interface PlanInputs {
 export async function loadAndPlan(inputs: PlanInputs): Promise<{ project: LoadedProject; plan: Plan }> {
   const topologyPath = inputs.topology ?? DEFAULT_TOPOLOGY;
   const project = await loadProject([topologyPath, inputs.suitesDir ?? DEFAULT_SUITES_DIR], { crossCheck: false });
-  if (project.diagnostics.length) {
-    throw new UserInputError([
-      ...project.diagnostics.map(formatDiagnostic),
-      `fix the ${project.diagnostics.length} problem(s) above first (kconn validate shows them too)`,
-    ]);
+  const errors = project.diagnostics.filter(isError);
+  if (errors.length) {
+    throw new UserInputError([...errors.map(formatDiagnostic), `fix the ${errors.length} problem(s) above first (kconn validate shows them too)`]);
   }
   const topologies = project.topologies.filter((t) => resolve(t.source.file) === resolve(topologyPath));
   if (topologies.length !== 1) throw new UserInputError([`${topologyPath}: expected exactly one Topology document, found ${topologies.length}`]);

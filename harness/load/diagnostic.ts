@@ -6,10 +6,20 @@ export interface Diagnostic {
   /** Field path such as spec.clusters[1].podSubnet; empty for file-level problems. */
   readonly path: string;
   readonly message: string;
+  /** A warning is shown but does not make the input invalid; errors (the default) do. */
+  readonly severity?: 'warning';
 }
 
 export function formatDiagnostic(d: Diagnostic): string {
-  return `${d.file}:${d.line}:${d.col}: ${d.path ? `${d.path}: ` : ''}${d.message}`;
+  return `${d.file}:${d.line}:${d.col}: ${d.severity === 'warning' ? 'warning: ' : ''}${d.path ? `${d.path}: ` : ''}${d.message}`;
+}
+
+export function isError(d: Diagnostic): boolean {
+  return d.severity !== 'warning';
+}
+
+export function asWarning(d: Diagnostic): Diagnostic {
+  return { ...d, severity: 'warning' };
 }
 
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {

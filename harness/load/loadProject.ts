@@ -1,9 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Suite } from '../model/suite.js';
 import type { Topology } from '../model/topology.js';
 import { checkSuiteClusters } from './crossChecks.js';
-import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
+import { asWarning, compareDiagnostics, isError, type Diagnostic } from './diagnostic.js';
+import { closestName } from './closestName.js';
 import { checkKubernetesObject } from './manifestChecks.js';
 import { API_VERSION, SCHEMAS } from './schemas.js';
 import { SchemaValidator } from './schemaValidator.js';
@@ -68,8 +69,9 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
   const suites: { value: Suite; doc: YamlDocument }[] = [];
   const manifestFiles = new Set<string>();
 
-  const checkManifestFile = async (abs: string): Promise<void> => {
-    if (manifestFiles.has(abs)) return;
+  /** Checks a Kubernetes manifest file once; says whether it holds kconn documents (so a suite can point at its entry). */
+  const checkManifestFile = async (abs: string): Promise<{ kconnKinds: string[] }> => {
+    if (manifestFiles.has(abs)) return { kconnKinds: [] };
     manifestFiles.add(abs);
     const shown = display(abs);
     const parsed = await readYamlFile(abs, shown);
@@ -77,59 +79,85 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
     if (parsed.errors.length === 0 && parsed.documents.length === 0) {
       diagnostics.push({ file: shown, line: 1, col: 1, path: '', message: 'no Kubernetes objects in this manifest file' });
     }
+    const kconnKinds: string[] = [];
     for (const doc of parsed.documents) {
-      if (doc.value === undefined) continue;
-      diagnostics.push(...checkKubernetesObject(doc));
+      if (isKconnDocument(doc.value)) kconnKinds.push(String((doc.value as Record<string, unknown>)['kind'] ?? 'document'));
+      else diagnostics.push(...checkKubernetesObject(doc));
+    }
+    return { kconnKinds };
+  };
+
+  const loadKconnDocument = (doc: YamlDocument): void => {
+    const raw = doc.value as Record<string, unknown>;
+    if (raw['apiVersion'] !== undefined && raw['apiVersion'] !== API_VERSION) {
+      diagnostics.push(doc.diagnostic(['apiVersion'], unsupportedApiVersion(raw['apiVersion'])));
+      return;
+    }
+    const kind = raw['kind'];
+    const schema = typeof kind === 'string' && Object.hasOwn(SCHEMAS, kind) ? SCHEMAS[kind] : undefined;
+    if (!schema) {
+      const hint = typeof kind === 'string' ? closestName(kind, Object.keys(SCHEMAS)) : undefined;
+      diagnostics.push(doc.diagnostic(['kind'], `unknown kind ${JSON.stringify(kind)}; ${hint ? `did you mean "${hint}"? ` : ''}valid kinds: ${Object.keys(SCHEMAS).join(', ')}`));
+      return;
+    }
+    const schemaProblems = validator.validate(doc, schema, raw);
+    diagnostics.push(...schemaProblems);
+    // The semantic checks are written defensively; the typed model is built only from a document the schema accepted.
+    const convert = schemaProblems.length === 0;
+    if (kind === 'Topology') {
+      const result = loadTopology(doc, raw, validator, convert);
+      diagnostics.push(...result.diagnostics);
+      if (result.topology) topologies.push({ value: result.topology, doc });
+    } else {
+      const result = loadSuite(doc, raw, convert);
+      diagnostics.push(...result.diagnostics);
+      if (result.suite) suites.push({ value: result.suite, doc });
     }
   };
 
   for (const abs of files) {
     const shown = display(abs);
-    const parsed = await readYamlFile(abs, shown);
-    diagnostics.push(...parsed.errors);
-    const kconnDocs = parsed.documents.filter((d) => isKconnDocument(d.value));
-    if (parsed.documents.length > 0 && kconnDocs.length === 0) {
-      await checkManifestFile(abs);
-      continue;
-    }
-    for (const doc of parsed.documents) {
-      if (doc.value === undefined) continue;
-      if (!isKconnDocument(doc.value)) {
-        diagnostics.push(...checkKubernetesObject(doc));
+    try {
+      const parsed = await readYamlFile(abs, shown);
+      diagnostics.push(...parsed.errors);
+      if (parsed.errors.length === 0 && parsed.documents.length === 0) {
+        diagnostics.push({ file: shown, line: 1, col: 1, path: '', message: 'empty file: no YAML documents (only comments or blank lines)', severity: 'warning' });
         continue;
       }
-      const raw = doc.value as Record<string, unknown>;
-      const kind = String(raw['kind']);
-      if (raw['apiVersion'] !== undefined && raw['apiVersion'] !== API_VERSION) {
-        diagnostics.push(doc.diagnostic(['apiVersion'], `unsupported apiVersion ${JSON.stringify(raw['apiVersion'])}; this kconn reads ${API_VERSION}`));
+      const kconnFolder = inKconnFolder(abs);
+      for (const doc of parsed.documents) {
+        const nearMiss = nearKconnKind(doc.value, kconnFolder);
+        if (nearMiss) diagnostics.push(doc.diagnostic([nearMiss.field], nearMiss.message));
+      }
+      const kconnDocs = parsed.documents.filter((d) => isKconnDocument(d.value));
+      if (parsed.documents.length > 0 && kconnDocs.length === 0) {
+        if (!parsed.documents.some((d) => nearKconnKind(d.value, kconnFolder))) await checkManifestFile(abs);
         continue;
       }
-      const schema = SCHEMAS[kind];
-      if (!schema) {
-        diagnostics.push(doc.diagnostic(['kind'], `unknown kind ${JSON.stringify(raw['kind'])}; valid kinds: ${Object.keys(SCHEMAS).join(', ')}`));
-        continue;
+      for (const doc of parsed.documents) {
+        if (isKconnDocument(doc.value)) loadKconnDocument(doc);
+        else if (!nearKconnKind(doc.value, kconnFolder)) diagnostics.push(...checkKubernetesObject(doc));
       }
-      diagnostics.push(...validator.validate(doc, schema, raw));
-      if (kind === 'Topology') {
-        const result = loadTopology(doc, raw, validator);
-        diagnostics.push(...result.diagnostics);
-        if (result.topology) topologies.push({ value: result.topology, doc });
-      } else {
-        const result = loadSuite(doc, raw);
-        diagnostics.push(...result.diagnostics);
-        if (result.suite) suites.push({ value: result.suite, doc });
-      }
+    } catch (e) {
+      // A bug of kconn, not of the file: still located, never a stack trace that hides the other files' problems.
+      diagnostics.push({ file: shown, line: 1, col: 1, path: '', message: `internal error while checking this file (please report it): ${(e as Error).message}` });
     }
   }
 
   for (const { value, doc } of suites) {
-    for (const m of value.manifests) await checkManifestFile(m.path);
+    for (const m of value.manifests) {
+      const { kconnKinds } = await checkManifestFile(m.path);
+      for (const kind of kconnKinds) {
+        diagnostics.push(doc.diagnostic([...m.source.path, 'path'], `${m.declaredPath} holds a kconn ${kind}, not Kubernetes objects: list only Kubernetes manifests under spec.manifests`));
+      }
+    }
     if (options.crossCheck === false) continue;
-    diagnostics.push(...checkSuiteClusters(value, doc, topologies.map((t) => t.value)));
+    // A suite may be written for another topology: plan skips it there, so validate only warns.
+    diagnostics.push(...checkSuiteClusters(value, doc, topologies.map((t) => t.value)).map(asWarning));
   }
   diagnostics.push(...duplicateNames('Topology', topologies), ...duplicateNames('Suite', suites));
 
-  const ok = (d: { doc: YamlDocument }): boolean => !diagnostics.some((x) => x.file === d.doc.file);
+  const ok = (d: { doc: YamlDocument }): boolean => !diagnostics.some((x) => x.file === d.doc.file && isError(x));
   return {
     topologies: topologies.filter(ok).map((t) => t.value),
     suites: suites.filter(ok).map((s) => s.value),
@@ -137,6 +165,36 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
     files,
     diagnostics: dedupe(diagnostics).sort(compareDiagnostics),
   };
+}
+
+function unsupportedApiVersion(value: unknown): string {
+  return `unsupported apiVersion ${JSON.stringify(value)}; this kconn reads ${API_VERSION}`;
+}
+
+/** A clusters/ or suites/ folder (at any depth) holds kconn files, not Kubernetes manifests. */
+function inKconnFolder(abs: string): boolean {
+  return dirname(abs).split(sep).some((part) => part === 'clusters' || part === 'suites') && basename(abs) !== '';
+}
+
+const KCONN_KINDS = Object.keys(SCHEMAS);
+
+/**
+ * A document that is almost a kconn document (apiVersion and kind both misspelt, e.g. kconn.dv/v1alpha1 + Topolgy)
+ * would otherwise be read as a Kubernetes manifest and pass. Say what it probably is.
+ */
+function nearKconnKind(value: unknown, kconnFolder: boolean): { field: string; message: string } | undefined {
+  if (isKconnDocument(value) || typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  const apiVersion = typeof v['apiVersion'] === 'string' ? v['apiVersion'] : undefined;
+  const kind = typeof v['kind'] === 'string' ? v['kind'] : undefined;
+  const apiHint = apiVersion !== undefined && (apiVersion.toLowerCase().includes('kconn') || closestName(apiVersion, [API_VERSION]) !== undefined);
+  const kindHint = kind !== undefined ? closestName(kind, KCONN_KINDS) : undefined;
+  if (!apiHint && !(kindHint && kconnFolder)) return undefined;
+  const parts = [
+    ...(apiHint ? [`apiVersion ${JSON.stringify(apiVersion)}: did you mean "${API_VERSION}"?`] : []),
+    ...(kindHint ? [`kind ${JSON.stringify(kind)}: did you mean "${kindHint}"?`] : kind === undefined ? [`missing kind (${KCONN_KINDS.join(' or ')})`] : []),
+  ];
+  return { field: apiHint ? 'apiVersion' : 'kind', message: `looks like a kconn file with a misspelt header: ${parts.join('; ')}` };
 }
 
 function isKconnDocument(value: unknown): boolean {

@@ -1,4 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { closestName } from './closestName.js';
 import type { Diagnostic } from './diagnostic.js';
 import { FORMATS } from '../model/formats.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -40,7 +41,7 @@ export class SchemaValidator {
       case 'additionalProperties': {
         const field = String(p['additionalProperty']);
         const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-        const suggestion = closest(field, known);
+        const suggestion = closestName(field, known);
         const list = known.length ? `; known fields: ${known.join(', ')}` : '; this object takes no fields';
         return doc.diagnostic([...path, field], `unknown field "${field}"${suggestion ? ` (did you mean "${suggestion}"?)` : list}`, {
           key: true,
@@ -92,32 +93,4 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (typeof value === 'object') return 'object';
   return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-/** The known name closest to a typo, if close enough to be a likely meant. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

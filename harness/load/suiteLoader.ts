@@ -25,8 +25,8 @@ type Raw = Record<string, unknown>;
 const CONNECTIVITY_EXPECTS = ['reachable', 'blocked', 'refused'];
 const DNS_EXPECTS = ['resolves', 'nxdomain'];
 
-/** Semantic checks of a Suite document the schema cannot express, then the typed Suite. */
-export function loadSuite(doc: YamlDocument, raw: Raw): { suite?: Suite; diagnostics: Diagnostic[] } {
+/** Semantic checks of a Suite document the schema cannot express (on `raw` of any shape), then the typed Suite when `convert`. */
+export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?: Suite; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const err = (path: FieldPath, message: string): void => {
     diagnostics.push(doc.diagnostic(path, message));
@@ -54,7 +54,7 @@ export function loadSuite(doc: YamlDocument, raw: Raw): { suite?: Suite; diagnos
     checkTestShape(t, path, err);
   });
 
-  if (diagnostics.length) return { diagnostics };
+  if (diagnostics.length || !convert) return { diagnostics };
   return { suite: toSuite(doc, raw), diagnostics };
 }
 

@@ -17,8 +17,11 @@ const NODE_MASK = 24;
 
 type Raw = Record<string, unknown>;
 
-/** Semantic checks the schema cannot express, then the typed Topology (when there were no problems). */
-export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValidator): { topology?: Topology; diagnostics: Diagnostic[] } {
+/**
+ * Semantic checks the schema cannot express, then the typed Topology (when there were no problems and `convert`, i.e.
+ * the schema accepted the document). The checks read `raw` defensively: it may have any shape.
+ */
+export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValidator, convert = true): { topology?: Topology; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const err = (path: FieldPath, message: string, key = false): void => {
     diagnostics.push(doc.diagnostic(path, message, { key }));
@@ -85,7 +88,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
     }
   }
 
-  if (diagnostics.length) return { diagnostics };
+  if (diagnostics.length || !convert) return { diagnostics };
   return { topology: toTopology(doc, raw), diagnostics };
 }
 

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
+import { constants } from 'node:fs';
 import * as jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { formatPath } from '../model/source.js';
@@ -25,8 +26,74 @@ export interface YamlFile {
   readonly errors: readonly Diagnostic[];
 }
 
+/** Limits on input, so that a hostile or broken file gives a message instead of a hang or a crash. */
+export const MAX_FILE_BYTES = 4 * 1024 * 1024;
+/** js-yaml's own default nesting limit, made explicit: kconn files and manifests nest far less. */
+export const MAX_DEPTH = 100;
+/** Aliases (`*name`) per document: manifests rarely use any; a billion-laughs file uses many. */
+export const MAX_ALIASES = 100;
+/** Values per document once aliases are expanded (what an API server would receive). */
+export const MAX_EXPANDED_VALUES = 100_000;
+
+/**
+ * Reads a YAML file and parses it. Only regular files are read (a FIFO would block forever), at most MAX_FILE_BYTES,
+ * and only UTF-8: each of these problems is a diagnostic of the file, never an exception.
+ */
 export async function readYamlFile(absPath: string, shownAs = absPath): Promise<YamlFile> {
-  return parseYamlFile(shownAs, await readFile(absPath, 'utf8'), absPath);
+  const fail = (message: string, line = 1, col = 1): YamlFile => ({ file: shownAs, documents: [], errors: [{ file: shownAs, line, col, path: '', message }] });
+  let bytes: Buffer;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below then refuses it.
+    const handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) return fail(`not a regular file (${fileType(info)}): kconn reads only regular files`);
+      if (info.size > MAX_FILE_BYTES) return fail(`file too large: ${info.size} bytes (limit ${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    return fail(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, at);
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    return fail(`the file is not UTF-8 (invalid byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte ${at}); save it as UTF-8`, line, at - before.lastIndexOf(0x0a));
+  }
+  return parseYamlFile(shownAs, text, absPath);
+}
+
+function fileType(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isDirectory()) return 'a directory';
+  if (info.isFIFO()) return 'a FIFO';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  return 'not a file';
+}
+
+/** Offset of the first byte that breaks UTF-8 decoding. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // Smallest prefix length that fails to decode (a prefix cut inside a valid sequence fails too, so step back).
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid + 1));
+      lo = mid + 1;
+    } catch {
+      hi = mid;
+    }
+  }
+  let at = lo;
+  while (at > 0 && (bytes[at]! & 0xc0) === 0x80) at--;
+  return at;
 }
 
 /**
@@ -50,24 +117,32 @@ export function parseYamlFile(file: string, text: string, absPath = file): YamlF
 
   const values: unknown[] = [];
   try {
-    jsYaml.loadAll(text, (v) => values.push(v), { filename: file });
+    jsYaml.loadAll(text, (v) => values.push(v), { filename: file, maxDepth: MAX_DEPTH, maxAliases: MAX_ALIASES });
   } catch (e) {
-    if (!(e instanceof jsYaml.YAMLException)) throw e;
+    if (!(e instanceof jsYaml.YAMLException) && !(e instanceof RangeError)) throw e;
+    const limit = limitProblem(e);
+    if (limit) {
+      const mark = (e as { mark?: { line: number; column: number } }).mark;
+      return { file, documents: [], errors: [{ file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, path: '', message: limit }] };
+    }
     const errors: Diagnostic[] = positions().docs.flatMap((d) =>
-      d.errors.map((err) => ({ file, ...at(err.pos[0]), path: '', message: `YAML syntax error: ${firstLine(err.message)}` })),
+      d.errors
+        .filter((err) => !/Maximum call stack/.test(err.message))
+        .map((err) => ({ file, ...at(err.pos[0]), path: '', message: `YAML syntax error: ${firstLine(err.message)}` })),
     );
     if (errors.length === 0) {
       const mark = (e as { mark?: { line: number; column: number } }).mark;
-      errors.push({ file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${e.reason}` });
+      errors.push({ file, line: (mark?.line ?? 0) + 1, col: (mark?.column ?? 0) + 1, path: '', message: `YAML syntax error: ${(e as jsYaml.YAMLException).reason}` });
     }
     return { file, documents: [], errors };
   }
 
   const documents: YamlDocument[] = [];
+  const errors: Diagnostic[] = [];
   values.forEach((value, stream) => {
     if (value === null || value === undefined) return; // empty document (e.g. a trailing ---)
     const index = documents.length;
-    documents.push({
+    const doc: YamlDocument = {
       file,
       absPath,
       index,
@@ -78,9 +153,44 @@ export function parseYamlFile(file: string, text: string, absPath = file): YamlF
         const offset = (doc && locate(doc.contents, path, opts?.key ?? false)) ?? doc?.range[0] ?? 0;
         return { file, ...at(offset), path: formatPath(path), message };
       },
-    });
+    };
+    const shape = shapeProblem(value);
+    if (shape) errors.push(doc.diagnostic(shape.path, shape.message, { key: shape.key }));
+    else documents.push(doc);
   });
-  return { file, documents, errors: [] };
+  return { file, documents, errors };
+}
+
+/** A limit that js-yaml enforced, in the words a user needs; undefined for an ordinary syntax error. */
+function limitProblem(e: unknown): string | undefined {
+  if (e instanceof RangeError) return `nesting too deep (limit ${MAX_DEPTH} levels)`;
+  const reason = (e as jsYaml.YAMLException).reason ?? '';
+  if (/maxDepth/.test(reason)) return `nesting too deep (limit ${MAX_DEPTH} levels)`;
+  if (/maxAliases/.test(reason)) return `too many aliases (limit ${MAX_ALIASES} per document)`;
+  return undefined;
+}
+
+/**
+ * What js-yaml accepts but kconn must not: a merge key (`<<`, which YAML 1.2 does not define: js-yaml keeps it as a
+ * literal key, so the fields would silently be missing), and aliases that expand to a huge document.
+ */
+function shapeProblem(value: unknown): { path: (string | number)[]; message: string; key: boolean } | undefined {
+  let count = 0;
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: value, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (++count > MAX_EXPANDED_VALUES) {
+      return { path: [], message: `document too large once its aliases are expanded (more than ${MAX_EXPANDED_VALUES} values); write it without aliases`, key: false };
+    }
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push({ v: item, path: [...path, i] }));
+    else if (typeof v === 'object' && v !== null) {
+      for (const [k, child] of Object.entries(v)) {
+        if (k === '<<') return { path: [...path, k], message: 'YAML merge keys (<<) are not supported; write the fields out', key: true };
+        stack.push({ v: child, path: [...path, k] });
+      }
+    }
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

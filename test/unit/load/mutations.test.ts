@@ -103,7 +103,7 @@ describe('loader: any shape of a shipped file gets located messages, never a cra
                 try {
                   planRun(t, project.suites.length ? project.suites : [], { ...PLAN_OPTIONS });
                 } catch (e) {
-                  if (!(e instanceof PlanError)) throw new Error(`${m.name}: plan crashed: ${(e as Error).stack}`);
+                  if (!(e instanceof PlanError)) throw new Error(`${m.name}: plan crashed: ${(e as Error).stack}`, { cause: e });
                 }
               }
             }

@@ -8,7 +8,7 @@ import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
-import { listRunStates, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
+import { listRuns, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
 import type { CommandIO } from './commandIO.js';
 import { cacheDir, runsRoot } from './environment.js';
@@ -57,7 +57,7 @@ export function planFingerprint(plan: Plan): string {
 /** The newest kept run whose clusters all still exist and were built exactly as this plan would build them. */
 async function reusableRun(opts: SessionOptions, kind: KindCli): Promise<RunState | undefined> {
   const existing = new Set(await kind.getClusters().catch(() => []));
-  for (const state of await listRunStates(runsRoot())) {
+  for (const state of (await listRuns(runsRoot())).states) {
     if (!state.keep || state.clusters.length === 0 || !state.clusters.every((c) => existing.has(c.kindName))) continue;
     const { plan } = await loadAndPlan(planInputs(opts, state.runId));
     if (state.fingerprint === planFingerprint(plan)) return state;

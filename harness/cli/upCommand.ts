@@ -26,8 +26,8 @@ export async function upCommand(opts: UpOptions, io: CommandIO, progress: Progre
   try {
     const session = await openSession({ ...opts, keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
     await session.close(true);
-    const state = await readRunState(runsRoot(), session.plan.runId);
-    if (state) await writeRunState(runsRoot(), { ...state, keep: true });
+    const read = await readRunState(runsRoot(), session.plan.runId);
+    if (read.status === 'ok') await writeRunState(runsRoot(), { ...read.state, keep: true });
     for (const c of session.clusters) io.out(`${c.name}\t${c.kubeconfig}${c.internalServer ? `\t(internal API ${c.internalServer})` : ''}`);
     io.err(`clusters of run ${session.plan.runId} are up; remove them with: kconn down --run-id ${session.plan.runId}`);
     return 0;

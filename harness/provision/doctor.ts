@@ -1,7 +1,7 @@
 import { readFile as fsReadFile, statfs as fsStatfs } from 'node:fs/promises';
 import { execaHostExec, type HostExec } from './hostExec.js';
 import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './lookPath.js';
-import { compareVersions } from './semver.js';
+import { compareVersions } from '../model/semver.js';
 import { cachedToolPath, findTool, TOOLS, type ToolName } from './toolCache.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';

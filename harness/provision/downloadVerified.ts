@@ -1,10 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, chmod } from 'node:fs/promises';
+import { mkdir, open, rename, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { assertInside, removeInside } from './insideRoot.js';
 
 export type FetchLike = typeof fetch;
 
@@ -18,6 +19,8 @@ export type DownloadVerifiedOptions = Verification & {
   readonly mode?: number;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** The folder kconn owns that `dest` must lie inside (e.g. the cache); default dest's own folder. */
+  readonly within?: string;
 };
 
 export interface DownloadedFile {
@@ -115,6 +118,8 @@ async function expectedDigest(url: string, options: DownloadVerifiedOptions, fet
  */
 export async function downloadVerified(url: string, dest: string, options: DownloadVerifiedOptions): Promise<DownloadedFile> {
   const fetchImpl = options.fetch ?? fetch;
+  const root = options.within ?? dirname(dest);
+  await assertInside(root, dest);
   const expected = await expectedDigest(url, options, fetchImpl);
   options.log?.(`downloading ${url} (SHA-256 ${expected.from === 'pinned in kconn' ? 'pinned' : `from ${expected.from}`})`);
 
@@ -148,6 +153,6 @@ export async function downloadVerified(url: string, dest: string, options: Downl
     await rename(tmp, dest);
     return { path: dest, sha256: actual, bytes };
   } finally {
-    await rm(tmp, { force: true });
+    await removeInside(root, tmp);
   }
 }

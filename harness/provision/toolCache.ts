@@ -1,10 +1,11 @@
-import { lstat, mkdir, mkdtemp, rename, rm, rmdir, chmod } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, rename, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { KIND_VERSION } from '../plan/nodeImages.js';
 import { downloadVerified, type FetchLike, type Verification } from './downloadVerified.js';
 import { execaHostExec, type HostExec } from './hostExec.js';
+import { removeEmptyDirInside, removeInside } from './insideRoot.js';
 import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './lookPath.js';
-import { compareVersions, parseSemVer } from './semver.js';
+import { compareVersions, parseSemVer } from '../model/semver.js';
 import { applyToolMirror } from './toolMirror.js';
 
 export type ToolName = 'kind' | 'helm';
@@ -183,12 +184,12 @@ function samePlatform(a: Platform): boolean {
   }
 }
 
-/** Removes the directories `mkdir -p` created (deepest first), as long as they are empty. */
-async function removeCreatedDirs(deepest: string, firstCreated: string | undefined): Promise<void> {
+/** Removes the directories `mkdir -p` created (deepest first), as long as they are empty and inside the cache. */
+async function removeCreatedDirs(cacheDir: string, deepest: string, firstCreated: string | undefined): Promise<void> {
   if (!firstCreated) return;
   for (let dir = deepest; ; dir = dirname(dir)) {
     try {
-      await rmdir(dir);
+      await removeEmptyDirInside(cacheDir, dir);
     } catch {
       return;
     }
@@ -202,7 +203,7 @@ async function install(spec: ToolSpec, platform: Platform, target: string, optio
   const pinned = spec.sha256[`${platform.os}-${platform.arch}`];
   // No digest pinned for this platform: verify against the checksum file of the same release (HTTPS enforced).
   const verification: Verification = pinned ? { sha256: pinned } : { checksumUrl: spec.checksumUrl(url) };
-  const common = { ...verification, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.signal ? { signal: options.signal } : {}), log: (l: string) => options.log?.(`${spec.name}: ${l}`) };
+  const common = { ...verification, within: options.cacheDir, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.signal ? { signal: options.signal } : {}), log: (l: string) => options.log?.(`${spec.name}: ${l}`) };
   const versionDir = dirname(target);
   const firstCreated = await mkdir(versionDir, { recursive: true });
   try {
@@ -225,10 +226,10 @@ async function install(spec: ToolSpec, platform: Platform, target: string, optio
       await chmod(extracted, 0o755);
       await rename(extracted, target);
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await removeInside(options.cacheDir, work);
     }
   } catch (e) {
-    await removeCreatedDirs(versionDir, firstCreated);
+    await removeCreatedDirs(options.cacheDir, versionDir, firstCreated);
     throw e;
   }
 }
@@ -280,7 +281,7 @@ async function ensureToolOnce(name: ToolName, spec: ToolSpec, options: EnsureToo
   if (runnable) {
     const installed = await probeTool(target, spec, exec, env);
     if (installed.version !== spec.version) {
-      await rm(target, { force: true });
+      await removeInside(options.cacheDir, target);
       throw new Error(`the downloaded ${name} does not report ${spec.version} (${installed.detail}); removed it`);
     }
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -58,6 +58,7 @@ describe('prune and image loading (real Docker)', function () {
     expect(result.containers).to.include(`kconn-prune-test-${tag}-leftover`);
     expect(result.networks).to.include(`kconn-prune-test-${tag}`);
     expect(await exists(leftover)).to.equal(false);
+    expect(result.failures).to.deep.equal([]);
     expect(await exists(node)).to.equal(false);
     for (const kept of [liveOne, liveNode, foreignNode, bystander]) expect(await exists(kept)).to.equal(true);
     expect(result.skippedLiveRuns).to.include(live);
@@ -72,6 +73,32 @@ describe('prune and image loading (real Docker)', function () {
     const all = await prune({ docker, stateRoot, log: () => undefined, includeKept: true });
     expect(all.clusters).to.include(`kconn-${kept}-main`);
     expect(await exists(node)).to.equal(false);
+  });
+
+  it('leaves alone the clusters of a run whose state it cannot read, and never removes what is not a run folder', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'kconn-state-'));
+    const bad = `m${tag.slice(0, 5)}`;
+    mkdirSync(join(root, bad));
+    writeFileSync(join(root, bad, 'state.json'), JSON.stringify({ runId: bad, pid: 'x', clusters: {} }));
+    const outside = mkdtempSync(join(tmpdir(), 'kconn-outside-'));
+    writeFileSync(join(outside, 'state.json'), JSON.stringify({ runId: 'zzzzzz', topology: 't', topologyFile: 't', createdAt: new Date().toISOString(), pid: 2 ** 22 + 23, keep: false, clusters: [] }));
+    symlinkSync(outside, join(root, 'zzzzzz'));
+    mkdirSync(join(root, 'NotARun'));
+    const node = await container('unreadable', { [KIND_CLUSTER_LABEL]: `kconn-${bad}-main` });
+
+    try {
+      const result = await prune({ docker, stateRoot: root, log: () => undefined, includeKept: true });
+      expect(result.failures).to.deep.equal([]);
+      expect(result.clusters, 'a run kconn cannot read may still be running').to.not.include(`kconn-${bad}-main`);
+      expect(await exists(node)).to.equal(true);
+      expect(result.unreadableRuns.join('\n')).to.include(`state file ${join(root, bad, 'state.json')} is not a kconn run state (`).and.include('pid: expected a process id');
+      expect(result.unreadableRuns.join('\n')).to.include('is a symbolic link');
+      expect(result.ignoredEntries).to.deep.equal(['NotARun']);
+      for (const p of [join(root, bad, 'state.json'), join(outside, 'state.json'), join(root, 'NotARun')]) expect(existsSync(p), p).to.equal(true);
+    } finally {
+      // The other tests share a state folder that does not protect this node.
+      await docker.getContainer(node).remove({ force: true }).catch(() => undefined);
+    }
   });
 
   it('asks kind to delete the clusters it knows', async () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
 import { ChecksumMismatchError, downloadVerified, parseChecksumFile } from '../../harness/provision/downloadVerified.js';
-import { compareVersions } from '../../harness/provision/semver.js';
+import { compareVersions } from '../../harness/model/semver.js';
+import { OutsideRootError } from '../../harness/provision/insideRoot.js';
 import { cachedToolPath, ensureTool, hostPlatform, TOOLS, type ToolSpec } from '../../harness/provision/toolCache.js';
 import { applyToolMirror } from '../../harness/provision/toolMirror.js';
 
@@ -238,6 +239,24 @@ describe('tool cache (real files, real HTTP)', function () {
     expect(a).to.equal(b);
     expect(fetched).to.deep.equal([`${releases.origin}${kindPath}.sha256sum`, `${releases.origin}${kindPath}`]);
     expect(releases.requests).to.have.length(2);
+  });
+
+  it('never writes or removes outside the cache: a tools folder that links elsewhere is refused before any request', async () => {
+    releases.publish(kindPath, fakeKind, '.sha256sum');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'precious'), 'keep');
+    mkdirSync(cacheDir);
+    symlinkSync(elsewhere, join(cacheDir, 'tools'));
+    let error: unknown;
+    try {
+      await ensureTool('kind', { cacheDir, env, spec: unpinnedKind });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(OutsideRootError);
+    expect(releases.requests).to.deep.equal([]);
+    expect(filesUnder(elsewhere)).to.deep.equal(['precious']);
   });
 
   describe('downloadVerified (the CNI plugins tarball step)', () => {

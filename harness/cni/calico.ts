@@ -8,6 +8,12 @@ export const calico: CniPlugin = {
   name: 'calico',
   description: 'Calico through the Tigera operator, VXLAN encapsulation; enforces NetworkPolicy',
   defaultVersion: CALICO_VERSION,
+  versions: {
+    pinned: CALICO_VERSION,
+    oldest: 'v3.30.0',
+    spelling: 'v-prefixed',
+    why: 'kconn applies manifests/operator-crds.yaml and manifests/tigera-operator.yaml of the release tag, the operator install of Calico 3.30 and later',
+  },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

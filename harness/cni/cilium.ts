@@ -32,6 +32,12 @@ export const cilium: CniPlugin = {
   name: 'cilium',
   description: 'Cilium (eBPF) through its Helm chart; enforces NetworkPolicy; optional kube-proxy replacement',
   defaultVersion: CILIUM_VERSION,
+  versions: {
+    pinned: CILIUM_VERSION,
+    oldest: '1.16.0',
+    spelling: 'plain',
+    why: 'kconn waits for the cilium-envoy DaemonSet, deployed by the chart from Cilium 1.16 on',
+  },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

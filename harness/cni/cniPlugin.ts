@@ -1,6 +1,7 @@
 import type { Capability } from '../model/capability.js';
 import type { DiagnosticQuery, PlanStep } from '../model/plan.js';
 import type { KubeProxyMode } from '../model/topology.js';
+import type { VersionPolicy } from '../model/versionPolicy.js';
 
 /** What a CNI module knows about the cluster it is planned for. */
 export interface CniContext {
@@ -41,6 +42,8 @@ export interface CniPlugin {
   readonly name: string;
   readonly description: string;
   readonly defaultVersion: string;
+  /** Versions the install steps hold for; absent when the CNI comes with kind and takes no version. */
+  readonly versions?: VersionPolicy;
   /** JSON Schema of `cni.options` (an object schema with additionalProperties: false). */
   readonly optionsSchema: Readonly<Record<string, unknown>>;
   capabilities(options: Readonly<Record<string, unknown>>): Capability[];

@@ -41,6 +41,12 @@ export const flannel: CniPlugin = {
   name: 'flannel',
   description: 'Flannel (VXLAN overlay); enforces no NetworkPolicy',
   defaultVersion: FLANNEL_VERSION,
+  versions: {
+    pinned: FLANNEL_VERSION,
+    oldest: 'v0.25.0',
+    spelling: 'v-prefixed',
+    why: 'kconn applies kube-flannel.yml from the release assets and patches its kube-flannel namespace, as laid out from v0.25 on',
+  },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,

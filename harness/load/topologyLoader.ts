@@ -1,15 +1,23 @@
 import { findCni, RETIRED_CNIS } from '../cni/registry.js';
 import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
+import type { MeshProvider } from '../mesh/meshProvider.js';
 import { findMesh } from '../mesh/registry.js';
 import { overlaps, parseCidr, type Cidr } from '../model/cidr.js';
+import { FIXED_RESERVED_RANGES } from '../model/reservedRanges.js';
+import { parseSemVer } from '../model/semver.js';
+import { checkVersion, type VersionPolicy } from '../model/versionPolicy.js';
 import { isRecord } from '../model/isRecord.js';
+import type { SourceRef } from '../model/source.js';
 import type { ClusterSpec, CniRef, KubeProxyMode, Topology } from '../model/topology.js';
 import type { Diagnostic } from './diagnostic.js';
 import type { SchemaValidator } from './schemaValidator.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
 
-/** Kind's default bridge for `docker run`; kind nodes route to it, so cluster ranges must not cover it. */
-export const DOCKER_BRIDGE = '172.17.0.0/16';
+/**
+ * kubeadm gives the kube-dns Service the 10th address of the service range (kind's default: 10.96.0.10), and the API
+ * server takes the first: a range needs at least 16 addresses, and a few more for the suites' Services.
+ */
+const MIN_SERVICE_PREFIX = 28;
 /** Longest cluster name: kconn-<6-char run>-<name>-control-plane must stay a 63-character DNS label (node hostname). */
 export const MAX_CLUSTER_NAME = 32;
 /** kube-controller-manager gives each node a /24 of the pod range (--node-cidr-mask-size default for IPv4). */
@@ -30,6 +38,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
   const clusters = Array.isArray(spec['clusters']) ? spec['clusters'] : [];
 
   checkCniOptions(doc, spec['cni'], ['spec', 'cni'], validator, diagnostics);
+  checkCniVersion(doc, spec['cni'], ['spec', 'cni'], diagnostics);
 
   const seen = new Map<string, number>();
   const subnets: { cidr: Cidr; text: string; cluster: string; path: FieldPath }[] = [];
@@ -46,6 +55,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
       }
     }
     checkCniOptions(doc, c['cni'], [...path, 'cni'], validator, diagnostics);
+    checkCniVersion(doc, c['cni'], [...path, 'cni'], diagnostics);
     const nodes = 1 + (typeof c['workers'] === 'number' ? c['workers'] : 1);
     for (const field of ['podSubnet', 'serviceSubnet'] as const) {
       const text = c[field];
@@ -59,9 +69,12 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
       if (field === 'serviceSubnet' && parsed.cidr.prefix < 12) {
         err(fieldPath, `serviceSubnet ${text} is too large: Kubernetes allows at most a /12 for IPv4 services`);
       }
-      const bridge = parseCidr(DOCKER_BRIDGE);
-      if (bridge.ok && overlaps(parsed.cidr, bridge.cidr)) {
-        err(fieldPath, `${field} ${text} overlaps Docker's default bridge ${DOCKER_BRIDGE}`);
+      if (field === 'serviceSubnet' && parsed.cidr.prefix > MIN_SERVICE_PREFIX) {
+        err(fieldPath, `serviceSubnet ${text} is too small: at least a /${MIN_SERVICE_PREFIX} (kube-dns gets the 10th address of the range)`);
+      }
+      for (const reserved of FIXED_RESERVED_RANGES) {
+        const r = parseCidr(reserved.cidr);
+        if (r.ok && overlaps(parsed.cidr, r.cidr)) err(fieldPath, `${field} ${text} overlaps ${reserved.cidr} (${reserved.reason}), which kconn keeps clear`);
       }
       for (const other of subnets) {
         if (overlaps(parsed.cidr, other.cidr)) {
@@ -86,6 +99,8 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
     if (mesh && isRecord(mc['options'])) {
       diagnostics.push(...validator.validate(doc, mesh.optionsSchema, mc['options'], ['spec', 'multicluster', 'options']));
     }
+    if (mesh && typeof mc['version'] === 'string') pushVersion(doc, mesh.name, mc['version'], mesh.versions, ['spec', 'multicluster', 'version'], diagnostics);
+    if (mesh) diagnostics.push(...meshConflicts(doc, mesh, clusters, spec['cni']));
   }
 
   if (diagnostics.length || !convert) return { diagnostics };
@@ -94,6 +109,50 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
 
 function pathText(path: FieldPath): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').slice(1);
+}
+
+function pushVersion(doc: YamlDocument, component: string, version: string, policy: VersionPolicy, path: FieldPath, out: Diagnostic[]): void {
+  if (!parseSemVer(version)) return; // the schema's pattern reports it
+  const verdict = checkVersion(component, version, policy);
+  if (verdict.ok) return;
+  const d = doc.diagnostic(path, verdict.message);
+  out.push(verdict.severity === 'warning' ? { ...d, severity: 'warning' } : d);
+}
+
+function checkCniVersion(doc: YamlDocument, value: unknown, path: FieldPath, out: Diagnostic[]): void {
+  if (!isRecord(value) || typeof value['name'] !== 'string' || typeof value['version'] !== 'string') return;
+  const plugin = findCni(value['name']);
+  if (!plugin) return;
+  if (!plugin.versions) {
+    out.push(doc.diagnostic([...path, 'version'], `${plugin.name} comes with kind and takes no version; remove "version"`));
+    return;
+  }
+  pushVersion(doc, plugin.name, value['version'], plugin.versions, [...path, 'version'], out);
+}
+
+/** What the provider refuses about the clusters as written (kconn plan --cni X checks the override the same way). */
+function meshConflicts(doc: YamlDocument, mesh: MeshProvider, clusters: unknown[], topologyCni: unknown): Diagnostic[] {
+  const described = clusters.flatMap((c, i) => {
+    if (!isRecord(c) || typeof c['name'] !== 'string') return [];
+    const cni = effectiveCni(c['cni'], topologyCni);
+    const plugin = cni && findCni(cni.name);
+    if (!plugin) return [];
+    const decision = decideKubeProxyMode(plugin, cni.options, typeof c['kubeProxyMode'] === 'string' ? (c['kubeProxyMode'] as KubeProxyMode) : undefined);
+    const kubeProxyMode = decision.ok ? decision.mode : 'iptables';
+    return [{ index: i, raw: c, cluster: { name: c['name'], kindName: c['name'], cni: plugin.name, podSubnet: '', serviceSubnet: '', kubeProxyMode } }];
+  });
+  const problems = mesh.incompatibilities({ clusters: described.map((d) => d.cluster), version: mesh.defaultVersion, options: {} });
+  return problems.map((p) => {
+    const at = described.find((d) => d.cluster.name === p.cluster);
+    let path: FieldPath = ['spec', 'multicluster'];
+    if (at) {
+      const item: FieldPath = ['spec', 'clusters', at.index];
+      if (at.raw[p.concerns] !== undefined) path = [...item, p.concerns];
+      else if (p.concerns === 'cni' && topologyCni !== undefined) path = ['spec', 'cni'];
+      else path = item;
+    }
+    return doc.diagnostic(path, `cluster "${p.cluster}": ${p.message}; ${p.fix}`);
+  });
 }
 
 function checkCniOptions(doc: YamlDocument, value: unknown, path: FieldPath, validator: SchemaValidator, out: Diagnostic[]): void {
@@ -137,7 +196,7 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
       ...(typeof c['podSubnet'] === 'string' ? { podSubnet: c['podSubnet'] } : {}),
       ...(typeof c['serviceSubnet'] === 'string' ? { serviceSubnet: c['serviceSubnet'] } : {}),
       ...(typeof c['kubeProxyMode'] === 'string' ? { kubeProxyMode: c['kubeProxyMode'] as KubeProxyMode } : {}),
-      source: { file: doc.file, doc: doc.index, path: ['spec', 'clusters', i] },
+      source: sourceAt(doc, ['spec', 'clusters', i]),
     };
   });
   const cni = parseCniRef(spec['cni']);
@@ -153,10 +212,17 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
             provider: mc['provider'] as string,
             ...(typeof mc['version'] === 'string' ? { version: mc['version'] } : {}),
             options: isRecord(mc['options']) ? mc['options'] : {},
+            source: sourceAt(doc, ['spec', 'multicluster']),
           },
         }
       : {}),
-    source: { file: doc.file, doc: doc.index, path: [] },
+    source: sourceAt(doc, []),
   };
+}
+
+/** Where a value sits, with its line and column, so that plan can point at it too. */
+function sourceAt(doc: YamlDocument, path: FieldPath): SourceRef {
+  const { line, col } = doc.diagnostic(path, '');
+  return { file: doc.file, doc: doc.index, path, line, col };
 }
 

@@ -7,6 +7,7 @@ export const istio: MeshProvider = {
   name: 'istio',
   description: 'Istio multi-primary on different networks, with east-west gateways',
   defaultVersion: ISTIO_VERSION,
+  versions: { pinned: ISTIO_VERSION, oldest: '1.24.0', spelling: 'plain', why: 'kconn installs the base and istiod charts with the multi-network values of Istio 1.24 and later' },
   optionsSchema: { type: 'object', additionalProperties: false, properties: {} },
   capabilities: ['crossClusterServiceDiscovery', 'mtls'],
   incompatibilities: () => [],

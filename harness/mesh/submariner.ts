@@ -1,4 +1,4 @@
-import type { MeshProvider } from './meshProvider.js';
+import type { MeshIncompatibility, MeshProvider } from './meshProvider.js';
 
 /** Latest GA listed on submariner.io's releases page; pin exactly, never "latest". */
 const SUBMARINER_VERSION = '0.21.0';
@@ -7,6 +7,7 @@ export const submariner: MeshProvider = {
   name: 'submariner',
   description: 'Submariner: cross-cluster pod and service routing plus Lighthouse service discovery (clusterset.local)',
   defaultVersion: SUBMARINER_VERSION,
+  versions: { pinned: SUBMARINER_VERSION, oldest: '0.18.0', spelling: 'plain', why: 'kconn drives subctl with the join flags of Submariner 0.18 and later' },
   optionsSchema: {
     type: 'object',
     additionalProperties: false,
@@ -15,17 +16,21 @@ export const submariner: MeshProvider = {
   capabilities: ['crossClusterPodRouting', 'crossClusterServiceDiscovery'],
   incompatibilities: (ctx) =>
     ctx.clusters.flatMap((c) => {
-      const problems: { cluster: string; message: string }[] = [];
+      const problems: MeshIncompatibility[] = [];
       if (c.cni === 'cilium') {
         problems.push({
           cluster: c.name,
           message: 'Submariner does not support Cilium (https://github.com/submariner-io/submariner/issues/3168)',
+          fix: 'use istio, or a CNI other than cilium',
+          concerns: 'cni',
         });
       }
       if (c.kubeProxyMode === 'ipvs') {
         problems.push({
           cluster: c.name,
           message: 'Submariner does not support kube-proxy in IPVS mode (subctl diagnose kube-proxy-mode)',
+          fix: 'use kubeProxyMode iptables or nftables, or istio',
+          concerns: 'kubeProxyMode',
         });
       }
       return problems;

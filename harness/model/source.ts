@@ -5,6 +5,16 @@ export interface SourceRef {
   readonly doc: number;
   /** Field path, e.g. ['spec', 'clusters', 1, 'podSubnet']. */
   readonly path: readonly (string | number)[];
+  /** Position of the value at `path`, when the loader knew it (for messages of later stages). */
+  readonly line?: number;
+  readonly col?: number;
+}
+
+/** `file:line:col: path: message` when the position is known, else `file: path: message`. */
+export function locateMessage(source: SourceRef, message: string): string {
+  const where = source.line !== undefined ? `${source.file}:${source.line}:${source.col ?? 1}` : source.file;
+  const path = formatPath(source.path);
+  return `${where}: ${path ? `${path}: ` : ''}${message}`;
 }
 
 /** Renders a field path the way users read it: spec.clusters[1].podSubnet */

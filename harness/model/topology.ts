@@ -24,6 +24,7 @@ export interface MulticlusterSpec {
   readonly provider: string;
   readonly version?: string;
   readonly options: Readonly<Record<string, unknown>>;
+  readonly source?: SourceRef;
 }
 
 export interface Topology {

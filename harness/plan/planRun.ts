@@ -3,13 +3,16 @@ import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
 import { CNI_NAMES, findCni, RETIRED_CNIS } from '../cni/registry.js';
 import { findMesh } from '../mesh/registry.js';
 import type { Capability } from '../model/capability.js';
+import { locateMessage } from '../model/source.js';
+import { FIXED_RESERVED_RANGES, type ReservedRange } from '../model/reservedRanges.js';
+import { RUN_ID } from '../model/runId.js';
 import type { ClusterPlan, Plan } from '../model/plan.js';
 import type { Suite } from '../model/suite.js';
 import type { CniRef, Topology } from '../model/topology.js';
 import { clusterSteps } from './clusterSteps.js';
 import { renderKindConfig } from './kindConfig.js';
 import { DEFAULT_KUBERNETES_VERSION, KIND_VERSION, NODE_IMAGES } from './nodeImages.js';
-import { allocateSubnets, SubnetConflictError, type ReservedRange } from './subnetAllocator.js';
+import { allocateSubnets, SubnetConflictError } from './subnetAllocator.js';
 import { selectSuites } from './suiteSelection.js';
 
 export interface PlanOptions {
@@ -34,13 +37,10 @@ export class PlanError extends Error {
   }
 }
 
-export const RUN_ID = /^[a-z0-9]{1,6}$/;
-
 /** kind's default service range and Docker's default bridge are always kept clear. */
 export function reservedRanges(kindNetwork: string | undefined): ReservedRange[] {
   return [
-    { cidr: '10.96.0.0/16', reason: "kind's default service subnet" },
-    { cidr: '172.17.0.0/16', reason: "Docker's default bridge network" },
+    ...FIXED_RESERVED_RANGES,
     ...(kindNetwork ? [{ cidr: kindNetwork, reason: 'the kind Docker network' }] : []),
   ];
 }
@@ -48,7 +48,6 @@ export function reservedRanges(kindNetwork: string | undefined): ReservedRange[]
 /** Turns a loaded topology and suites into the exact, ordered plan of a run. Pure: no I/O, same input => same plan. */
 export function planRun(topology: Topology, suites: readonly Suite[], options: PlanOptions): Plan {
   const problems: string[] = [];
-  const where = (path: string): string => `${topology.source.file}: ${path}`;
   if (!RUN_ID.test(options.runId)) problems.push(`run id "${options.runId}" must be 1-6 lowercase letters or digits`);
   if (options.cni !== undefined && !findCni(options.cni)) {
     const retired = RETIRED_CNIS[options.cni];
@@ -70,17 +69,20 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
   try {
     subnets = allocateSubnets(topology.clusters, reserved);
   } catch (e) {
-    if (e instanceof SubnetConflictError) throw new PlanError([where(e.message)]);
+    if (e instanceof SubnetConflictError) {
+      const at = topology.clusters.find((c) => c.name === e.cluster)?.source ?? topology.source;
+      throw new PlanError([locateMessage(at, e.message)]);
+    }
     throw e;
   }
 
   const multi = topology.clusters.length > 1;
   const mesh = topology.multicluster ? findMesh(topology.multicluster.provider) : undefined;
-  const clusters: ClusterPlan[] = topology.clusters.map((c, i) => {
+  const clusters: ClusterPlan[] = topology.clusters.map((c) => {
     const ref: CniRef = options.cni ? { name: options.cni, options: {} } : (c.cni ?? topology.cni ?? { name: 'kindnet', options: {} });
     const plugin = findCni(ref.name)!;
     const decision = decideKubeProxyMode(plugin, ref.options, c.kubeProxyMode);
-    if (!decision.ok) problems.push(where(`spec.clusters[${i}]: ${decision.reason}${options.cni ? ` (with --cni ${options.cni})` : ''}`));
+    if (!decision.ok) problems.push(locateMessage(c.source, `${decision.reason}${options.cni ? ` (with --cni ${options.cni})` : ''}`));
     const kindName = `kconn-${options.runId}-${c.name}`;
     const { podSubnet, serviceSubnet } = subnets.get(c.name)!;
     const dir = `${options.stateDir}/${c.name}`;
@@ -134,7 +136,10 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
       version: topology.multicluster.version ?? mesh.defaultVersion,
       options: topology.multicluster.options,
     };
-    for (const p of mesh.incompatibilities(ctx)) problems.push(where(`spec.multicluster: cluster ${p.cluster}: ${p.message}`));
+    for (const p of mesh.incompatibilities(ctx)) {
+      const override = options.cni ? ` (with --cni ${options.cni})` : '';
+      problems.push(locateMessage(topology.multicluster.source ?? topology.source, `cluster ${p.cluster}: ${p.message}${override}; ${p.fix}`));
+    }
     multicluster = { provider: mesh.name, version: ctx.version, steps: mesh.steps(ctx) };
   }
   if (problems.length) throw new PlanError(problems);

@@ -1,4 +1,5 @@
 import { formatCidr, mustParseCidr, overlaps, type Cidr } from '../model/cidr.js';
+import type { ReservedRange } from '../model/reservedRanges.js';
 
 export interface SubnetRequest {
   readonly name: string;
@@ -6,17 +7,18 @@ export interface SubnetRequest {
   readonly serviceSubnet?: string;
 }
 
-export interface ReservedRange {
-  readonly cidr: string;
-  readonly reason: string;
-}
-
 export interface AllocatedSubnets {
   readonly podSubnet: string;
   readonly serviceSubnet: string;
 }
 
-export class SubnetConflictError extends Error {}
+export class SubnetConflictError extends Error {
+  /** The cluster whose range does not fit. */
+  constructor(message: string, readonly cluster: string) {
+    super(message);
+    this.name = 'SubnetConflictError';
+  }
+}
 
 /** Pod ranges are /16s tried from 10.10.0.0 upward in steps of 10, services from 10.110.0.0: easy to tell apart. */
 const POD_START = 10;
@@ -44,23 +46,23 @@ export function allocateSubnets(requests: readonly SubnetRequest[], reserved: re
       if (!text) continue;
       const cidr = mustParseCidr(text);
       const clash = used.find((u) => overlaps(u.cidr, cidr));
-      if (clash) throw new SubnetConflictError(`cluster "${r.name}": ${field} ${text} overlaps ${formatCidr(clash.cidr)} (${clash.owner})`);
+      if (clash) throw new SubnetConflictError(`${field} ${text} overlaps ${formatCidr(clash.cidr)} (${clash.owner})`, r.name);
       used.push({ cidr, owner: `${field} of cluster "${r.name}"` });
     }
   }
-  const take = (start: number, owner: string): string => {
+  const take = (start: number, owner: string, cluster: string): string => {
     for (const c of candidates(start)) {
       if (!used.some((u) => overlaps(u.cidr, c))) {
         used.push({ cidr: c, owner });
         return formatCidr(c);
       }
     }
-    throw new SubnetConflictError(`no free /16 left in 10.0.0.0/8 for ${owner}`);
+    throw new SubnetConflictError(`no free /16 left in 10.0.0.0/8 for ${owner}`, cluster);
   };
   const result = new Map<string, AllocatedSubnets>();
   for (const r of requests) {
-    const podSubnet = r.podSubnet ?? take(POD_START, `podSubnet of cluster "${r.name}"`);
-    const serviceSubnet = r.serviceSubnet ?? take(SERVICE_START, `serviceSubnet of cluster "${r.name}"`);
+    const podSubnet = r.podSubnet ?? take(POD_START, `podSubnet of cluster "${r.name}"`, r.name);
+    const serviceSubnet = r.serviceSubnet ?? take(SERVICE_START, `serviceSubnet of cluster "${r.name}"`, r.name);
     result.set(r.name, { podSubnet, serviceSubnet });
   }
   return result;

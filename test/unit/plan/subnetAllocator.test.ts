@@ -46,10 +46,9 @@ describe('subnet allocator', () => {
   });
 
   it('names both owners when an explicit subnet collides with a reserved range', () => {
-    expect(() => allocateSubnets([{ name: 'a', podSubnet: '172.18.0.0/24' }], reserved)).to.throw(
-      SubnetConflictError,
-      'cluster "a": podSubnet 172.18.0.0/24 overlaps 172.18.0.0/16 (the kind Docker network)',
-    );
+    const attempt = (): unknown => allocateSubnets([{ name: 'a', podSubnet: '172.18.0.0/24' }], reserved);
+    expect(attempt).to.throw(SubnetConflictError, 'podSubnet 172.18.0.0/24 overlaps 172.18.0.0/16 (the kind Docker network)');
+    expect(() => attempt()).to.throw(SubnetConflictError).with.property('cluster', 'a');
   });
 
   it('says so when 10.0.0.0/8 is exhausted', () => {

@@ -49,8 +49,10 @@ export class SchemaValidator {
       }
       case 'required':
         return doc.diagnostic(path, `missing required field "${String(p['missingProperty'])}"`);
-      case 'type':
-        return doc.diagnostic(path, `expected ${String(p['type'])}, got ${describe(value)}`);
+      case 'type': {
+        const hint = typeHint(String(p['type']), value, err.parentSchema as { format?: string } | undefined, () => doc.sourceText(path));
+        return doc.diagnostic(path, `expected ${String(p['type'])}, got ${describe(value)}${hint ? ` (${hint})` : ''}`);
+      }
       case 'enum':
       case 'const': {
         const allowed = (err.keyword === 'enum' ? (p['allowedValues'] as unknown[]) : [p['allowedValue']]).map(String);
@@ -77,6 +79,17 @@ export class SchemaValidator {
         return doc.diagnostic(path, err.message ?? `failed ${err.keyword}`);
     }
   }
+}
+
+/** The obvious fix of a value of the wrong type, when there is one. */
+function typeHint(expected: string, value: unknown, schema: { format?: string } | undefined, source: () => string | undefined): string | undefined {
+  if ((expected === 'integer' || expected === 'number') && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) {
+    return `remove the quotes: ${value.trim()}`;
+  }
+  if (expected !== 'string' || (typeof value !== 'number' && typeof value !== 'boolean')) return undefined;
+  if (schema?.format === 'duration' && typeof value === 'number') return `did you mean "${value}s"? a duration needs a unit: ms, s, m or h`;
+  const written = source() ?? String(value);
+  return `YAML read ${written} as a ${typeof value}; quote it: "${written}"`;
 }
 
 function pointerToPath(pointer: string): (string | number)[] {

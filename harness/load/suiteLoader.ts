@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Capability } from '../model/capability.js';
-import { parseDuration } from '../model/duration.js';
+import { MAX_PROBE_TIMEOUT_MS, MIN_PROBE_TIMEOUT_MS, parseDuration } from '../model/duration.js';
 import { isRecord } from '../model/isRecord.js';
 import type {
   ConnectivityExpectation,
@@ -42,6 +42,7 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
     else if (!statSync(abs).isFile()) err(['spec', 'manifests', i, 'path'], `manifest path is not a file: ${m['path']}`);
   });
 
+  if (isRecord(spec['defaults'])) checkTimeout(spec['defaults']['timeout'], ['spec', 'defaults', 'timeout'], err);
   const names = new Map<string, number>();
   tests.forEach((t, i) => {
     if (!isRecord(t)) return;
@@ -52,10 +53,19 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
       else names.set(t['name'], i);
     }
     checkTestShape(t, path, err);
+    checkTimeout(t['timeout'], [...path, 'timeout'], err);
   });
 
   if (diagnostics.length || !convert) return { diagnostics };
   return { suite: toSuite(doc, raw), diagnostics };
+}
+
+/** A well-formed duration outside what the probe engine accepts (the schema reports malformed ones). */
+function checkTimeout(value: unknown, path: FieldPath, err: (path: FieldPath, message: string) => void): void {
+  if (typeof value !== 'string') return;
+  const ms = parseDuration(value);
+  if (ms === undefined || (ms >= MIN_PROBE_TIMEOUT_MS && ms <= MAX_PROBE_TIMEOUT_MS)) return;
+  err(path, `timeout ${value} is out of range: a probe runs for ${MIN_PROBE_TIMEOUT_MS}ms to ${MAX_PROBE_TIMEOUT_MS / 60_000}m`);
 }
 
 function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message: string) => void): void {

@@ -17,6 +17,8 @@ export interface YamlDocument {
   readonly value: unknown;
   /** Diagnostic at the field (or, with `key`, at its key); falls back to the nearest existing parent. */
   diagnostic(path: FieldPath, message: string, opts?: { key?: boolean }): Diagnostic;
+  /** The text of the value at `path` as written in the file (e.g. `0123` for a value read as 123). */
+  sourceText(path: FieldPath): string | undefined;
 }
 
 export interface YamlFile {
@@ -153,6 +155,11 @@ export function parseYamlFile(file: string, text: string, absPath = file): YamlF
         const offset = (doc && locate(doc.contents, path, opts?.key ?? false)) ?? doc?.range[0] ?? 0;
         return { file, ...at(offset), path: formatPath(path), message };
       },
+      sourceText(path) {
+        const doc = positions().docs.filter((d) => d.contents !== null)[index];
+        const node = doc ? nodeAt(doc.contents, path) : undefined;
+        return node?.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
+      },
     };
     const shape = shapeProblem(value);
     if (shape) errors.push(doc.diagnostic(shape.path, shape.message, { key: shape.key }));
@@ -195,6 +202,19 @@ function shapeProblem(value: unknown): { path: (string | number)[]; message: str
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** The node at exactly `path`, if it exists. */
+function nodeAt(root: unknown, path: FieldPath): Node | undefined {
+  let node = root as Node | null | undefined;
+  for (const part of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part));
+      node = pair?.value as Node | null | undefined;
+    } else if (isSeq(node) && typeof part === 'number') node = node.items[part] as Node | null | undefined;
+    else return undefined;
+  }
+  return node ?? undefined;
 }
 
 /** Offset of the node at `path`, or of the nearest ancestor that exists. */

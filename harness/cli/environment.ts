@@ -1,6 +1,7 @@
 import { arch as osArch, homedir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { parseCidr } from '../model/cidr.js';
 
 export const DEFAULT_TOPOLOGY = 'clusters/default.yaml';
 export const DEFAULT_SUITES_DIR = 'suites';
@@ -38,5 +39,5 @@ export async function detectKindNetwork(): Promise<string | undefined> {
     timeout: 5000,
   });
   if (result.exitCode !== 0 || typeof result.stdout !== 'string') return undefined;
-  return result.stdout.split(/\s+/).find((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s));
+  return result.stdout.split(/\s+/).find((s) => parseCidr(s).ok);
 }

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { formatDiagnostic, isError } from '../load/diagnostic.js';
 import { loadProject, type LoadedProject } from '../load/loadProject.js';
+import { parseCidr } from '../model/cidr.js';
 import type { Plan } from '../model/plan.js';
 import { PlanError, planRun } from '../plan/planRun.js';
 import { cacheDir, DEFAULT_SUITES_DIR, DEFAULT_TOPOLOGY, detectKindNetwork, hostArch, runsRoot } from './environment.js';
@@ -34,6 +35,8 @@ export async function loadAndPlan(inputs: PlanInputs): Promise<{ project: Loaded
   const topologies = project.topologies.filter((t) => resolve(t.source.file) === resolve(topologyPath));
   if (topologies.length !== 1) throw new UserInputError([`${topologyPath}: expected exactly one Topology document, found ${topologies.length}`]);
   const kindNetwork = inputs.kindNetwork === 'none' ? undefined : (inputs.kindNetwork ?? (await detectKindNetwork()));
+  const parsedNetwork = kindNetwork === undefined ? undefined : parseCidr(kindNetwork);
+  if (parsedNetwork && !parsedNetwork.ok) throw new UserInputError([`kind network ${kindNetwork}: ${parsedNetwork.reason}`]);
   try {
     const plan = planRun(topologies[0]!, project.suites, {
       runId: inputs.runId,

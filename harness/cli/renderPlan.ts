@@ -1,3 +1,4 @@
+import { dump } from 'js-yaml';
 import type { Plan, PlanStep } from '../model/plan.js';
 
 /** Human-readable plan: what each cluster gets, every step in order, and which suites run or skip. */
@@ -14,12 +15,15 @@ export function renderPlanText(plan: Plan): string {
     lines.push(`  kube-proxy:   ${c.kubeProxyMode}`);
     lines.push(`  node image:   ${c.nodeImage}`);
     lines.push(`  capabilities: ${c.capabilities.join(', ') || '(none)'}`);
+    lines.push('  kind config (written as kind-config.yaml, byte for byte):');
+    lines.push(...dump(c.kindConfig).trimEnd().split('\n').map((l) => `    ${l}`));
     lines.push('  steps:');
     c.steps.forEach((s, i) => lines.push(...renderStep(s, i + 1)));
   }
   if (plan.multicluster) {
     lines.push('');
     lines.push(`Multi-cluster: ${plan.multicluster.provider} ${plan.multicluster.version}`);
+    lines.push('  not automated yet: kconn up and run refuse a topology with spec.multicluster; these are the steps they will run');
     plan.multicluster.steps.forEach((s, i) => lines.push(...renderStep(s, i + 1)));
   }
   lines.push('');

@@ -26,7 +26,7 @@ describe('kconn CLI (as a process)', function () {
     expect(r.stdout.split('\n')).to.deep.equal([
       'test/fixtures/invalid/overlapping-subnets.yaml:14:18: spec.clusters[1].podSubnet: podSubnet 10.10.128.0/17 of cluster "west" overlaps podSubnet 10.10.0.0/16 of cluster "east" (spec.clusters[0].podSubnet)',
       'test/fixtures/invalid/overlapping-subnets.yaml:15:22: spec.clusters[1].serviceSubnet: serviceSubnet 10.20.0.0/16 of cluster "west" overlaps serviceSubnet 10.20.0.0/16 of cluster "east" (spec.clusters[0].serviceSubnet)',
-      "test/fixtures/invalid/overlapping-subnets.yaml:17:22: spec.clusters[2].serviceSubnet: serviceSubnet 172.17.0.0/16 overlaps Docker's default bridge 172.17.0.0/16",
+      "test/fixtures/invalid/overlapping-subnets.yaml:17:22: spec.clusters[2].serviceSubnet: serviceSubnet 172.17.0.0/16 overlaps 172.17.0.0/16 (Docker's default bridge network), which kconn keeps clear",
       'test/fixtures/invalid/unknown-field.yaml:10:7: spec.clusters[0].wrokers: unknown field "wrokers" (did you mean "workers"?)',
       'test/fixtures/invalid/unknown-field.yaml:11:3: spec.cnii: unknown field "cnii" (did you mean "cni"?)',
     ]);

@@ -89,31 +89,40 @@ interface SessionControl {
   readonly removeHandlers: () => void;
 }
 
-async function provisionSession(opts: SessionOptions, { controller, signal, cleanup, removeHandlers }: SessionControl): Promise<Session> {
-  const cache = cacheDir();
-
-  const kindBin = await ensureTool('kind', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal });
-  const kind = new KindCli(kindBin);
-  let runId = newRunId();
-  let reuse = new Set<string>();
-  let previous: RunState | undefined;
-  if (opts.reuse) {
-    previous = await reusableRun(opts, kind);
-    if (previous) {
-      runId = previous.runId;
-      reuse = new Set(previous.clusters.map((c) => c.kindName));
-      opts.progress.line('kconn', `reusing the clusters of run ${runId}`);
-    } else {
-      opts.progress.line('kconn', 'no kept clusters built from this same plan to reuse: creating new ones');
-    }
-  }
-  const { project, plan } = await loadAndPlan(planInputs(opts, runId));
+/** up and run cannot join clusters yet: refuse before anything is looked for, downloaded or created. */
+function refuseUnsupported(plan: Plan): void {
   if (plan.multicluster) {
-    // Refuse before anything is created: provisioning would build clusters nothing joins, and suites would fail.
+    // Provisioning would build clusters nothing joins, and suites would fail.
     throw new UserInputError([
       `${plan.topologyFile}: joining clusters with ${plan.multicluster.provider} is not automated yet; kconn plan shows the steps it will run. ` +
         'Remove spec.multicluster to run the clusters unjoined.',
     ]);
+  }
+}
+
+async function provisionSession(opts: SessionOptions, { controller, signal, cleanup, removeHandlers }: SessionControl): Promise<Session> {
+  const cache = cacheDir();
+
+  // Check first, download later: every problem of the user's files and flags is reported before any tool is fetched.
+  let runId = newRunId();
+  let { project, plan } = await loadAndPlan(planInputs(opts, runId));
+  refuseUnsupported(plan);
+
+  const kindBin = await ensureTool('kind', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal });
+  const kind = new KindCli(kindBin);
+  let reuse = new Set<string>();
+  let previous: RunState | undefined;
+  if (opts.reuse) {
+    // Finding kept clusters needs kind; reusing them means planning again under their run id.
+    previous = await reusableRun(opts, kind);
+    if (previous) {
+      runId = previous.runId;
+      reuse = new Set(previous.clusters.map((c) => c.kindName));
+      ({ project, plan } = await loadAndPlan(planInputs(opts, runId)));
+      opts.progress.line('kconn', `reusing the clusters of run ${runId}`);
+    } else {
+      opts.progress.line('kconn', 'no kept clusters built from this same plan to reuse: creating new ones');
+    }
   }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];

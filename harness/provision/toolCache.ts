@@ -3,7 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { KIND_VERSION } from '../plan/nodeImages.js';
 import { downloadVerified, type FetchLike, type Verification } from './downloadVerified.js';
 import { execaHostExec, type HostExec } from './hostExec.js';
-import { removeEmptyDirInside, removeInside } from './insideRoot.js';
+import { OutsideRootError, removeEmptyDirInside, removeInside } from './insideRoot.js';
 import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './lookPath.js';
 import { compareVersions, parseSemVer } from '../model/semver.js';
 import { applyToolMirror } from './toolMirror.js';
@@ -36,6 +36,8 @@ export interface ToolSpec {
   readonly archiveMember?: (p: Platform) => string;
   /** SHA-256 of the asset (the archive for helm), by `${os}-${arch}`. */
   readonly sha256: Readonly<Record<string, string>>;
+  /** Where a user learns to install it themselves. */
+  readonly installDocs: string;
 }
 
 const firstVersionToken = (re: RegExp) => (stdout: string) => {
@@ -90,6 +92,7 @@ export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
     url: (p) => `https://github.com/kubernetes-sigs/kind/releases/download/${KIND_VERSION}/kind-${p.os}-${p.arch}`,
     checksumUrl: (assetUrl) => `${assetUrl}.sha256sum`,
     sha256: KIND_SHA256[KIND_VERSION] ?? {},
+    installDocs: 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
   },
   helm: {
     name: 'helm',
@@ -104,6 +107,7 @@ export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
     checksumUrl: (assetUrl) => `${assetUrl}.sha256sum`,
     archiveMember: (p) => `${p.os}-${p.arch}/helm`,
     sha256: HELM_SHA256,
+    installDocs: 'https://helm.sh/docs/intro/install/',
   },
 };
 
@@ -234,6 +238,46 @@ async function install(spec: ToolSpec, platform: Platform, target: string, optio
   }
 }
 
+/** The versions accepted on PATH, as a user would type them: `v0.33.x` for one minor, else `>= A and < B`. */
+export function acceptedVersions(spec: ToolSpec): string {
+  const min = parseSemVer(spec.minimum);
+  const below = spec.below ? parseSemVer(spec.below) : undefined;
+  if (min && below && min.patch === 0 && min.prerelease.length === 0 && below.major === min.major && below.minor === min.minor + 1 && below.patch === 0) {
+    return `v${min.major}.${min.minor}.x`;
+  }
+  return `>= ${spec.minimum}${spec.below ? ` and < ${spec.below}` : ''}`;
+}
+
+/** What a user can do when kconn cannot download a tool: install it, point kconn at a mirror, or let it through the proxy. */
+export function downloadFixes(spec: ToolSpec, env: NodeJS.ProcessEnv = process.env): string[] {
+  const origin = new URL(spec.url({ os: 'linux', arch: 'amd64' })).origin;
+  const mirror = env['KCONN_TOOL_MIRROR'];
+  const proxy = env['HTTPS_PROXY'] ?? env['https_proxy'];
+  return [
+    `install ${spec.name} ${acceptedVersions(spec)} on PATH (${spec.installDocs})`,
+    mirror
+      ? `check that KCONN_TOOL_MIRROR=${mirror} serves the file (it replaces ${origin} and keeps the path), or unset it`
+      : `set KCONN_TOOL_MIRROR to a mirror of ${origin} (same paths)`,
+    !proxy
+      ? "behind a proxy: export HTTPS_PROXY=<proxy URL> NODE_USE_ENV_PROXY=1 (Node's fetch uses a proxy only with the latter)"
+      : env['NODE_USE_ENV_PROXY'] !== '1'
+        ? "HTTPS_PROXY is set, but Node's fetch ignores it unless NODE_USE_ENV_PROXY=1: export NODE_USE_ENV_PROXY=1"
+        : `check that the proxy in HTTPS_PROXY lets ${origin} through (and that NO_PROXY does not list it)`,
+  ];
+}
+
+/** A tool is not usable on PATH and could not be downloaded; the message ends with what to do. The download error is the cause. */
+export class ToolUnavailableError extends Error {
+  constructor(
+    readonly tool: ToolName,
+    message: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ToolUnavailableError';
+  }
+}
+
 const inFlight = new Map<string, Promise<string>>();
 
 /**
@@ -277,7 +321,19 @@ async function ensureToolOnce(name: ToolName, spec: ToolSpec, options: EnsureToo
     log(`cached ${target} is unusable (${cached.detail}); downloading it again`);
   }
 
-  await install(spec, platform, target, options, exec);
+  try {
+    await install(spec, platform, target, options, exec);
+  } catch (e) {
+    // An interrupted download (Ctrl-C, --timeout) or a cache outside its folder is not the user's network to fix.
+    if (options.signal?.aborted || e instanceof OutsideRootError) throw e;
+    throw new ToolUnavailableError(
+      name,
+      `${name} is needed but ${onPath.status === 'missing' ? 'not on PATH' : `the one on PATH is unusable (${onPath.detail})`}, ` +
+        `and downloading the pinned ${spec.version} failed: ${(e as Error).message}\n` +
+        `fix one of:\n${downloadFixes(spec, env).map((f) => `  - ${f}`).join('\n')}`,
+      { cause: e },
+    );
+  }
   if (runnable) {
     const installed = await probeTool(target, spec, exec, env);
     if (installed.version !== spec.version) {

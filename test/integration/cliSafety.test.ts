@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -45,5 +47,85 @@ describe('kconn down on hostile input (as a process)', function () {
       expect(r.stderr).to.not.match(/\n\s+at /);
     }
     expect(existsSync(file)).to.equal(true);
+  });
+});
+
+/**
+ * Check first, download later: with no kind on PATH, an empty cache and the tool mirror pointed at a local server that
+ * counts every connection, each input error must be the one reported, and no download may be attempted.
+ */
+describe('up and run report input errors before looking for tools (no kind, downloads go to a counting local server)', function () {
+  this.timeout(60_000);
+  let base: string;
+  let env: Record<string, string>;
+  let server: Server;
+  let connections: number;
+  let requests: string[];
+  let mirror: string;
+
+  before(async () => {
+    server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      res.writeHead(404).end('not here');
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+
+  beforeEach(() => {
+    connections = 0;
+    requests = [];
+    base = mkdtempSync(join(tmpdir(), 'kconn-check-first-'));
+    for (const d of ['clusters', 'suites', 'empty-bin']) mkdirSync(join(base, d));
+    writeFileSync(join(base, 'clusters', 't.yaml'), 'apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: t}\nspec:\n  cni: kindnet\n  clusters:\n    - {name: main, workers: 0}\n');
+    writeFileSync(
+      join(base, 'clusters', 'pair.yaml'),
+      'apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: pair}\nspec:\n  cni: calico\n  clusters: [{name: east}, {name: west}]\n  multicluster: {provider: submariner}\n',
+    );
+    writeFileSync(
+      join(base, 'suites', 's.yaml'),
+      'apiVersion: kconn.dev/v1alpha1\nkind: Suite\nmetadata: {name: s}\nspec:\n  tests:\n    - name: a\n      from: {namespace: demo, selector: app=client}\n      to: {service: demo/echo, port: 8080}\n      expect: reachable\n',
+    );
+    env = { PATH: join(base, 'empty-bin'), HOME: base, KCONN_STATE_DIR: join(base, 'state'), KCONN_CACHE_DIR: join(base, 'cache'), KCONN_TOOL_MIRROR: mirror, CI: 'true' };
+  });
+  afterEach(() => rmSync(base, { recursive: true, force: true }));
+
+  const kconn = (args: string[]) => execa(process.execPath, [KCONN, ...args], { cwd: base, reject: false, env, extendEnv: false });
+
+  const cases: [string, string[], string][] = [
+    ['a missing --topology file', ['--topology', 'missing.yaml'], 'missing.yaml:1:1: no such file or directory'],
+    ['--cni weave', ['--topology', 'clusters/t.yaml', '--cni', 'weave'], '--cni weave: Weave Net is archived upstream'],
+    ['--suite nope', ['--topology', 'clusters/t.yaml', '--suite', 'nope'], '--suite nope: no such suite; available: s'],
+    ['a multi-cluster topology', ['--topology', 'clusters/pair.yaml'], 'joining clusters with submariner is not automated yet'],
+  ];
+  for (const command of ['run', 'up']) {
+    for (const [what, args, expected] of cases) {
+      if (command === 'up' && args.includes('--suite')) continue; // up runs no suites
+      it(`${command} with ${what}: that error, exit 1, no download attempted, nothing recorded`, async () => {
+        const r = await kconn([command, ...args]);
+        expect(r.exitCode, r.stderr).to.equal(1);
+        expect(r.stderr).to.include(expected);
+        expect(r.stderr).to.not.include('kind is needed');
+        expect(r.stderr).to.not.match(/GET |downloading/);
+        expect(connections, 'connections to the tool mirror').to.equal(0);
+        expect(existsSync(join(base, 'state', 'runs')) ? readdirSync(join(base, 'state', 'runs')) : []).to.deep.equal([]);
+      });
+    }
+  }
+
+  it('with valid input, the download is attempted (so the checks above can fail), and its failure says what to do', async () => {
+    const r = await kconn(['run', '--topology', 'clusters/t.yaml']);
+    expect(r.exitCode, r.stderr).to.equal(1);
+    expect(connections).to.be.at.least(1);
+    expect(requests).to.deep.include(`/kubernetes-sigs/kind/releases/download/v0.33.0/kind-${process.arch === 'arm64' ? 'linux-arm64' : 'linux-amd64'}`);
+    expect(r.stderr).to.include('kind is needed but not on PATH, and downloading the pinned v0.33.0 failed: GET ').and.include('failed: HTTP 404 Not Found');
+    expect(r.stderr).to.include('fix one of:\n  - install kind v0.33.x on PATH (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)');
+    expect(r.stderr).to.include(`  - check that KCONN_TOOL_MIRROR=${mirror} serves the file`);
+    expect(r.stderr).to.include('NODE_USE_ENV_PROXY=1');
+    expect(r.stderr).to.not.match(/\n\s+at /);
+    expect(existsSync(join(base, 'state', 'runs')) ? readdirSync(join(base, 'state', 'runs')) : [], 'no run recorded before the tools are there').to.deep.equal([]);
+    expect(existsSync(join(base, 'cache')) ? readdirSync(join(base, 'cache'), { recursive: true }) : []).to.deep.equal([]);
   });
 });

@@ -86,6 +86,18 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(existsSync(join(runs, runId))).to.equal(false);
   });
 
+  it('up --reuse: after the inputs are checked and kind is found, picks up the kept clusters of the same plan and creates nothing', async () => {
+    const first = await kconn(['up', '--topology', 'clusters/t.yaml']);
+    expect(first.exitCode, String(first.stderr)).to.equal(0);
+    const runId = runIdOf(String(first.stderr));
+    const again = await kconn(['up', '--topology', 'clusters/t.yaml', '--reuse']);
+    expect(again.exitCode, String(again.stderr)).to.equal(0);
+    expect(String(again.stderr)).to.include(`reusing the clusters of run ${runId}`);
+    expect(runIdOf(String(again.stderr)), 'planned again under the kept run id').to.equal(runId);
+    expect(tools.calls().filter((c) => c[0] === 'create')).to.have.length(1);
+    expect(String(again.stdout)).to.equal(`main\t${join(tools.env['KCONN_STATE_DIR']!, 'runs', runId, 'main', 'kubeconfig')}`);
+  });
+
   it('two runs at once on one machine never collide', async () => {
     const [a, b] = await Promise.all([kconn(['up', '--topology', 'clusters/t.yaml']), kconn(['up', '--topology', 'clusters/t.yaml'])]);
     expect([a.exitCode, b.exitCode], String(a.stderr) + String(b.stderr)).to.deep.equal([0, 0]);

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { ChecksumMismatchError, downloadVerified, parseChecksumFile } from '../../harness/provision/downloadVerified.js';
 import { compareVersions } from '../../harness/model/semver.js';
 import { OutsideRootError } from '../../harness/provision/insideRoot.js';
-import { cachedToolPath, ensureTool, hostPlatform, TOOLS, type ToolSpec } from '../../harness/provision/toolCache.js';
+import { acceptedVersions, cachedToolPath, downloadFixes, ensureTool, hostPlatform, TOOLS, ToolUnavailableError, type ToolSpec } from '../../harness/provision/toolCache.js';
 import { applyToolMirror } from '../../harness/provision/toolMirror.js';
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
@@ -158,7 +158,8 @@ describe('tool cache (real files, real HTTP)', function () {
     } catch (e) {
       error = e;
     }
-    expect(error).to.be.instanceOf(ChecksumMismatchError);
+    expect(error).to.be.instanceOf(ToolUnavailableError);
+    expect((error as Error).cause, 'the download error is the cause').to.be.instanceOf(ChecksumMismatchError);
     const message = (error as Error).message;
     expect(message).to.include(sha256(fakeKind)).and.include(sha256(tampered));
     expect(message).to.include(`${releases.origin}${kindPath}`);
@@ -174,7 +175,8 @@ describe('tool cache (real files, real HTTP)', function () {
     } catch (e) {
       error = e;
     }
-    expect(error).to.be.instanceOf(ChecksumMismatchError);
+    expect(error).to.be.instanceOf(ToolUnavailableError);
+    expect((error as Error).cause, 'the download error is the cause').to.be.instanceOf(ChecksumMismatchError);
     expect(filesUnder(cacheDir)).to.deep.equal([]);
   });
 
@@ -192,7 +194,8 @@ describe('tool cache (real files, real HTTP)', function () {
     } catch (e) {
       error = e;
     }
-    expect(error).to.be.instanceOf(ChecksumMismatchError);
+    expect(error).to.be.instanceOf(ToolUnavailableError);
+    expect((error as Error).cause, 'the download error is the cause').to.be.instanceOf(ChecksumMismatchError);
     expect((error as Error).message).to.include(`expected ${pinned} (pinned in kconn), got ${sha256(fakeKind)}`);
     expect(releases.requests, 'the checksum file is not even asked for').to.deep.equal([path]);
     expect(filesUnder(cacheDir)).to.deep.equal([]);
@@ -239,6 +242,38 @@ describe('tool cache (real files, real HTTP)', function () {
     expect(a).to.equal(b);
     expect(fetched).to.deep.equal([`${releases.origin}${kindPath}.sha256sum`, `${releases.origin}${kindPath}`]);
     expect(releases.requests).to.have.length(2);
+  });
+
+  it('a download that fails says what to do: the PATH version, the mirror, the proxy; nothing is left in the cache', async () => {
+    // Nothing published: the mirror answers 404.
+    let error: unknown;
+    try {
+      await ensureTool('kind', { cacheDir, env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(ToolUnavailableError);
+    const url = `${releases.origin}${kindPath}`;
+    expect((error as Error).message).to.equal(
+      `kind is needed but not on PATH, and downloading the pinned ${TOOLS.kind.version} failed: GET ${url} failed: HTTP 404 Not Found\n` +
+        'fix one of:\n' +
+        `  - install kind ${acceptedVersions(TOOLS.kind)} on PATH (https://kind.sigs.k8s.io/docs/user/quick-start/#installation)\n` +
+        `  - check that KCONN_TOOL_MIRROR=${releases.origin} serves the file (it replaces https://github.com and keeps the path), or unset it\n` +
+        "  - behind a proxy: export HTTPS_PROXY=<proxy URL> NODE_USE_ENV_PROXY=1 (Node's fetch uses a proxy only with the latter)",
+    );
+    expect(filesUnder(cacheDir)).to.deep.equal([]);
+  });
+
+  it('the fixes fit the machine: a kind minor as vX.Y.x, no mirror set, a proxy Node ignores', () => {
+    expect(acceptedVersions(TOOLS.kind)).to.equal(`${TOOLS.kind.version.replace(/\.\d+$/, '')}.x`);
+    expect(acceptedVersions(TOOLS.helm)).to.equal('>= v3.14.0 and < v4.0.0');
+    expect(downloadFixes(TOOLS.helm, {})).to.deep.equal([
+      'install helm >= v3.14.0 and < v4.0.0 on PATH (https://helm.sh/docs/intro/install/)',
+      'set KCONN_TOOL_MIRROR to a mirror of https://get.helm.sh (same paths)',
+      "behind a proxy: export HTTPS_PROXY=<proxy URL> NODE_USE_ENV_PROXY=1 (Node's fetch uses a proxy only with the latter)",
+    ]);
+    expect(downloadFixes(TOOLS.kind, { HTTPS_PROXY: 'http://proxy:3128' })[2]).to.equal("HTTPS_PROXY is set, but Node's fetch ignores it unless NODE_USE_ENV_PROXY=1: export NODE_USE_ENV_PROXY=1");
+    expect(downloadFixes(TOOLS.kind, { HTTPS_PROXY: 'http://proxy:3128', NODE_USE_ENV_PROXY: '1' })[2]).to.equal('check that the proxy in HTTPS_PROXY lets https://github.com through (and that NO_PROXY does not list it)');
   });
 
   it('never writes or removes outside the cache: a tools folder that links elsewhere is refused before any request', async () => {

@@ -71,8 +71,10 @@ export class SchemaValidator {
         return doc.diagnostic(path, `${JSON.stringify(value)} is out of range: must be ${String(p['comparison'])} ${String(p['limit'])}`);
       case 'uniqueItems':
         return doc.diagnostic(path, `duplicate entries (items ${String(p['j'])} and ${String(p['i'])})`);
-      case 'pattern':
-        return doc.diagnostic(path, `invalid value ${JSON.stringify(value)}: must match ${String(p['pattern'])}`);
+      case 'pattern': {
+        const described = (err.parentSchema as { description?: string } | undefined)?.description;
+        return doc.diagnostic(path, `invalid value ${JSON.stringify(value)}: ${described ? `must be ${described}` : `must match ${String(p['pattern'])}`}`);
+      }
       case 'minLength':
         return doc.diagnostic(path, 'must not be empty');
       default:

@@ -23,7 +23,7 @@ const strictObject = (properties: Schema, required: string[] = [], description?:
 });
 
 const dnsLabel: Schema = { type: 'string', format: 'dns1123-label', description: 'DNS-1123 label: a-z, 0-9 and -, at most 63 characters' };
-const version: Schema = { type: 'string', pattern: '^v?\\d+\\.\\d+\\.\\d+([-.+][0-9A-Za-z.-]+)?$' };
+const version: Schema = { type: 'string', pattern: '^v?\\d+\\.\\d+\\.\\d+([-.+][0-9A-Za-z.-]+)?$', description: 'an exact version such as v3.32.1 or 1.19.7 (never latest)' };
 const port: Schema = { type: 'integer', minimum: 1, maximum: 65535 };
 
 const envelope = (kind: string, spec: Schema, description: string): Schema => ({

@@ -60,6 +60,10 @@ export const calico: CniPlugin = {
           metadata: { name: 'default' },
           spec: {
             calicoNetwork: {
+              // Calico must use the data plane kube-proxy uses: with kube-proxy in nftables mode the default iptables
+              // data plane breaks Services (https://docs.tigera.io/calico/latest/getting-started/kubernetes/nftables,
+              // kubernetes-sigs/kubespray#12198); Nftables is in the Installation CRD's linuxDataplane enum in v3.32.
+              ...(ctx.kubeProxyMode === 'nftables' ? { linuxDataplane: 'Nftables' } : {}),
               ipPools: [
                 {
                   name: 'default-ipv4-ippool',

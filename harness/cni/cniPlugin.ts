@@ -20,6 +20,8 @@ export interface CniContext {
   readonly clusterDir: string;
   /** Docker/Go architecture name of the host: amd64 or arm64. */
   readonly arch: string;
+  /** The kube-proxy mode the cluster gets (absent only while that mode is being decided). */
+  readonly kubeProxyMode?: KubeProxyMode;
 }
 
 export interface ExtraMount {

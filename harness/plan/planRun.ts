@@ -97,6 +97,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
       cacheDir: options.cacheDir,
       clusterDir: dir,
       arch: options.arch,
+      kubeProxyMode: decision.ok ? decision.mode : 'iptables',
     };
     const contribution = plugin.kindConfig(ctx);
     const kubeProxyMode = decision.ok ? decision.mode : 'iptables';

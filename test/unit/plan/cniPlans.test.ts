@@ -93,6 +93,16 @@ describe('kind config and steps per CNI', () => {
     expect((c.kindConfig['networking'] as Record<string, unknown>)['disableDefaultCNI']).to.equal(true);
   });
 
+  it('calico with kube-proxy in nftables mode gets the Nftables data plane; other modes keep the default', () => {
+    const network = (mode?: 'nftables' | 'ipvs' | 'iptables') => {
+      const t = topology([cluster('main', { cni: { name: 'calico', options: {} }, ...(mode ? { kubeProxyMode: mode } : {}) })]);
+      const step = planRun(t, [suite('s')], PLAN_OPTIONS).clusters[0]!.steps.find((s) => s.action === 'apply-object')!;
+      return step.action === 'apply-object' ? ((step.object['spec'] as Record<string, unknown>)['calicoNetwork'] as Record<string, unknown>) : {};
+    };
+    expect(network('nftables')['linuxDataplane']).to.equal('Nftables');
+    for (const mode of [undefined, 'iptables', 'ipvs'] as const) expect(network(mode), String(mode)).to.not.have.property('linuxDataplane');
+  });
+
   it('cilium: ipam kubernetes, one operator replica on a single node', () => {
     const c = one('cilium', {}, 0);
     const helm = c.steps.find((s) => s.action === 'helm-install')!;

@@ -11,6 +11,17 @@ export class PollTimeoutError extends Error {
   }
 }
 
+/** The check said waiting cannot help (e.g. a Deployment past its progress deadline). */
+export class ReadinessFailedError extends Error {
+  constructor(
+    readonly what: string,
+    readonly detail: string,
+  ) {
+    super(`${what}: ${detail}`);
+    this.name = 'ReadinessFailedError';
+  }
+}
+
 export interface PollOptions {
   readonly timeoutMs: number;
   readonly intervalMs?: number;
@@ -61,6 +72,7 @@ export async function pollUntil(what: string, check: () => Promise<Readiness>, o
     if (result.detail !== last) options.onProgress?.(result.detail);
     last = result.detail;
     if (result.ready) return result;
+    if (result.failed) throw new ReadinessFailedError(what, result.detail);
     if (now() + interval > deadline) throw new PollTimeoutError(what, last, options.timeoutMs);
     try {
       await sleep(interval);

@@ -4,6 +4,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 export interface Readiness {
   readonly ready: boolean;
   readonly detail: string;
+  /** It will not become ready by waiting (e.g. ProgressDeadlineExceeded): polling stops at once. */
+  readonly failed?: boolean;
 }
 
 type Obj = KubernetesObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
@@ -41,27 +43,74 @@ export function nodesReady(nodes: readonly KubernetesObject[], expected: number)
 }
 
 /**
- * The rules of `kubectl rollout status`: the controller has seen the latest spec, every replica is updated and
- * available. A DaemonSet that schedules nothing is not ready (its pods have nowhere to go yet).
+ * The rules of `kubectl rollout status` (kubernetes staging/src/k8s.io/kubectl/pkg/polymorphichelpers/
+ * rollout_status.go): the controller has seen the latest spec, then per kind. A Deployment whose Progressing condition
+ * says ProgressDeadlineExceeded has failed (no wait fixes it); a DaemonSet that schedules no pod is done; a
+ * StatefulSet is done when its replicas are ready and every pod is at the update revision.
  */
 export function rolloutComplete(o: KubernetesObject): Readiness {
   const obj = o as Obj;
   const s = obj.status ?? {};
   const generation = num(obj.metadata?.generation);
-  if (num(s['observedGeneration']) < generation) return { ready: false, detail: `${name(o)}: waiting for the controller to observe generation ${generation}` };
+  const observed = num(s['observedGeneration']);
+  if (observed < generation || (o.kind === 'StatefulSet' && observed === 0)) {
+    return { ready: false, detail: `${name(o)}: waiting for the controller to observe generation ${generation}` };
+  }
   if (o.kind === 'DaemonSet') {
     const desired = num(s['desiredNumberScheduled']);
     const updated = num(s['updatedNumberScheduled']);
     const available = num(s['numberAvailable']);
-    const ok = desired > 0 && updated === desired && available === desired;
+    const ok = updated >= desired && available >= desired;
     return { ready: ok, detail: `${name(o)}: ${available}/${desired} available, ${updated} updated` };
   }
   const wanted = typeof obj.spec?.['replicas'] === 'number' ? (obj.spec['replicas'] as number) : 1;
+  if (o.kind === 'StatefulSet') {
+    const readyReplicas = num(s['readyReplicas']);
+    const current = s['currentRevision'];
+    const update = s['updateRevision'];
+    const rolling = readyReplicas >= wanted && update !== current;
+    return {
+      ready: readyReplicas >= wanted && !rolling,
+      detail: `${name(o)}: ${readyReplicas}/${wanted} ready${rolling ? `, rolling update to revision ${String(update)} not complete` : ''}`,
+    };
+  }
+  const progressing = conditions(obj).find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return { ready: false, failed: true, detail: `${name(o)} exceeded its progress deadline${progressing.message ? `: ${progressing.message}` : ''}` };
+  }
   const updated = num(s['updatedReplicas']);
   const available = num(s['availableReplicas']);
   const total = num(s['replicas']);
-  const ok = updated === wanted && available === wanted && total === wanted;
-  return { ready: ok, detail: `${name(o)}: ${available}/${wanted} available, ${updated} updated${total > wanted ? `, ${total - wanted} old replica(s) terminating` : ''}` };
+  const ok = updated >= wanted && total <= updated && available >= updated;
+  return { ready: ok, detail: `${name(o)}: ${available}/${wanted} available, ${updated} updated${total > updated ? `, ${total - updated} old replica(s) terminating` : ''}` };
+}
+
+type ContainerStatus = { name?: string; state?: { waiting?: { reason?: string; message?: string }; terminated?: { reason?: string; exitCode?: number } } };
+
+/**
+ * Why pods are not running, in kubectl's words: the waiting reason of each container that has one
+ * (ImagePullBackOff, CrashLoopBackOff, ContainerCreating...), or an unschedulable pod's message.
+ */
+export function podProblems(pods: readonly KubernetesObject[]): string[] {
+  const out: string[] = [];
+  for (const p of pods) {
+    const status = (p as Obj).status ?? {};
+    const statuses = [...((status['initContainerStatuses'] as ContainerStatus[] | undefined) ?? []), ...((status['containerStatuses'] as ContainerStatus[] | undefined) ?? [])];
+    for (const c of statuses) {
+      const waiting = c.state?.waiting;
+      if (waiting?.reason) out.push(`pod ${p.metadata?.name ?? '?'} container ${c.name ?? '?'}: ${waiting.reason}${waiting.message ? ` (${waiting.message})` : ''}`);
+    }
+    const unschedulable = conditions(p as Obj).find((c) => c.type === 'PodScheduled' && c.status === 'False');
+    if (unschedulable) out.push(`pod ${p.metadata?.name ?? '?'}: ${unschedulable.reason ?? 'not scheduled'}${unschedulable.message ? ` (${unschedulable.message})` : ''}`);
+  }
+  return out;
+}
+
+/** The label selector (matchLabels) of a workload's pods, as the API's labelSelector parameter; undefined if none. */
+export function podSelector(o: KubernetesObject): string | undefined {
+  const match = ((o as Obj).spec?.['selector'] as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  if (!match || Object.keys(match).length === 0) return undefined;
+  return Object.entries(match).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** Every pod Running with all containers ready, and at least one pod. */

@@ -1,5 +1,6 @@
 import type { PlanStep } from '../model/plan.js';
 import { parseDuration } from '../model/duration.js';
+import { explainWaiting } from './explainWaiting.js';
 import type { KubeApi } from './kubeApi.js';
 import { pollUntil, type PollOptions } from './poll.js';
 import { conditionTrue, nodesReady, rolloutComplete, type Readiness } from './readiness.js';
@@ -32,7 +33,7 @@ export function waitCheck(api: KubeApi, step: WaitStep, expectedNodes: number): 
     }
     const obj = await api.get(res.apiVersion, res.kind, step.name!, step.namespace);
     if (!obj) return { ready: false, detail: `${res.kind} ${step.namespace ? `${step.namespace}/` : ''}${step.name} does not exist yet` };
-    return step.condition === 'rollout-complete' ? rolloutComplete(obj) : conditionTrue(obj, step.condition);
+    return step.condition === 'rollout-complete' ? explainWaiting(api, obj, rolloutComplete(obj)) : conditionTrue(obj, step.condition);
   };
 }
 

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeApi } from '../kube/kubeApi.js';
+import { explainWaiting } from '../kube/explainWaiting.js';
 import { endpointsReady, podsReady, rolloutComplete, type Readiness } from '../kube/readiness.js';
 
 /** What must be ready before a suite's probes can mean anything: workloads rolled out, Services with endpoints. */
@@ -9,13 +10,10 @@ export async function workloadsReady(api: KubeApi, applied: readonly KubernetesO
     const ns = o.metadata?.namespace;
     const name = o.metadata?.name ?? '';
     let r: Readiness | undefined;
-    if (o.kind === 'Deployment' || o.kind === 'DaemonSet') {
+    if (o.kind === 'Deployment' || o.kind === 'DaemonSet' || o.kind === 'StatefulSet') {
       const live = await api.get('apps/v1', o.kind, name, ns);
-      r = live ? rolloutComplete(live) : { ready: false, detail: `${o.kind} ${ns}/${name} not found` };
-    } else if (o.kind === 'StatefulSet') {
-      const live = (await api.get('apps/v1', 'StatefulSet', name, ns)) as { spec?: { replicas?: number }; status?: { readyReplicas?: number } } | undefined;
-      const want = live?.spec?.replicas ?? 1;
-      r = { ready: (live?.status?.readyReplicas ?? 0) === want, detail: `StatefulSet ${ns}/${name}: ${live?.status?.readyReplicas ?? 0}/${want} ready` };
+      r = live ? await explainWaiting(api, live, rolloutComplete(live)) : { ready: false, detail: `${o.kind} ${ns}/${name} not found` };
+      if (r.failed) return r;
     } else if (o.kind === 'Pod') {
       const live = await api.get('v1', 'Pod', name, ns);
       r = podsReady(live ? [live] : []);

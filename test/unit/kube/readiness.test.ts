@@ -1,6 +1,7 @@
 import { expect } from 'chai';
-import { pollUntil, PollTimeoutError } from '../../../harness/kube/poll.js';
-import { conditionTrue, endpointsReady, nodesReady, podsReady, rolloutComplete } from '../../../harness/kube/readiness.js';
+import { pollUntil, PollTimeoutError, ReadinessFailedError } from '../../../harness/kube/poll.js';
+import { explainWaiting } from '../../../harness/kube/explainWaiting.js';
+import { conditionTrue, endpointsReady, nodesReady, podProblems, podsReady, rolloutComplete } from '../../../harness/kube/readiness.js';
 import { runWaitStep } from '../../../harness/kube/waitStep.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
@@ -24,10 +25,63 @@ describe('readiness rules', () => {
     expect(rolloutComplete(ds({ observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2 })).ready).to.equal(true);
     expect(rolloutComplete(ds({ observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 1 })).ready).to.equal(false);
     expect(rolloutComplete(ds({ observedGeneration: 1, desiredNumberScheduled: 2, updatedNumberScheduled: 2, numberAvailable: 2 }, 2)).detail).to.include('observe generation 2');
-    expect(rolloutComplete(ds({ observedGeneration: 1, desiredNumberScheduled: 0 })).ready, 'nothing scheduled is not ready').to.equal(false);
+    expect(rolloutComplete(ds({ observedGeneration: 1, desiredNumberScheduled: 0 })).ready, 'a DaemonSet that schedules nothing is done (kubectl)').to.equal(true);
+    expect(rolloutComplete(ds({ observedGeneration: 0, desiredNumberScheduled: 0 })).ready, 'but not before the controller saw it').to.equal(false);
     const deploy = (status: Record<string, number>) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 3 }, spec: { replicas: 2 }, status });
     expect(rolloutComplete(deploy({ observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).ready).to.equal(true);
     expect(rolloutComplete(deploy({ observedGeneration: 3, replicas: 3, updatedReplicas: 2, availableReplicas: 2 })).detail).to.include('1 old replica(s) terminating');
+    expect(rolloutComplete(deploy({ observedGeneration: 3, replicas: 3, updatedReplicas: 2, availableReplicas: 2 })).ready).to.equal(false);
+    expect(rolloutComplete(deploy({ observedGeneration: 3, replicas: 2, updatedReplicas: 2, availableReplicas: 1 })).ready).to.equal(false);
+    expect(rolloutComplete(deploy({ observedGeneration: 3, replicas: 2, updatedReplicas: 1, availableReplicas: 2 })).ready).to.equal(false);
+    expect(rolloutComplete(deploy({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 })).ready).to.equal(false);
+  });
+
+  it('a Deployment past its progress deadline has failed: no more waiting', () => {
+    const stuck = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo', namespace: 'demo', generation: 1 }, spec: { replicas: 1 },
+      status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 0, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "echo-1" has timed out progressing.' }] },
+    };
+    expect(rolloutComplete(stuck)).to.deep.equal({ ready: false, failed: true, detail: 'Deployment demo/echo exceeded its progress deadline: ReplicaSet "echo-1" has timed out progressing.' });
+  });
+
+  it('StatefulSets: observed generation, ready replicas and the update revision (kubectl rollout status)', () => {
+    const sts = (status: Record<string, unknown>, generation = 2) => ({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'demo', generation }, spec: { replicas: 2 }, status });
+    expect(rolloutComplete(sts({ observedGeneration: 2, readyReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-1' })).ready).to.equal(true);
+    expect(rolloutComplete(sts({ observedGeneration: 1, readyReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-1' })).ready).to.equal(false);
+    expect(rolloutComplete(sts({ observedGeneration: 2, readyReplicas: 1, currentRevision: 'db-1', updateRevision: 'db-1' })).ready).to.equal(false);
+    const rolling = rolloutComplete(sts({ observedGeneration: 2, readyReplicas: 2, currentRevision: 'db-1', updateRevision: 'db-2' }));
+    expect(rolling).to.deep.equal({ ready: false, detail: 'StatefulSet demo/db: 2/2 ready, rolling update to revision db-2 not complete' });
+    expect(rolloutComplete(sts({ readyReplicas: 2 }, 0)).ready, 'never observed').to.equal(false);
+  });
+
+  it('pod waiting reasons and unschedulable pods are named', () => {
+    const pod = (name: string, status: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, status });
+    expect(
+      podProblems([
+        pod('a', { containerStatuses: [{ name: 'c', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "x"' } } }, { name: 'd', state: { running: {} } }] }),
+        pod('b', { initContainerStatuses: [{ name: 'init', state: { waiting: { reason: 'CrashLoopBackOff' } } }] }),
+        pod('c', { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available' }] }),
+        pod('d', { containerStatuses: [{ name: 'c', state: { running: {} } }] }),
+      ]),
+    ).to.deep.equal([
+      'pod a container c: ImagePullBackOff (Back-off pulling image "x")',
+      'pod b container init: CrashLoopBackOff',
+      'pod c: Unschedulable (0/2 nodes are available)',
+    ]);
+  });
+
+  it('a workload that is not ready shows its pods\' waiting reasons; a ready one lists no pods', async () => {
+    const api = new MemoryKubeApi();
+    const d = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'echo', namespace: 'demo', generation: 1 }, spec: { replicas: 1, selector: { matchLabels: { app: 'echo' } } }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 0 } };
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'echo-1', namespace: 'demo', labels: { app: 'echo' } }, status: { containerStatuses: [{ name: 'echo', state: { waiting: { reason: 'ErrImagePull' } } }] } } as never);
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'other', namespace: 'demo', labels: { app: 'other' } }, status: { containerStatuses: [{ name: 'x', state: { waiting: { reason: 'CrashLoopBackOff' } } }] } } as never);
+    const r = await explainWaiting(api, d, rolloutComplete(d));
+    expect(r.detail).to.equal('Deployment demo/echo: 0/1 available, 1 updated [pod echo-1 container echo: ErrImagePull]');
+    expect(api.calls).to.deep.equal(['list Pod demo app=echo']);
+    const ready = { ...d, status: { ...d.status, availableReplicas: 1 } };
+    api.calls.length = 0;
+    expect((await explainWaiting(api, ready, rolloutComplete(ready))).ready).to.equal(true);
+    expect(api.calls).to.deep.equal([]);
   });
 
   it('conditions, pods and endpoints', () => {
@@ -60,6 +114,19 @@ describe('polling', () => {
       expect(e).to.be.instanceOf(PollTimeoutError);
       expect((e as Error).message).to.equal('calico: not ready after 300s; last seen: TigeraStatus calico does not exist yet');
     }
+  });
+
+  it('a failed check stops polling at once, long before the deadline', async () => {
+    const c = clock();
+    let n = 0;
+    const failure = await pollUntil('echo', async () => (++n < 2 ? { ready: false, detail: 'waiting' } : { ready: false, failed: true, detail: 'Deployment demo/echo exceeded its progress deadline' }), {
+      timeoutMs: 300_000,
+      intervalMs: 1000,
+      ...c,
+    }).catch((e: Error) => e);
+    expect(failure).to.be.instanceOf(ReadinessFailedError);
+    expect((failure as Error).message).to.equal('echo: Deployment demo/echo exceeded its progress deadline');
+    expect(c.now()).to.equal(1000);
   });
 
   it('an API error while the control plane starts counts as not ready, not as failure', async () => {

@@ -7,6 +7,7 @@ import { imagesOf, preloadImages } from '../provision/imageLoader.js';
 import { runSuitesWithMocha } from '../run/mochaRun.js';
 import { readSuiteManifest } from '../run/suiteManifests.js';
 import { clusterAccess } from './clusterAccess.js';
+import { hostArch } from './environment.js';
 import { openSession } from './clusterSession.js';
 import type { Progress } from './progress.js';
 import { timeoutMs } from './timeoutOption.js';
@@ -47,14 +48,16 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   try {
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
     const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
-    await preloadImages({
+    const preload = await preloadImages({
       docker: new Docker(),
       kind: session.kind,
       images: imagesOf(objects),
       clusters: session.clusters.map((c) => c.kindName),
+      arch: hostArch(),
       signal: session.signal,
       log: (line) => progress.line('images', line),
-    }).catch((e: unknown) => progress.line('images', `preloading failed, nodes will pull themselves: ${(e as Error).message}`));
+    }).catch((e: unknown) => ({ loaded: [], warnings: [`preloading failed: ${(e as Error).message}; the nodes pull every image themselves`] }));
+    for (const w of preload.warnings) io.err(`warning: ${w}`);
 
     const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
       clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),

@@ -36,10 +36,9 @@ export class KindCli {
     return this.run(['get', 'kubeconfig', '--name', name, ...(internal ? ['--internal'] : [])]);
   }
 
-  /** Loads host images into every node of a cluster, all in one call. */
-  async loadImages(name: string, images: readonly string[], signal?: AbortSignal): Promise<void> {
-    if (images.length === 0) return;
-    await this.run(['load', 'docker-image', ...images, '--name', name], signal);
+  /** Loads an image archive (`docker save` output) into every node of a cluster. */
+  async loadImageArchive(name: string, archive: string, signal?: AbortSignal): Promise<void> {
+    await this.run(['load', 'image-archive', archive, '--name', name], signal);
   }
 
   async version(): Promise<string> {

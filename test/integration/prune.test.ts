@@ -3,16 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import Docker from 'dockerode';
-import { imagesOf, preloadImages } from '../../harness/provision/imageLoader.js';
 import { KindCli } from '../../harness/provision/kindCli.js';
 import { KIND_CLUSTER_LABEL, RUN_LABEL } from '../../harness/model/labels.js';
 import { prune } from '../../harness/provision/prune.js';
 import { writeRunState } from '../../harness/provision/runState.js';
-import { CLIENT_IMAGE, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
+import { CLIENT_IMAGE, requireDocker } from '../support/dockerLab.js';
 import { FAKE_BIN, fakeToolEnv } from '../support/fakeTools.js';
 
 /** Real containers and networks, labelled as kconn and kind label them, removed (or not) by `prune`. */
-describe('prune and image loading (real Docker)', function () {
+describe('prune (real Docker)', function () {
   this.timeout(60_000);
   const docker = new Docker();
   const created: string[] = [];
@@ -109,24 +108,5 @@ describe('prune and image loading (real Docker)', function () {
     expect(result.clusters).to.deep.equal([`kconn-zz${tag.slice(0, 4)}-east`]);
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-zz${tag.slice(0, 4)}-east`]);
     expect(tools.clusters(), "a cluster kconn did not name is not touched").to.deep.equal(['kind']);
-  });
-
-  it('loads each image into every cluster with one kind call per cluster, pulling nothing already present', async () => {
-    const manifests = [
-      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'a' }, spec: { template: { spec: { containers: [{ image: SERVER_IMAGE }], initContainers: [{ image: CLIENT_IMAGE }] } } } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'b' }, spec: { containers: [{ image: CLIENT_IMAGE }] } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'c' } },
-    ];
-    const images = imagesOf(manifests);
-    expect(images).to.deep.equal([CLIENT_IMAGE, SERVER_IMAGE].sort());
-    const tools = fakeToolEnv('');
-    const kind = new KindCli(join(FAKE_BIN, 'kind'), { ...process.env, ...tools.env });
-    const log: string[] = [];
-    await preloadImages({ docker, kind, images, clusters: ['kconn-x1-east', 'kconn-x1-west'], log: (l) => log.push(l) });
-    expect(tools.calls()).to.deep.equal([
-      ['load', 'docker-image', ...images, '--name', 'kconn-x1-east'],
-      ['load', 'docker-image', ...images, '--name', 'kconn-x1-west'],
-    ]);
-    expect(log.some((l) => l.startsWith('pulling')), 'present images are not pulled').to.equal(false);
   });
 });

@@ -108,7 +108,8 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   let { project, plan } = await loadAndPlan(planInputs(opts, runId));
   refuseUnsupported(plan);
 
-  const kindBin = await ensureTool('kind', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal });
+  const toolOptions = { cacheDir: cache, log: (l: string) => opts.progress.line('tools', l), signal };
+  const kindBin = await ensureTool('kind', toolOptions);
   const kind = new KindCli(kindBin);
   let reuse = new Set<string>();
   let previous: RunState | undefined;
@@ -124,6 +125,13 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       opts.progress.line('kconn', 'no kept clusters built from this same plan to reuse: creating new ones');
     }
   }
+  // Every tool the plan needs is found (or downloaded) before anything is created: a helm that cannot be had must not
+  // surface only after kind has built the clusters.
+  let helmBin: Promise<string> | undefined;
+  if (plan.clusters.some((c) => !reuse.has(c.kindName) && c.steps.some((s) => s.action === 'helm-install'))) {
+    helmBin = ensureTool('helm', toolOptions);
+    await helmBin;
+  }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];
   const baseState: RunState = {
@@ -138,13 +146,12 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
   const docker = new Docker();
-  let helmBin: Promise<string> | undefined;
   try {
     const clusters = await provisionClusters(plan, {
       runDir: dir,
       diagnosticsDir: join(opts.reportsDir ?? 'reports', runId),
       kind,
-      helm: () => (helmBin ??= ensureTool('helm', { cacheDir: cache, log: (l) => opts.progress.line('tools', l), signal })),
+      helm: () => (helmBin ??= ensureTool('helm', toolOptions)),
       download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),
       fetchText: async (url, s) => {
         const r = await fetch(url, { signal: s });

@@ -2,7 +2,9 @@ import { readFile as fsReadFile, statfs as fsStatfs } from 'node:fs/promises';
 import { execaHostExec, type HostExec } from './hostExec.js';
 import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './lookPath.js';
 import { compareVersions } from '../model/semver.js';
-import { cachedToolPath, findTool, TOOLS, type ToolName } from './toolCache.js';
+import { checkDownloadable, type FetchLike } from './downloadVerified.js';
+import { acceptedVersions, cachedToolPath, downloadFixes, findTool, hostPlatform, TOOLS, type ToolName } from './toolCache.js';
+import { applyToolMirror } from './toolMirror.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -27,6 +29,10 @@ export interface DoctorOptions {
   readonly nodeVersion?: string;
   /** kconn's cache: a tool missing from PATH but already downloaded there is fine. */
   readonly cacheDir?: string;
+  /** Used to check that a missing tool can be downloaded; default the global fetch. */
+  readonly fetch?: FetchLike;
+  /** How long that check waits for an answer; default DOWNLOAD_CHECK_TIMEOUT_MS. */
+  readonly downloadCheckTimeoutMs?: number;
 }
 
 export const MIN_NODE_VERSION = '22.19.0';
@@ -34,6 +40,7 @@ export const MIN_NODE_VERSION = '22.19.0';
 export const INOTIFY_MINIMUMS = { max_user_watches: 524_288, max_user_instances: 512 } as const;
 export const LOW_DISK_BYTES = 10 * 1024 ** 3;
 const DOCKER_TIMEOUT_MS = 10_000;
+export const DOWNLOAD_CHECK_TIMEOUT_MS = 5_000;
 
 function nodeCheck(version: string): DoctorCheck {
   const v = version.replace(/^v/, '');
@@ -126,23 +133,37 @@ async function inotifyChecks(platform: NodeJS.Platform, readFile: NonNullable<Do
   );
 }
 
-const INSTALL_DOCS: Readonly<Record<ToolName, string>> = {
-  kind: 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation',
-  helm: 'https://helm.sh/docs/intro/install/',
-};
-
-async function toolCheck(name: ToolName, options: DoctorOptions, env: NodeJS.ProcessEnv, exec: HostExec, lookPath: LookPath): Promise<DoctorCheck> {
+/**
+ * kind and helm are required: usable on PATH, already in kconn's cache, or downloadable now (the exact pinned URL,
+ * after KCONN_TOOL_MIRROR, answers a one-byte GET). Otherwise the check fails, with the ways to fix it.
+ */
+async function toolCheck(name: ToolName, options: DoctorOptions, env: NodeJS.ProcessEnv, exec: HostExec, lookPath: LookPath, platform: NodeJS.Platform): Promise<DoctorCheck> {
   const spec = TOOLS[name];
   const found = await findTool(name, { env, exec, lookPath });
   if (found.status === 'ok') return { name, status: 'ok', detail: found.detail };
   const cached = options.cacheDir ? cachedToolPath(name, options.cacheDir) : undefined;
   if (cached && (await isExecutableFile(cached))) return { name, status: 'ok', detail: `${found.detail}; kconn uses its cached ${spec.version} at ${cached}` };
-  const range = `>= ${spec.minimum}${spec.below ? ` and < ${spec.below}` : ''}`;
+  let reach: Awaited<ReturnType<typeof checkDownloadable>>;
+  let url: string | undefined;
+  try {
+    url = applyToolMirror(spec.url(hostPlatform(platform)), env);
+    reach = await checkDownloadable(url, { ...(options.fetch ? { fetch: options.fetch } : {}), timeoutMs: options.downloadCheckTimeoutMs ?? DOWNLOAD_CHECK_TIMEOUT_MS });
+  } catch (e) {
+    reach = { ok: false, reason: (e as Error).message };
+  }
+  if (reach.ok) {
+    return {
+      name,
+      status: 'warn',
+      detail: `${found.detail}: kconn will download ${spec.version} (SHA-256 verified) on first use`,
+      fix: `nothing: ${url} answers; or install ${name} ${acceptedVersions(spec)} on PATH to skip the download: ${spec.installDocs}`,
+    };
+  }
   return {
     name,
-    status: 'warn',
-    detail: `${found.detail}: kconn will download ${spec.version} (SHA-256 verified) on first use`,
-    fix: `nothing, if this machine can reach ${new URL(spec.url({ os: 'linux', arch: 'amd64' })).origin} (or KCONN_TOOL_MIRROR); or install ${name} ${range} on PATH: ${INSTALL_DOCS[name]}`,
+    status: 'fail',
+    detail: `${found.detail}, and kconn cannot download ${spec.version}: ${reach.reason}`,
+    fix: downloadFixes(spec, env).join('; or '),
   };
 }
 
@@ -165,8 +186,8 @@ export async function runDoctor(options: DoctorOptions = {}): Promise<DoctorChec
   const [docker, inotify, kind, helm, kubectl] = await Promise.all([
     dockerCheck(exec, env),
     inotifyChecks(platform, readFile),
-    toolCheck('kind', options, env, exec, lookPath),
-    toolCheck('helm', options, env, exec, lookPath),
+    toolCheck('kind', options, env, exec, lookPath, platform),
+    toolCheck('helm', options, env, exec, lookPath, platform),
     kubectlCheck(env, lookPath),
   ]);
   const disk = await diskCheck(docker.rootDir, env, platform, statfs);

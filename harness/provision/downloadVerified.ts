@@ -92,6 +92,29 @@ async function fetchOk(fetchImpl: FetchLike, url: string, signal: AbortSignal | 
   return res;
 }
 
+/** Whether a download would start: `ok`, or why not (one sentence with the URL). */
+export type Reachability = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Cheap check that `url` can be downloaded from here: a GET for its first byte only (`Range: bytes=0-0`; a HEAD is not
+ * used, since presigned release-asset redirects may accept GET only), redirects followed, the body dropped unread,
+ * all within `timeoutMs`. 200 or 206 is reachable; an HTTP error, a network error or no answer in time is not.
+ */
+export async function checkDownloadable(url: string, options: { readonly fetch?: FetchLike; readonly timeoutMs: number }): Promise<Reachability> {
+  const fetchImpl = options.fetch ?? fetch;
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  try {
+    const res = await fetchImpl(url, { method: 'GET', headers: { range: 'bytes=0-0' }, redirect: 'follow', signal });
+    await res.body?.cancel().catch(() => undefined);
+    if (res.ok) return { ok: true };
+    return { ok: false, reason: `GET ${url}: HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}` };
+  } catch (e) {
+    if (signal.aborted) return { ok: false, reason: `GET ${url}: no answer within ${options.timeoutMs / 1000} s` };
+    const cause = (e as Error & { cause?: Error }).cause;
+    return { ok: false, reason: `GET ${url} failed: ${(e as Error).message}${cause?.message ? ` (${cause.message})` : ''}` };
+  }
+}
+
 async function expectedDigest(url: string, options: DownloadVerifiedOptions, fetchImpl: FetchLike): Promise<{ hex: string; from: string }> {
   if (options.sha256 !== undefined) {
     const hex = options.sha256.toLowerCase();

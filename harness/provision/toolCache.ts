@@ -112,10 +112,10 @@ export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
 };
 
 /** This machine as a download platform; kconn fetches tools for linux and darwin only. */
-export function hostPlatform(): Platform {
-  if (process.platform !== 'linux' && process.platform !== 'darwin') throw new Error(`kconn downloads kind and helm for linux and darwin only, not ${process.platform}`);
+export function hostPlatform(os: NodeJS.Platform = process.platform): Platform {
+  if (os !== 'linux' && os !== 'darwin') throw new Error(`kconn downloads kind and helm for linux and darwin only, not ${os}`);
   const arch = ({ x64: 'amd64', arm64: 'arm64', ppc64: 'ppc64le', s390x: 's390x', arm: 'arm' } as Record<string, string>)[process.arch] ?? process.arch;
-  return { os: process.platform, arch };
+  return { os, arch };
 }
 
 /** Where ensureTool keeps a downloaded tool: `<cacheDir>/tools/<name>-<version>/<name>`. */

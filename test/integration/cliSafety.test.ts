@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
+import { FAKE_BIN, fakeToolEnv } from '../support/fakeTools.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const KCONN = join(REPO_ROOT, 'bin', 'kconn.js');
@@ -127,5 +128,28 @@ describe('up and run report input errors before looking for tools (no kind, down
     expect(r.stderr).to.not.match(/\n\s+at /);
     expect(existsSync(join(base, 'state', 'runs')) ? readdirSync(join(base, 'state', 'runs')) : [], 'no run recorded before the tools are there').to.deep.equal([]);
     expect(existsSync(join(base, 'cache')) ? readdirSync(join(base, 'cache'), { recursive: true }) : []).to.deep.equal([]);
+  });
+
+  it('a plan that needs helm gets it before any cluster is created: a helm that cannot be had fails the run with nothing created', async () => {
+    writeFileSync(join(base, 'clusters', 'cilium.yaml'), 'apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: c}\nspec:\n  cni: cilium\n  clusters:\n    - {name: main, workers: 0}\n');
+    const tools = fakeToolEnv('');
+    try {
+      // The recording fake kind on PATH with the few host commands its script uses, and no helm whatever the host has.
+      const bin = join(base, 'kind-only');
+      mkdirSync(bin);
+      symlinkSync(join(FAKE_BIN, 'kind'), join(bin, 'kind'));
+      for (const command of ['bash', 'cat', 'cp', 'dirname', 'grep', 'mkdir', 'mv']) {
+        const found = (process.env['PATH'] ?? '').split(':').map((d) => join(d, command)).find((p) => p.startsWith('/') && existsSync(p));
+        if (found) symlinkSync(found, join(bin, command));
+      }
+      env = { ...env, ...tools.env, PATH: bin, KCONN_CACHE_DIR: join(base, 'cache'), KCONN_STATE_DIR: join(base, 'state') };
+      const r = await kconn(['up', '--topology', 'clusters/cilium.yaml']);
+      expect(r.exitCode, r.stderr).to.equal(1);
+      expect(r.stderr).to.include('helm is needed but not on PATH, and downloading the pinned').and.include('install helm >= v3.14.0 and < v4.0.0 on PATH');
+      expect(requests.some((u) => u.startsWith('/helm-'))).to.equal(true);
+      expect(tools.calls().filter((c) => c[0] === 'create'), 'no cluster created').to.deep.equal([]);
+    } finally {
+      rmSync(tools.dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { doctorExitCode, formatDoctor, runDoctor, type DoctorCheck, type DoctorOptions } from '../../../harness/provision/doctor.js';
 import type { HostExec, HostExecResult } from '../../../harness/provision/hostExec.js';
-import { cachedToolPath, TOOLS } from '../../../harness/provision/toolCache.js';
+import { acceptedVersions, cachedToolPath, hostPlatform, TOOLS } from '../../../harness/provision/toolCache.js';
 
 const GiB = 1024 ** 3;
 const ok = (stdout: string): HostExecResult => ({ ok: true, exitCode: 0, stdout, stderr: '' });
@@ -18,8 +20,9 @@ interface Machine {
 }
 
 /** A machine described as data: which commands answer what, which files /proc holds, how much disk is free. */
-function machine(m: Machine, extra: Partial<DoctorOptions> = {}): DoctorOptions & { calls: string[][] } {
+function machine(m: Machine, extra: Partial<DoctorOptions> = {}): DoctorOptions & { calls: string[][]; fetched: string[] } {
   const calls: string[][] = [];
+  const fetched: string[] = [];
   const exec: HostExec = async (file, args) => {
     calls.push([file, ...args]);
     if (file === 'docker') return m.docker ?? ok('29.1.3\n/var/lib/docker');
@@ -31,6 +34,12 @@ function machine(m: Machine, extra: Partial<DoctorOptions> = {}): DoctorOptions 
   const proc = m.proc ?? { '/proc/sys/fs/inotify/max_user_watches': '524288\n', '/proc/sys/fs/inotify/max_user_instances': '512\n' };
   return {
     calls,
+    fetched,
+    // Every download answers by default (a 206 for the one byte asked); tests replace it to cut the machine off.
+    fetch: async (input, init) => {
+      fetched.push(`${init?.method ?? 'GET'} ${String(input)} ${JSON.stringify(init?.headers ?? {})}`);
+      return new Response('x', { status: 206 });
+    },
     env: { PATH: '/usr/local/bin:/usr/bin' },
     exec,
     lookPath: async (name) => onPath[name],
@@ -70,6 +79,7 @@ describe('kconn doctor', () => {
       { name: 'kubectl', status: 'ok', detail: '/usr/local/bin/kubectl (optional: kconn talks to the API itself)' },
     ]);
     expect(doctorExitCode(checks)).to.equal(0);
+    expect(opts.fetched, 'nothing to download: nothing fetched').to.deep.equal([]);
     expect(opts.calls).to.deep.include.members([
       ['docker', 'info', '--format', '{{.ServerVersion}}\n{{.DockerRootDir}}'],
       ['/usr/local/bin/kind', 'version'],
@@ -99,11 +109,11 @@ describe('kconn doctor', () => {
       name: 'kind',
       status: 'warn',
       detail: `v0.20.0 at /usr/bin/kind is older than the minimum ${TOOLS.kind.minimum}: kconn will download ${TOOLS.kind.version} (SHA-256 verified) on first use`,
-      fix: `nothing, if this machine can reach https://github.com (or KCONN_TOOL_MIRROR); or install kind >= ${TOOLS.kind.minimum} and < ${TOOLS.kind.below} on PATH: https://kind.sigs.k8s.io/docs/user/quick-start/#installation`,
+      fix: `nothing: ${TOOLS.kind.url(hostPlatform('linux'))} answers; or install kind ${acceptedVersions(TOOLS.kind)} on PATH to skip the download: https://kind.sigs.k8s.io/docs/user/quick-start/#installation`,
     });
     expect(c['helm']!.status).to.equal('warn');
     expect(c['helm']!.detail).to.equal(`not found on PATH: kconn will download ${TOOLS.helm.version} (SHA-256 verified) on first use`);
-    expect(c['helm']!.fix).to.include('https://get.helm.sh').and.include('helm >= v3.14.0 and < v4.0.0');
+    expect(c['helm']!.fix).to.include(`https://get.helm.sh/helm-${TOOLS.helm.version}-linux-`).and.include('helm >= v3.14.0 and < v4.0.0');
     expect(c['kubectl']).to.deep.equal({ name: 'kubectl', status: 'ok', detail: 'not on PATH (optional: kconn does not need it; only the reproduce commands it prints use it)' });
     expect(c['Docker disk']!.status).to.equal('warn');
     expect(c['Docker disk']!.detail).to.match(/^3\.5 GiB free in \/var\/lib\/docker: /);
@@ -196,6 +206,79 @@ describe('kconn doctor', () => {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+
+  it('fails (exit 1) when a required tool is neither on PATH nor downloadable, with the fixes', async () => {
+    const offline: DoctorOptions['fetch'] = async () => {
+      throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND github.com') });
+    };
+    const checks = await runDoctor(machine({ onPath: { helm: '/usr/local/bin/helm' }, versions: healthyVersions }, { fetch: offline }));
+    const kind = byName(checks)['kind']!;
+    const url = TOOLS.kind.url(hostPlatform('linux'));
+    expect(kind).to.deep.equal({
+      name: 'kind',
+      status: 'fail',
+      detail: `not found on PATH, and kconn cannot download ${TOOLS.kind.version}: GET ${url} failed: fetch failed (getaddrinfo ENOTFOUND github.com)`,
+      fix:
+        `install kind ${acceptedVersions(TOOLS.kind)} on PATH (https://kind.sigs.k8s.io/docs/user/quick-start/#installation); ` +
+        'or set KCONN_TOOL_MIRROR to a mirror of https://github.com (same paths); ' +
+        "or behind a proxy: export HTTPS_PROXY=<proxy URL> NODE_USE_ENV_PROXY=1 (Node's fetch uses a proxy only with the latter)",
+    });
+    expect(byName(checks)['helm']!.status, 'helm on PATH needs no download').to.equal('ok');
+    expect(doctorExitCode(checks)).to.equal(1);
+    expect(formatDoctor(checks).join('\n')).to.match(/^fail {2}kind +not found on PATH, and kconn cannot download/m);
+  });
+
+  it('checks the exact pinned URL behind KCONN_TOOL_MIRROR, for the first byte only; an HTTP error or no answer fails', async () => {
+    const env = { PATH: '/usr/bin', KCONN_TOOL_MIRROR: 'https://mirror.example/gh' };
+    const reachable = machine({ onPath: {} }, { env });
+    const ok = byName(await runDoctor(reachable));
+    const p = hostPlatform('linux');
+    expect(reachable.fetched.sort()).to.deep.equal([
+      `GET https://mirror.example/gh/helm-${TOOLS.helm.version}-linux-${p.arch}.tar.gz {"range":"bytes=0-0"}`,
+      `GET https://mirror.example/gh/kubernetes-sigs/kind/releases/download/${TOOLS.kind.version}/kind-linux-${p.arch} {"range":"bytes=0-0"}`,
+    ]);
+    expect([ok['kind']!.status, ok['helm']!.status]).to.deep.equal(['warn', 'warn']);
+
+    const missing = byName(await runDoctor(machine({ onPath: {} }, { env, fetch: async () => new Response('no', { status: 404, statusText: 'Not Found' }) })));
+    expect(missing['kind']!.status).to.equal('fail');
+    expect(missing['kind']!.detail).to.match(/cannot download v\S+: GET https:\/\/mirror\.example\/gh\/kubernetes-sigs\/kind\/\S+: HTTP 404 Not Found$/);
+    expect(missing['kind']!.fix).to.include('check that KCONN_TOOL_MIRROR=https://mirror.example/gh serves the file');
+
+    const hanging: DoctorOptions['fetch'] = (_input, init) => new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    const silent = byName(await runDoctor(machine({ onPath: {} }, { env, fetch: hanging, downloadCheckTimeoutMs: 50 })));
+    expect(silent['helm']!.status).to.equal('fail');
+    expect(silent['helm']!.detail).to.match(/: no answer within 0\.05 s$/);
+
+    const badMirror = byName(await runDoctor(machine({ onPath: {} }, { env: { PATH: '/usr/bin', KCONN_TOOL_MIRROR: 'not a url' } })));
+    expect(badMirror['kind']!.status).to.equal('fail');
+    expect(badMirror['kind']!.detail).to.include('KCONN_TOOL_MIRROR is not a URL: "not a url"');
+  });
+
+  it('against a real local mirror: reachable is a warning (exit 0); once it is gone, a failure (exit 1)', async () => {
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(`${req.method} ${req.url} ${req.headers.range}`);
+      res.writeHead(206, { 'content-range': 'bytes 0-0/100' }).end('x');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const mirror = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const opts = (): DoctorOptions => {
+      // The real fetch, to a real socket.
+      return { ...machine({ onPath: {} }, { env: { PATH: '/usr/bin', KCONN_TOOL_MIRROR: mirror } }), fetch: undefined };
+    };
+    try {
+      const up = await runDoctor(opts());
+      expect(byName(up)['kind']!.status).to.equal('warn');
+      expect(doctorExitCode(up)).to.equal(0);
+      expect(asked).to.include(`GET /kubernetes-sigs/kind/releases/download/${TOOLS.kind.version}/kind-linux-${hostPlatform('linux').arch} bytes=0-0`);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    const down = await runDoctor(opts());
+    expect(byName(down)['kind']!.status).to.equal('fail');
+    expect(byName(down)['kind']!.detail).to.include(`GET ${mirror}/kubernetes-sigs/kind/`).and.include('fetch failed');
+    expect(doctorExitCode(down)).to.equal(1);
   });
 
   it('formats aligned lines, the fix under the detail', () => {

@@ -1,6 +1,10 @@
 import { CNI_WAIT_TIMEOUT, podsOf, type CniContext, type CniPlugin } from './cniPlugin.js';
 
-/** Chart version from https://helm.cilium.io (1.19.7 is the newest 1.19 patch seen; confirm before bumping). */
+/**
+ * Chart version from https://helm.cilium.io. 1.19.7 is not in every copy of the index seen; Wolfi packages
+ * cilium-1.19-* at 1.19.7 (osv.dev CGA-3999-9vwx-34hf, 2026-09). Provisioning reads the repository index before helm
+ * runs and stops with the versions it lists when the pin is missing.
+ */
 const CILIUM_VERSION = '1.19.7';
 
 function replacesKubeProxy(options: Readonly<Record<string, unknown>>): boolean {

@@ -6,6 +6,7 @@ import type { KubeApi } from '../kube/kubeApi.js';
 import { parseManifest } from '../kube/manifest.js';
 import { runWaitStep } from '../kube/waitStep.js';
 import type { ClusterPlan, PlanStep } from '../model/plan.js';
+import { indexUrl, missingChartVersion } from './chartIndex.js';
 import { helmInstall } from './helmCli.js';
 import type { KindCli } from './kindCli.js';
 import { applyManifestPatches } from './manifestPatch.js';
@@ -58,9 +59,17 @@ export async function runClusterStep(step: PlanStep, rt: ClusterRuntime): Promis
     case 'apply-object':
       await rt.kube().apply(step.object as KubernetesObject);
       return;
-    case 'helm-install':
+    case 'helm-install': {
+      // A pinned chart version the repository does not list fails here, plainly, not as a helm error mid-provisioning.
+      const index = await rt.fetchText(indexUrl(step.repo), rt.signal).catch((e: Error) => {
+        rt.progress(`could not read ${indexUrl(step.repo)} (${e.message}); helm will check the chart version itself`);
+        return '';
+      });
+      const missing = missingChartVersion(index, step.repo, step.chart, step.version);
+      if (missing) throw new Error(missing);
       await helmInstall(await rt.helm(), step, rt.kubeconfig, `${rt.dir}/helm-${step.release}-values.yaml`, rt.signal);
       return;
+    }
     case 'wait':
       await runWaitStep(rt.kube(), step, nodeCount(rt.plan), { signal: rt.signal, onProgress: (d) => rt.progress(d) });
       return;

@@ -118,6 +118,37 @@ describe('cluster steps, as sent to kind, helm and the API', function () {
     });
   });
 
+  it('a chart version the repository index does not list fails before helm runs, naming the versions it has', async () => {
+    const plan = planFor('cilium');
+    const index = 'apiVersion: v1\nentries:\n  cilium:\n    - {version: 1.19.6}\n    - {version: 1.19.5}\n    - {version: 1.20.0-pre.1}\n    - {version: 1.18.9}\n';
+    const asked: string[] = [];
+    const { rt, tools } = runtime(plan, { fetchText: async (url) => (asked.push(url), index) });
+    const failure = await runClusterStep(plan.steps.find((s) => s.action === 'helm-install')!, rt).catch((e: Error) => e);
+    expect(asked).to.deep.equal(['https://helm.cilium.io/index.yaml']);
+    expect((failure as Error).message).to.equal(
+      'chart cilium 1.19.7 is not in https://helm.cilium.io/index.yaml; the newest 1.19 there: 1.19.6, 1.19.5: set the CNI version in the topology (cni: {name: ..., version: ...}) to one the repository lists',
+    );
+    expect(tools.calls(), 'helm never ran').to.deep.equal([]);
+  });
+
+  it('a listed chart version, or an index that cannot be read, goes on to helm', async () => {
+    for (const fetchText of [async () => 'apiVersion: v1\nentries:\n  cilium:\n    - {version: 1.19.7}\n', async () => Promise.reject(new Error('getaddrinfo ENOTFOUND helm.cilium.io'))]) {
+      const plan = planFor('cilium');
+      const lines: string[] = [];
+      const { rt, tools } = runtime(plan, { fetchText, progress: (l) => lines.push(l) });
+      const saved = process.env['KCONN_FAKE_LOG'];
+      process.env['KCONN_FAKE_LOG'] = tools.env['KCONN_FAKE_LOG'];
+      try {
+        await runClusterStep(plan.steps.find((s) => s.action === 'helm-install')!, rt);
+      } finally {
+        if (saved === undefined) delete process.env['KCONN_FAKE_LOG'];
+        else process.env['KCONN_FAKE_LOG'] = saved;
+      }
+      expect(tools.calls()).to.have.length(1);
+      expect(lines.join('\n')).to.match(/^$|could not read https:\/\/helm\.cilium\.io\/index\.yaml \(getaddrinfo ENOTFOUND helm\.cilium\.io\); helm will check the chart version itself/);
+    }
+  });
+
   it('a multi-cluster exec step says plainly that it is not automated yet', async () => {
     const plan = planFor('kindnet');
     const { rt } = runtime(plan);

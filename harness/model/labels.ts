@@ -1,4 +1,6 @@
 /** Label on everything kconn creates itself (containers, networks, run namespaces): value is the run id. */
 export const RUN_LABEL = 'kconn.dev/run';
+/** Label on every object a suite applies: the suite's name (with RUN_LABEL), so stale objects can be found. */
+export const SUITE_LABEL = 'kconn.dev/suite';
 /** Label kind puts on its node containers (providers/docker: `kind get clusters` lists by it). */
 export const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster';

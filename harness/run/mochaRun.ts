@@ -7,7 +7,7 @@ import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
-import { applySuiteManifests } from './suiteManifests.js';
+import { applySuiteManifests, readSuiteManifest } from './suiteManifests.js';
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
@@ -32,6 +32,10 @@ export async function runSuitesWithMocha(
   clusterNames: readonly string[],
   opts: MochaRunOptions,
 ): Promise<SuiteOutcome[]> {
+  // Every kind any running suite applies is swept for leftovers before each suite (with the policy kinds).
+  const running = planned.filter((p) => p.status === 'run').map((p) => suites.find((s) => s.name === p.name)!);
+  const applied = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
+  const sweepKinds = [...new Map(applied.map((o) => [`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }])).values()];
   const mocha = new Mocha({ reporter: opts.reporter ?? 'spec', timeout: 0, color: process.stdout.isTTY ?? false });
   // Filled in by each suite's `before` hook while mocha runs.
   const outcomes: { name: string; file: string; tests: TestOutcome[]; durationMs: number }[] = [];
@@ -54,7 +58,7 @@ export async function runSuitesWithMocha(
     describe.beforeAll(`apply manifests and probe (${suite.name})`, async function () {
       const started = Date.now();
       try {
-        await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup });
+        await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         record.tests = await executeTests(suite.name, expanded, opts);
       } catch (e) {
         record.tests = expanded.map((t) => ({

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeApi } from '../kube/kubeApi.js';
 import { parseManifest } from '../kube/manifest.js';
 import { pollUntil } from '../kube/poll.js';
-import { RUN_LABEL } from '../model/labels.js';
+import { RUN_LABEL, SUITE_LABEL } from '../model/labels.js';
 import type { Suite, SuiteManifest } from '../model/suite.js';
 import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import type { SuiteRunOptions } from './runOptions.js';
@@ -28,6 +29,57 @@ export function placeInRunNamespace(objects: readonly KubernetesObject[], runNam
   return [ns, ...placed];
 }
 
+/** Policy kinds whose leftovers change what later suites observe: always swept, whatever the suites apply. */
+const POLICY_KINDS: readonly { apiVersion: string; kind: string }[] = [
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy' },
+  { apiVersion: 'cilium.io/v2', kind: 'CiliumClusterwideNetworkPolicy' },
+  { apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'crd.projectcalico.org/v1', kind: 'GlobalNetworkPolicy' },
+  { apiVersion: 'policy.networking.k8s.io/v1alpha1', kind: 'AdminNetworkPolicy' },
+];
+
+/** Every object a suite applies carries the run and the suite, so that what a kept run left can be told apart. */
+export function labelForSuite(objects: readonly KubernetesObject[], runId: string, suite: string): KubernetesObject[] {
+  return objects.map((o) => ({ ...o, metadata: { ...o.metadata, labels: { ...o.metadata?.labels, [RUN_LABEL]: runId, [SUITE_LABEL]: suite } } }));
+}
+
+const identity = (o: KubernetesObject): string => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/**
+ * Deletes what other suites or other runs applied (labelled by kconn) before a suite applies its own: a NetworkPolicy
+ * left by a kept run would otherwise change the next run's verdicts. Objects this suite is about to apply are left to
+ * the apply (it relabels them), and so are namespaces it applies into. Returns what was deleted.
+ */
+export async function removeStaleObjects(
+  api: KubeApi,
+  own: readonly KubernetesObject[],
+  kinds: readonly { apiVersion: string; kind: string }[],
+  runId: string,
+  suite: string,
+): Promise<string[]> {
+  const applying = new Set(own.map(identity));
+  const usedNamespaces = new Set(own.map((o) => o.metadata?.namespace).filter((n): n is string => !!n));
+  const seenKinds = new Set<string>();
+  const deleted = new Set<string>();
+  for (const k of [...kinds, ...POLICY_KINDS]) {
+    const key = `${k.apiVersion}/${k.kind}`;
+    if (seenKinds.has(key)) continue;
+    seenKinds.add(key);
+    for (const o of await api.list(k.apiVersion, k.kind, undefined, SUITE_LABEL)) {
+      const labels = o.metadata?.labels ?? {};
+      const full = { ...o, apiVersion: o.apiVersion ?? k.apiVersion, kind: o.kind ?? k.kind };
+      if (labels[SUITE_LABEL] === undefined) continue; // never touch what kconn did not label
+      if (labels[RUN_LABEL] === runId && labels[SUITE_LABEL] === suite) continue;
+      if (applying.has(identity(full))) continue;
+      if (full.kind === 'Namespace' && usedNamespaces.has(full.metadata?.name ?? '')) continue;
+      await api.delete(full);
+      deleted.add(`${full.kind} ${full.metadata?.namespace ? `${full.metadata.namespace}/` : ''}${full.metadata?.name} (run ${labels[RUN_LABEL] ?? '?'}, suite ${labels[SUITE_LABEL] ?? '?'})`);
+    }
+  }
+  return [...deleted];
+}
+
 /**
  * The objects of one of a suite's manifest files, as they will be applied: probe images replaced by the configured
  * ones (KCONN_CLIENT_IMAGE / KCONN_SERVER_IMAGE).
@@ -37,10 +89,11 @@ export async function readSuiteManifest(m: SuiteManifest): Promise<KubernetesObj
 }
 
 /** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
-export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): Promise<void> {
+export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, sweepKinds: readonly { apiVersion: string; kind: string }[] = []): Promise<void> {
+  const runId = opts.runNamespace.replace(/^kconn-/, '');
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
-    const objects = placeInRunNamespace(await readSuiteManifest(m), opts.runNamespace);
+    const objects = labelForSuite(placeInRunNamespace(await readSuiteManifest(m), opts.runNamespace), runId, suite.name);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
   // Every cluster settles before this returns (no apply still running when cleanup starts); the first error wins.
@@ -48,6 +101,8 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions): 
     [...perCluster].map(async ([cluster, objects]) => {
       const access = opts.clusters.get(cluster);
       if (!access) throw new Error(`suite ${suite.name}: no cluster ${cluster}`);
+      const kinds = [...sweepKinds, ...objects.map((o) => ({ apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }))];
+      for (const gone of await removeStaleObjects(access.api, objects, kinds, runId, suite.name)) opts.progress(`${cluster}: removed leftover ${gone}`);
       // A namespace removed by the previous suite may still be terminating: applying into it would fail.
       for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
         await pollUntil(

@@ -32,9 +32,11 @@ export class MemoryKubeApi implements KubeApi {
   async list(_apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubernetesObject[]> {
     this.onRead(++this.reads);
     this.calls.push(`list ${kind}${namespace ? ` ${namespace}` : ''}${labelSelector ? ` ${labelSelector}` : ''}`);
-    const wanted = labelSelector ? labelSelector.split(',').map((t) => t.split('=') as [string, string]) : [];
+    // Equality (k=v) and existence (k) terms, as the API server reads them.
+    const wanted = labelSelector ? labelSelector.split(',').map((t) => t.split('=') as [string, string?]) : [];
+    const matches = (labels: Record<string, string> | undefined, [k, v]: [string, string?]): boolean => (v === undefined ? labels?.[k] !== undefined : labels?.[k] === v);
     return [...this.objects.values()].filter(
-      (o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace) && wanted.every(([k, v]) => o.metadata?.labels?.[k] === v),
+      (o) => o.kind === kind && (namespace === undefined || o.metadata?.namespace === namespace) && wanted.every((term) => matches(o.metadata?.labels, term)),
     );
   }
 

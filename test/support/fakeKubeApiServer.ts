@@ -46,7 +46,10 @@ export class FakeKubeApiServer {
    * Undefined: the pod does not exist (404 on upgrade).
    */
   onExec: ((pod: { namespace: string; name: string; container: string }, argv: string[]) => Promise<{ exitCode: number; stdout: string; stderr: string }> | undefined) | undefined;
+  /** A refusal of the exec upgrade, as the API server sends for a pod whose container is not running yet. */
+  refuseExec: ((pod: { namespace: string; name: string; container: string }) => { code: number; message: string } | undefined) | undefined;
   private readonly reads = new Map<string, number>();
+  private readonly refused = new Set<Socket>();
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
 
@@ -65,8 +68,15 @@ export class FakeKubeApiServer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** How many client connections the server holds open right now. */
+  connections(cb: (error: Error | null, count: number) => void): void {
+    if (!this.server) cb(null, 0);
+    else this.server.getConnections(cb);
+  }
+
   async stop(): Promise<void> {
     for (const client of this.wss.clients) client.terminate();
+    for (const socket of this.refused) socket.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
@@ -77,9 +87,15 @@ export class FakeKubeApiServer {
     // For an exec, `contentType` records the websocket subprotocols the client offered.
     this.requests.push({ method: 'EXEC', path: url.pathname, query: url.search, contentType: String(req.headers['sec-websocket-protocol'] ?? ''), body: '' });
     const pod = m ? { namespace: m[1]!, name: m[2]!, container: url.searchParams.get('container') ?? '' } : undefined;
+    // Like the real API server, a refused exec is an HTTP error whose body is a Status naming the reason.
+    const refusal = pod && this.refuseExec?.(pod);
+    if (refusal) {
+      this.refuse(socket, refusal.code, refusal.message);
+      return;
+    }
     const run = pod && this.onExec?.(pod, url.searchParams.getAll('command'));
     if (!run) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+      this.refuse(socket, 404, `pods "${pod?.name ?? '?'}" not found`);
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
@@ -101,6 +117,16 @@ export class FakeKubeApiServer {
         },
       );
     });
+  }
+
+  private refuse(socket: Socket, code: number, message: string): void {
+    const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: code === 404 ? 'NotFound' : 'BadRequest', code });
+    const reason = code === 404 ? 'Not Found' : 'Bad Request';
+    // Keep-alive, as the real API server: the connection stays open until the client lets go of it.
+    this.refused.add(socket);
+    socket.on('close', () => this.refused.delete(socket));
+    socket.on('end', () => socket.end()); // the client hung up: so does the server
+    socket.write(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: application/json\r\nConnection: keep-alive\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   }
 
   private send(res: ServerResponse, code: number, body: unknown): void {

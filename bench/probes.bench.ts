@@ -1,68 +1,116 @@
 // 10 client and 10 server containers on a Docker network; every client probes every server on an open port and on
 // a port whose packets are dropped (200 TCP probes, half blocked). Compares one exec per probe with the batched
-// engine (one exec per source), at the same exec concurrency, in the same run. Prints figures; not a timed test.
-// Last line: `batched speedup: <ratio>x`. Needs Docker and the images from images/build.sh.
+// engine (one exec per source, with a positive control: a separate server known to answer), at the same exec
+// concurrency, in the same run, then times a matrix whose probes are all blocked. Every probe's outcome and verdict
+// must come out exactly right (reachable -> connected and passes "reachable", dropped -> a confirmed timeout that
+// passes "blocked"), or the bench fails.
+//
+//   npm run bench:probes              quiet: also fails unless batched >= 5x faster than one exec per probe and the
+//                                     all-blocked matrix takes <= 2x one probe timeout
+//   npm run bench:probes -- --load    the same with two CPU-bound processes running beside it (outcomes only)
+//
+// Needs Docker and the images from images/build.sh.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { ProbeResult } from '../harness/model/probe.js';
-import { DEFAULT_EXEC_CONCURRENCY, runBatches, runSingle, type ProbeRequest } from '../harness/probe/probeEngine.js';
+import { DEFAULT_EXEC_CONCURRENCY, DEFAULT_PROBE_CAP, runBatches, runSingle, type ProbeRequest } from '../harness/probe/probeEngine.js';
+import { judge } from '../harness/run/verdict.js';
 import { DockerLab } from '../test/support/dockerLab.js';
 
 const SOURCES = 10;
 const TARGETS = 10;
 const TIMEOUT_MS = 1000;
 const CONCURRENCY = DEFAULT_EXEC_CONCURRENCY;
+const LOAD = process.argv.includes('--load');
+const LOAD_PROCESSES = 2;
 
 await DockerLab.check();
+const hogs: ChildProcess[] = [];
 const lab = await new DockerLab().start();
 const stop = async (): Promise<void> => {
+  for (const h of hogs) h.kill('SIGKILL');
   await lab.close();
 };
 process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+const problems: string[] = [];
 try {
   const t0 = performance.now();
   const servers = await Promise.all(
     Array.from({ length: TARGETS }, (_, i) => lab.run(lab.server(`server-${i}`, ['--http-port', '8080,8082', '--https-port', '-1', '--udp-port', '-1']).withAddedCapabilities('NET_ADMIN'))),
   );
+  await lab.run(lab.server('control', ['--http-port', '8080', '--https-port', '-1', '--udp-port', '-1']));
   const clients = await Promise.all(Array.from({ length: SOURCES }, (_, i) => lab.run(lab.client(`client-${i}`))));
   // Port 8082 listens, but every packet to it is dropped: a blocked target.
   await Promise.all(servers.map((s) => lab.sh(s, ['iptables', '-I', 'INPUT', '-p', 'tcp', '--dport', '8082', '-j', 'DROP'])));
-  console.log(`setup: ${SOURCES} clients, ${TARGETS} servers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`setup: ${SOURCES} clients, ${TARGETS} servers, 1 control server in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const requests = (_client: number): ProbeRequest[] =>
-    servers.flatMap((_, t) =>
-      [8080, 8082].map((port) => ({ id: `s${t}:${port}`, spec: { kind: 'tcp' as const, host: `server-${t}`, port, timeoutMs: TIMEOUT_MS } })),
-    );
-  const batches = clients.map((c, i) => ({ exec: lab.exec(c), requests: requests(i) }));
+  if (LOAD) {
+    for (let i = 0; i < LOAD_PROCESSES; i++) hogs.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+  console.log(`mode: ${LOAD ? `loaded (${LOAD_PROCESSES} CPU-bound processes beside it)` : 'quiet'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+
+  const control = { host: 'control', port: 8080 };
+  const requests = (): ProbeRequest[] =>
+    servers.flatMap((_, t) => [8080, 8082].map((port) => ({ id: `s${t}:${port}`, spec: { kind: 'tcp' as const, host: `server-${t}`, port, timeoutMs: TIMEOUT_MS } })));
+  const batches = clients.map((c) => ({ exec: lab.exec(c), requests: requests(), control }));
   const total = batches.reduce((n, b) => n + b.requests.length, 0);
 
-  const check = (results: ProbeResult[], label: string): void => {
+  /** Outcomes, verdicts and how negatives were confirmed; records a problem unless every probe came out right. */
+  const check = (results: ProbeResult[], label: string, verdicts: boolean): void => {
     const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
-    console.log(`${label}: outcomes ${JSON.stringify(counts)}`);
-    if (counts['connected'] !== total / 2 || counts['timeout'] !== total / 2) throw new Error(`${label}: unexpected outcomes ${JSON.stringify(counts)}`);
+    const wrong = results.filter((r) => r.outcome !== (r.spec.kind === 'tcp' && r.spec.port === 8080 ? 'connected' : 'timeout'));
+    const badVerdicts = verdicts
+      ? results.filter((r) => judge({ kind: 'connectivity', outcome: r.spec.kind === 'tcp' && r.spec.port === 8080 ? 'reachable' : 'blocked' }, r).status !== 'pass')
+      : [];
+    const lone = results.filter((r) => r.evidence?.batch);
+    const turned = lone.filter((r) => r.evidence!.batch!.outcome !== r.outcome);
+    const late = results.flatMap((r) => (r.evidence?.lateMs !== undefined && !r.evidence.batch ? [r.evidence.lateMs] : []));
+    console.log(
+      `${label}: outcomes ${JSON.stringify(counts)}` +
+        (verdicts ? `, verdicts right ${results.length - badVerdicts.length}/${results.length}, re-run alone ${lone.length} (${turned.length} changed)` : '') +
+        (late.length ? `, batch timeouts ended ${Math.min(...late)}..${Math.max(...late)} ms after their wait` : ''),
+    );
+    for (const r of [...wrong, ...badVerdicts].slice(0, 5)) console.log(`  wrong: ${r.id} from ${r.source}: ${r.outcome} ${r.reason ?? ''} ${JSON.stringify(r.evidence ?? {})}`);
+    if (wrong.length || badVerdicts.length) problems.push(`${label}: ${wrong.length} wrong outcome(s), ${badVerdicts.length} wrong verdict(s)`);
   };
 
   const limit = pLimit(CONCURRENCY);
   let start = performance.now();
   const single = await Promise.all(batches.flatMap((b) => b.requests.map((r) => limit(() => runSingle(b.exec, r)))));
   const singleMs = performance.now() - start;
-  check(single, 'one exec per probe');
+  // One exec per probe has no control and no lone re-run: its outcomes are checked, its negatives are unconfirmed.
+  check(single, 'one exec per probe', false);
 
   start = performance.now();
   const batched = (await runBatches(batches, CONCURRENCY)).flat();
   const batchedMs = performance.now() - start;
-  check(batched, 'batched');
+  check(batched, 'batched', true);
 
-  const blockedOnly = batches.map((b) => ({ exec: b.exec, requests: b.requests.filter((r) => r.id.endsWith(':8082')) }));
+  const blockedOnly = batches.map((b) => ({ ...b, requests: b.requests.filter((r) => r.id.endsWith(':8082')) }));
   start = performance.now();
-  await runBatches(blockedOnly, CONCURRENCY);
+  const blocked = (await runBatches(blockedOnly, CONCURRENCY)).flat();
   const allTimeoutMs = performance.now() - start;
+  check(blocked, 'all-blocked', true);
 
-  console.log(`probes: ${total} (${total / 2} to blocked targets), timeout ${TIMEOUT_MS} ms, exec concurrency ${CONCURRENCY}`);
+  const speedup = singleMs / batchedMs;
+  const blockedRatio = allTimeoutMs / TIMEOUT_MS;
+  console.log(`probes: ${total} (${total / 2} to blocked targets), timeout ${TIMEOUT_MS} ms, exec concurrency ${CONCURRENCY}, ${DEFAULT_PROBE_CAP} probes in flight per source`);
   console.log(`one exec per probe: ${Math.round(singleMs)} ms (${total} execs)`);
   console.log(`batched:            ${Math.round(batchedMs)} ms (${batches.length} execs)`);
-  console.log(`all-timeout matrix (${total / 2} probes): ${Math.round(allTimeoutMs)} ms = ${(allTimeoutMs / TIMEOUT_MS).toFixed(2)}x the probe timeout`);
-  console.log(`batched speedup: ${(singleMs / batchedMs).toFixed(1)}x`);
+  console.log(`all-blocked matrix (${total / 2} probes): ${Math.round(allTimeoutMs)} ms = ${blockedRatio.toFixed(2)}x the probe timeout`);
+  console.log(`batched speedup: ${speedup.toFixed(1)}x`);
+  if (!LOAD) {
+    if (speedup < 5) problems.push(`batched is only ${speedup.toFixed(1)}x faster than one exec per probe (wanted >= 5x)`);
+    if (blockedRatio > 2) problems.push(`the all-blocked matrix took ${blockedRatio.toFixed(2)}x the probe timeout (wanted <= 2x)`);
+  }
 } finally {
   await stop();
 }
+if (problems.length) {
+  for (const p of problems) console.log(`FAILED: ${p}`);
+  process.exit(1);
+}
+console.log(`OK (${LOAD ? 'loaded' : 'quiet'})`);

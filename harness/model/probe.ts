@@ -44,6 +44,46 @@ export interface ProbeObservation {
   readonly reason?: string;
 }
 
+/** A positive control: a TCP connect from the same source to a target known to answer (e.g. the cluster DNS service). */
+export interface ControlTarget {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** One run of the positive control, as it came out. */
+export interface ControlRun {
+  /** `tcp <host>:<port>` */
+  readonly target: string;
+  readonly outcome: ProbeOutcome;
+  readonly latencyMs?: number;
+  readonly reason?: string;
+}
+
+/**
+ * What the engine measured so that a negative outcome (timeout, refused) can be trusted; run/verdict.ts judges it.
+ * A probe result without evidence proves nothing negative.
+ */
+export interface ProbeEvidence {
+  /**
+   * The controls run from the same source around this result's run: for a batch run, the one started first and the
+   * one started after the last probe; for a lone re-run, the one just before and the one just after it. Empty when
+   * the caller supplied no control target.
+   */
+  readonly controls: readonly ControlRun[];
+  /** The result was measured with nothing else in flight from its source (a lone re-run, or a batch of one). */
+  readonly alone: boolean;
+  /** For a timeout: how much longer than the tool's own wait it took (process start included); the source's timekeeping. */
+  readonly lateMs?: number;
+  /** Set when this result is a lone re-run: what the concurrent batch run had observed first. */
+  readonly batch?: { readonly outcome: ProbeOutcome; readonly reason?: string; readonly latencyMs?: number };
+}
+
+/**
+ * A timeout measured in a batch counts without a lone re-run only when it ended at most this long after the tool's
+ * own wait (and every control answered): later means the source was not keeping time, so the engine re-runs it alone.
+ */
+export const MAX_LATE_MS = 250;
+
 export interface ProbeResult extends ProbeObservation {
   readonly id: string;
   readonly spec: ProbeSpec;
@@ -51,6 +91,10 @@ export interface ProbeResult extends ProbeObservation {
   readonly source: string;
   /** Duration of the last attempt, measured inside the source. */
   readonly latencyMs?: number;
+  /** Time this probe took inside the source: every attempt of its batch run, plus its lone re-run if it had one. */
+  readonly durationMs?: number;
+  /** How far a negative outcome can be trusted (controls, lone re-run, timekeeping). */
+  readonly evidence?: ProbeEvidence;
   readonly attempts: number;
   /** The argv run inside the source. */
   readonly command: readonly string[];

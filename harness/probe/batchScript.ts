@@ -1,25 +1,51 @@
-import type { UntilCondition } from './kinds/probeKind.js';
+import { DEADLINE_START_FD, type UntilCondition } from './kinds/probeKind.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
 
 /** One probe inside a batch script. */
 export interface ScriptEntry {
   /** Position in the batch; only digits reach the script. */
   readonly index: number;
-  /** Hard deadline of one attempt, seconds. */
+  /** Hard deadline of one attempt, whole seconds. */
   readonly deadlineSeconds: number;
   readonly argv: readonly string[];
   /** Poll until the condition holds or `withinMs` has passed. */
   readonly until?: { readonly withinMs: number; readonly intervalMs: number; readonly condition: UntilCondition };
+  /**
+   * When the probe's result may need a lone re-run: exit codes that can mean timeout or refused (`negative`), those
+   * that can mean timeout (`timeout`), and how long the tool waits before it reports a timeout (`waitMs`).
+   */
+  readonly confirm?: { readonly negative: readonly number[]; readonly timeout: readonly number[]; readonly waitMs: number };
 }
 
-/** What the script reports for one probe: the last attempt's exit code and output, and how many attempts ran. */
+/** The positive control of a batch: a probe known to answer, exit 0 when it did. */
+export interface ScriptControl {
+  readonly deadlineSeconds: number;
+  readonly argv: readonly string[];
+}
+
+export interface ScriptOptions {
+  /** Most probes in flight at once (controls included). */
+  readonly cap: number;
+  readonly control?: ScriptControl;
+  /** The batch's only probe runs alone already (no control, one entry): no lone phase. */
+  readonly lonePhase: boolean;
+  /** A timeout that ended later than its wait plus this is re-run alone, even with the controls answering. */
+  readonly maxLateMs: number;
+}
+
+/** What the script reports for one run: the last attempt's exit code and output, and how many attempts ran. */
 export interface ScriptRun {
   readonly exitCode: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** Start of the first attempt, µs since the epoch (source clock). */
+  readonly firstStartUs: number;
+  /** Start and end of the last attempt. */
   readonly startUs: number;
   readonly endUs: number;
   readonly attempts: number;
+  /** When the last attempt's deadline started (the connect), if the probe noted it (timedScript). */
+  readonly deadlineStartUs?: number;
 }
 
 /** What the script itself needs besides bash; GNU coreutils and busybox both provide them. */
@@ -28,14 +54,10 @@ export const SCRIPT_TOOLS = ['timeout', 'mktemp', 'base64', 'grep', 'head', 'tr'
 /** Output kept per probe stream; enough for any status line, hostname or error message. */
 const MAX_OUTPUT = 65536;
 
-/**
- * A bash script that runs every probe concurrently (each in the background, under its own `timeout`), then prints
- * one machine-readable line per probe: `KCONN-PROBE <index> <exit> <startUs> <endUs> <attempts> <b64 out> <b64 err>`.
- * Every value that came from a suite is single-quoted (shellQuote); the script's own text holds no user value.
- * Needs bash >= 5 (EPOCHREALTIME), coreutils-style timeout, mktemp, base64, grep and head.
- */
-export function buildBatchScript(entries: readonly ScriptEntry[]): string {
-  const lines = [
+/** Everything before the probes: preflight, helpers. Holds no value from a suite. */
+function prologue(opts: ScriptOptions): string[] {
+  const slackUs = 10_000;
+  return [
     'set -u',
     'export LC_ALL=C',
     // Preflight: a missing helper tool makes every probe an error, never a silent timeout.
@@ -44,6 +66,10 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
     '[ -n "${EPOCHREALTIME:-}" ] || { echo "KCONN-MISSING bash>=5"; exit 91; }',
     'd=$(mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
     'trap \'rm -rf "$d"\' EXIT',
+    // Probe slots: a pipe holding one byte per free slot; a probe takes one to start and gives it back when done.
+    'exec 7<> <(:) || { echo "KCONN-FATAL no pipe for the probe slots"; exit 90; }',
+    `printf %s ${'.'.repeat(Math.max(1, Math.floor(opts.cap)))} >&7`,
+    'kconn_go() { read -r -N 1 -u 7 _; { "$@"; printf . >&7; } & }',
     // Exit code in a set, and every pattern (o: stdout, e: stderr) matching.
     'kconn_match() { local rc=$1 codes=$2 o=$3 e=$4; shift 4',
     '  case " $codes " in *" $rc "*) ;; *) return 1 ;; esac',
@@ -51,40 +77,112 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
     '    if [ "$1" = o ]; then grep -Eq -e "$2" "$o" || return 1; else grep -Eq -e "$2" "$e" || return 1; fi',
     '    shift 2',
     '  done; }',
-    // id deadline withinUs intervalUs intervalS codes [o|e pattern]... -- argv...
+    // name deadline withinUs intervalUs intervalS codes [o|e pattern]... -- argv... ; kconn_once=1: one attempt.
     'kconn_probe() { local id=$1 dl=$2 within=$3 ivus=$4 ivs=$5 codes=$6; shift 6',
     '  local pats=(); while [ "$1" != -- ]; do pats+=("$1" "$2"); shift 2; done; shift',
-    '  local n=0 rc s e limit=$(( ${EPOCHREALTIME/./} + within ))',
+    '  [ -z "${kconn_once:-}" ] || within=0',
+    '  local n=0 rc s e f=${EPOCHREALTIME/./}; local limit=$(( f + within ))',
     '  while :; do',
     '    n=$((n + 1)); s=${EPOCHREALTIME/./}',
-    '    timeout "$dl" "$@" >"$d/$id.o" 2>"$d/$id.e"; rc=$?',
+    `    timeout "$dl" "$@" 7>&- ${DEADLINE_START_FD}>"$d/$id.t" </dev/null >"$d/$id.o" 2>"$d/$id.e"; rc=$?`,
     '    e=${EPOCHREALTIME/./}',
     '    [ "$within" -eq 0 ] && break',
     '    kconn_match "$rc" "$codes" "$d/$id.o" "$d/$id.e" "${pats[@]}" && break',
     '    [ $(( e + ivus )) -ge "$limit" ] && break',
     '    sleep "$ivs"',
     '  done',
-    '  printf "%s %s %s %s\\n" "$rc" "$s" "$e" "$n" >"$d/$id.r"; }',
-    `kconn_b64() { if [ -s "$1" ]; then head -c ${MAX_OUTPUT} "$1" | base64 | tr -d '\\n'; else printf -; fi; }`,
+    '  printf "%s %s %s %s %s\\n" "$rc" "$f" "$s" "$e" "$n" >"$d/$id.r"; }',
+    'kconn_ok() { local rc x; [ -r "$d/$1.r" ] && read -r rc x <"$d/$1.r" && [ "$rc" = 0 ]; }',
+    // The control, alone: c<k>. A failed one stops the lone phase (the source is starved or broken).
+    'kconn_k=2; kconn_stop=',
+    'kconn_ctl() { kconn_probe "c$kconn_k" "${C[@]}"; kconn_ok "c$kconn_k" || kconn_stop=$kconn_k; kconn_k=$((kconn_k + 1)); }',
+    // id negativeCodes timeoutCodes waitUs -- entry args: re-run a negative alone unless the batch vouches for it
+    // (controls answered, and it is a timeout that ended on time).
+    `kconn_confirm() { local id=$1 neg=$2 tmo=$3 wait=$4; shift 5`,
+    '  local rc f s e n; [ -r "$d/$id.r" ] || return 0; read -r rc f s e n <"$d/$id.r"',
+    '  case " $neg " in *" $rc "*) ;; *) return 0 ;; esac',
+    '  if [ "$kconn_vouch" = 1 ]; then case " $tmo " in *" $rc "*)',
+    // From the deadline start when the probe noted it (timedScript): process start never counts as late.
+    '    local t0=; read -r t0 <"$d/$id.t" 2>/dev/null; [ -n "$t0" ] && s=${t0/./}',
+    `    [ $(( e - s )) -ge $(( wait - ${slackUs} )) ] && [ $(( e - s )) -le $(( wait + ${Math.round(opts.maxLateMs * 1000)} )) ] && return 0 ;; esac; fi`,
+    '  if [ "$kconn_hasctl" = 1 ]; then',
+    '    [ -z "$kconn_stop" ] && kconn_ctl',
+    '    [ -n "$kconn_stop" ] && { echo "KCONN-SKIP $id $kconn_stop"; return 0; }',
+    '    echo "KCONN-LONE $id $((kconn_k - 1))"',
+    '  else echo "KCONN-LONE $id -"; fi',
+    '  kconn_once=1 kconn_probe "$id.L" "$@"; kconn_lone=1; }',
+    `kconn_b64() { head -c ${MAX_OUTPUT} "$1" | base64 | tr -d '\\n'; }`,
   ];
-  for (const entry of entries) {
-    const u = entry.until;
-    const pats = u ? [...(u.condition.stdout ?? []).flatMap((p) => ['o', p]), ...(u.condition.stderr ?? []).flatMap((p) => ['e', p])] : [];
-    const head = [
-      String(entry.index),
-      String(entry.deadlineSeconds),
-      String(u ? Math.round(u.withinMs * 1000) : 0),
-      String(u ? Math.round(u.intervalMs * 1000) : 0),
-      String(u ? u.intervalMs / 1000 : 0),
-      u ? u.condition.codes.join(' ') : '',
-    ];
-    lines.push(`kconn_probe ${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${shellJoin(entry.argv)} &`);
+}
+
+/** The lines that define and start one probe (phase 1), and the line that confirms it (phase 2). */
+function entryLines(entry: ScriptEntry): { define: string; confirm: string } {
+  const u = entry.until;
+  const pats = u ? [...(u.condition.stdout ?? []).flatMap((p) => ['o', p]), ...(u.condition.stderr ?? []).flatMap((p) => ['e', p])] : [];
+  const head = [
+    String(entry.deadlineSeconds),
+    String(u ? Math.round(u.withinMs * 1000) : 0),
+    String(u ? Math.round(u.intervalMs * 1000) : 0),
+    String(u ? u.intervalMs / 1000 : 0),
+    u ? u.condition.codes.join(' ') : '',
+  ];
+  const id = String(entry.index);
+  const define = `E${id}=(${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${shellJoin(entry.argv)}); kconn_go kconn_probe ${id} "\${E${id}[@]}"`;
+  const c = entry.confirm;
+  const confirm = c
+    ? `kconn_confirm ${id} ${shellQuote(c.negative.join(' '))} ${shellQuote(c.timeout.join(' '))} ${Math.round(c.waitMs * 1000)} -- "\${E${id}[@]}"`
+    : '';
+  return { define, confirm };
+}
+
+/** Size in bytes of the script for these entries: what one exec argument carries. */
+export function batchScriptBytes(entries: readonly ScriptEntry[], opts: ScriptOptions): number {
+  return Buffer.byteLength(buildBatchScript(entries, opts), 'utf8');
+}
+
+/** Bytes one entry adds to a script (for splitting a batch by size without building every candidate). */
+export function entryScriptBytes(entry: ScriptEntry): number {
+  const { define, confirm } = entryLines(entry);
+  return Buffer.byteLength(define, 'utf8') + Buffer.byteLength(confirm, 'utf8') + 2 + String(entry.index).length * 2 + 2;
+}
+
+/**
+ * A bash script that runs a batch of probes inside one source, in two phases.
+ * 1. At most `cap` probes in flight, each under its own deadline; the positive control (if any) is the first probe
+ *    started and the last one, so it sees the batch's busiest moments.
+ * 2. Every negative (an exit code in its `negative` set) is re-run alone, one after the other, with nothing else in
+ *    flight from the source, each between two runs of the control, unless the batch vouches for it: controls given
+ *    and both answered, and it is a timeout that took its tool's wait, not more than `maxLateMs` longer. When a control
+ *    fails alone, the lone phase stops (KCONN-SKIP).
+ * Then it prints one line per run: `KCONN-RUN <name> <exit> <firstStartUs> <startUs> <endUs> <attempts>
+ * <deadlineStartUs or 0> <b64 out or -> <b64 err or ->`, where name is the entry's index (batch run), `<index>.L` (lone re-run) or `c<k>` (control run k: 0 and
+ * 1 in the batch, 2... alone), plus `KCONN-LONE <index> <k>` (re-run alone right after control k, followed by control
+ * k+1; `-` without control) and `KCONN-SKIP <index> <k>` (not re-run: control k failed alone).
+ * Every value that came from a suite is single-quoted (shellQuote); the script's own text holds no user value.
+ * Needs bash >= 5 (EPOCHREALTIME, read -N), coreutils-style timeout, mktemp, base64, grep and head.
+ */
+export function buildBatchScript(entries: readonly ScriptEntry[], opts: ScriptOptions): string {
+  const lines = prologue(opts);
+  const control = opts.control;
+  lines.push(`kconn_hasctl=${control ? 1 : 0}; kconn_vouch=0; kconn_lone=`);
+  if (control) {
+    lines.push(`C=(${control.deadlineSeconds} 0 0 0 '' -- ${shellJoin(control.argv)})`);
+    lines.push('kconn_go kconn_probe c0 "${C[@]}"');
   }
+  const parts = entries.map(entryLines);
+  for (const p of parts) lines.push(p.define);
+  if (control) lines.push('kconn_go kconn_probe c1 "${C[@]}"');
   lines.push('wait');
-  lines.push(`for id in ${entries.map((e) => e.index).join(' ') || ':'}; do`);
-  lines.push('  [ "$id" = : ] && continue');
-  lines.push('  if [ -r "$d/$id.r" ]; then read -r rc s e n <"$d/$id.r"; else rc=-1 s=0 e=0 n=0; fi');
-  lines.push('  printf "KCONN-PROBE %s %s %s %s %s %s %s\\n" "$id" "$rc" "$s" "$e" "$n" "$(kconn_b64 "$d/$id.o")" "$(kconn_b64 "$d/$id.e")"');
+  if (opts.lonePhase) {
+    if (control) lines.push('kconn_ok c0 && kconn_ok c1 && kconn_vouch=1');
+    for (const p of parts) if (p.confirm) lines.push(p.confirm);
+    // The control after the last lone re-run.
+    if (control) lines.push('[ -n "$kconn_lone" ] && [ -z "$kconn_stop" ] && kconn_ctl');
+  }
+  lines.push('for r in "$d"/*.r; do');
+  lines.push('  [ -e "$r" ] || continue; id=${r##*/}; id=${id%.r}; read -r rc f s e n <"$r"; t0=; read -r t0 <"$d/$id.t" 2>/dev/null; t0=${t0/./}');
+  lines.push('  o=-; [ -s "$d/$id.o" ] && o=$(kconn_b64 "$d/$id.o"); x=-; [ -s "$d/$id.e" ] && x=$(kconn_b64 "$d/$id.e")');
+  lines.push('  printf "KCONN-RUN %s %s %s %s %s %s %s %s %s\\n" "$id" "$rc" "$f" "$s" "$e" "$n" "${t0:-0}" "$o" "$x"');
   lines.push('done');
   lines.push('echo KCONN-END');
   return `${lines.join('\n')}\n`;
@@ -92,28 +190,66 @@ export function buildBatchScript(entries: readonly ScriptEntry[]): string {
 
 export class BatchOutputError extends Error {}
 
-/** Reads the script's lines back; entries the script did not report are absent from the map. */
-export function parseBatchOutput(stdout: string): { runs: Map<number, ScriptRun>; complete: boolean; missing: string[] } {
+export interface BatchOutput {
+  /** Batch runs by entry index. */
+  readonly runs: Map<number, ScriptRun>;
+  /** Lone re-runs by entry index, with the control run just before (undefined without control). */
+  readonly lone: Map<number, { readonly run?: ScriptRun; readonly controlBefore?: number }>;
+  /** Entries not re-run because the lone control k failed. */
+  readonly skipped: Map<number, number>;
+  /** Control runs by k. */
+  readonly controls: Map<number, ScriptRun>;
+  /** The script reached its end. */
+  readonly complete: boolean;
+  readonly missing: string[];
+  /** Why the script gave up before running anything (KCONN-FATAL). */
+  readonly fatal: string[];
+}
+
+/** Reads the script's lines back; runs the script did not report are absent. */
+export function parseBatchOutput(stdout: string): BatchOutput {
   const runs = new Map<number, ScriptRun>();
+  const loneRuns = new Map<number, ScriptRun>();
+  const loneBefore = new Map<number, number | undefined>();
+  const skipped = new Map<number, number>();
+  const controls = new Map<number, ScriptRun>();
   const missing: string[] = [];
+  const fatal: string[] = [];
   let complete = false;
+  const decode = (b: string): string => (b === '-' ? '' : Buffer.from(b, 'base64').toString('utf8'));
   for (const line of stdout.split('\n')) {
     if (line === 'KCONN-END') complete = true;
-    if (line.startsWith('KCONN-MISSING ')) missing.push(line.slice('KCONN-MISSING '.length));
-    if (!line.startsWith('KCONN-PROBE ')) continue;
-    const f = line.split(' ');
-    if (f.length !== 8 || !f.slice(1, 6).every((x) => /^-?\d+$/.test(x!))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
-    const decode = (b: string): string => (b === '-' ? '' : Buffer.from(b, 'base64').toString('utf8'));
-    const exitCode = Number(f[2]);
-    if (exitCode < 0) continue; // the probe never wrote its result
-    runs.set(Number(f[1]), {
-      exitCode,
-      startUs: Number(f[3]),
-      endUs: Number(f[4]),
-      attempts: Number(f[5]),
-      stdout: decode(f[6]!),
-      stderr: decode(f[7]!),
-    });
+    else if (line.startsWith('KCONN-MISSING ')) missing.push(line.slice('KCONN-MISSING '.length));
+    else if (line.startsWith('KCONN-FATAL')) fatal.push(line.slice('KCONN-FATAL'.length).trim() || 'unknown failure');
+    else if (line.startsWith('KCONN-LONE ') || line.startsWith('KCONN-SKIP ')) {
+      const m = /^KCONN-(LONE|SKIP) (\d+) (\d+|-)$/.exec(line);
+      if (!m) throw new BatchOutputError(`malformed line: ${line.slice(0, 200)}`);
+      const k = m[3] === '-' ? undefined : Number(m[3]);
+      if (m[1] === 'LONE') loneBefore.set(Number(m[2]), k);
+      else skipped.set(Number(m[2]), k ?? 0);
+    } else if (line.startsWith('KCONN-RUN ')) {
+      const f = line.split(' ');
+      const name = /^(\d+)(\.L)?$|^c(\d+)$/.exec(f[1] ?? '');
+      if (f.length !== 10 || !name || !f.slice(2, 8).every((x) => /^-?\d+$/.test(x))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
+      const run: ScriptRun = {
+        exitCode: Number(f[2]),
+        firstStartUs: Number(f[3]),
+        startUs: Number(f[4]),
+        endUs: Number(f[5]),
+        attempts: Number(f[6]),
+        ...(f[7] !== '0' ? { deadlineStartUs: Number(f[7]) } : {}),
+        stdout: decode(f[8]!),
+        stderr: decode(f[9]!),
+      };
+      if (name[3] !== undefined) controls.set(Number(name[3]), run);
+      else if (name[2]) loneRuns.set(Number(name[1]), run);
+      else runs.set(Number(name[1]), run);
+    }
   }
-  return { runs, complete, missing };
+  const lone = new Map<number, { run?: ScriptRun; controlBefore?: number }>();
+  for (const [id, k] of loneBefore) {
+    const run = loneRuns.get(id);
+    lone.set(id, { ...(run ? { run } : {}), ...(k !== undefined ? { controlBefore: k } : {}) });
+  }
+  return { runs, lone, skipped, controls, complete, missing, fatal };
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import { ExecError, type ExecResult, type PodExec } from './podExec.js';
+import { ExecError, missingExecutable, type ExecResult, type PodExec } from './podExec.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
 import { V4ExecSocket } from './v4ExecSocket.js';
 
@@ -24,8 +24,10 @@ export function exitCodeFromStatus(status: V1Status): number {
   const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
   if (status.reason === 'NonZeroExitCode' && cause?.message && /^\d+$/.test(cause.message)) return Number(cause.message);
   const text = status.message ?? status.reason ?? 'unknown failure';
-  // The runtime reports a missing executable as a failed exec; keep the probe engine's convention for it.
-  if (/executable file not found|no such file or directory/i.test(text)) return 127;
+  // The runtime reports a missing executable as a failed exec (`exec: "bash": executable file not found in $PATH`);
+  // keep the probe engine's convention for it (127, the message as stderr). Any other failure, even one that says
+  // "no such file or directory" (a missing working directory, a device), is an exec error, not a missing tool.
+  if (missingExecutable(text)) return 127;
   throw new ExecError(`exec failed: ${text}`);
 }
 
@@ -70,7 +72,10 @@ export class KubeExec implements PodExec {
         .exec(namespace, pod, container, [...argv], sink(out), sink(err), null, false, (status: V1Status) => {
           finish(() => {
             try {
-              resolve({ exitCode: exitCodeFromStatus(status), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+              const exitCode = exitCodeFromStatus(status);
+              const stderr = Buffer.concat(err).toString('utf8');
+              // A missing executable prints nothing: the Status message says which one.
+              resolve({ exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: exitCode === 127 && !stderr ? (status.message ?? '') : stderr });
             } catch (e) {
               reject(e);
             }

@@ -5,6 +5,11 @@ export interface ExecResult {
   readonly stderr: string;
 }
 
+/** The executable a runtime could not start, from its message (runc, containerd, Docker, the exec API), or undefined. */
+export function missingExecutable(text: string): string | undefined {
+  return /exec: "([^"]+)": (?:executable file not found|stat [^:\n]*: no such file or directory)/i.exec(text)?.[1];
+}
+
 /** The exec itself could not run (container or pod gone, not running, API unreachable...). */
 export class ExecError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,10 +1,11 @@
 import pLimit from 'p-limit';
-import type { ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
-import { buildBatchScript, parseBatchOutput, type ScriptEntry, type ScriptRun } from './batchScript.js';
+import type { ControlRun, ControlTarget, ProbeEvidence, ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
+import { MAX_LATE_MS } from '../model/probe.js';
+import { BatchOutputError, batchScriptBytes, buildBatchScript, entryScriptBytes, parseBatchOutput, type BatchOutput, type ScriptEntry, type ScriptOptions, type ScriptRun } from './batchScript.js';
 import { httpStatusCondition } from './kinds/http.js';
 import { DEADLINE_EXIT_CODES, type RawRun, type UntilCondition } from './kinds/probeKind.js';
 import { probeKind } from './kinds/registry.js';
-import { ExecError, type PodExec } from './podExec.js';
+import { ExecError, missingExecutable, type PodExec } from './podExec.js';
 
 /** One probe to run from a source. */
 export interface ProbeRequest {
@@ -14,20 +15,42 @@ export interface ProbeRequest {
   readonly until?: { readonly outcome: ProbeOutcome; readonly httpStatus?: number; readonly withinMs: number; readonly intervalMs?: number };
 }
 
-export interface SourceBatch {
+export interface BatchOptions {
+  /**
+   * A target known to answer from this source (the cluster DNS service, a known server): its TCP connect is the
+   * batch's positive control. Without it every negative outcome is re-run alone to be confirmed.
+   */
+  readonly control?: ControlTarget;
+  /** Most probes in flight inside the source at once; DEFAULT_PROBE_CAP when absent. */
+  readonly cap?: number;
+}
+
+export interface SourceBatch extends BatchOptions {
   readonly exec: PodExec;
   readonly requests: readonly ProbeRequest[];
 }
 
-/** Extra time the exec of a batch gets beyond its slowest probe, for process start and output. */
+/** Extra time the exec of a batch gets beyond its slowest schedule, for process start and output. */
 const EXEC_MARGIN_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 500;
 export const DEFAULT_EXEC_CONCURRENCY = 16;
 /**
- * Most probes one exec carries. The batch script travels in the exec request's URL (`command=` query parameters of
- * the Kubernetes exec API), so a very large suite is split into several concurrent execs rather than one huge URL.
+ * Most probes one source runs at once (its positive control included). Every probe in flight is a small process
+ * tree (timeout, bash or the tool, the deadline timer); what a busy source cannot afford is many of them starting at
+ * the same moment, which is what made its probes late. 12 was measured (bench/probes.bench.ts, 10 sources on the
+ * 2-core build machine, quiet and with two CPU-bound processes beside it): it keeps how late a timeout ends under
+ * MAX_LATE_MS for nearly every probe, so few need a lone re-run, and a source's ten blocked targets plus its control
+ * still run in one round (an all-blocked matrix in about one probe timeout). See the README's "Probes".
+ */
+export const DEFAULT_PROBE_CAP = 12;
+/**
+ * Most probes one exec carries, and most bytes of its script. The script is one argument (`bash -c <script>`):
+ * Linux caps one argument at 128 KiB (MAX_ARG_STRLEN), and the Kubernetes exec API carries it URL-encoded in the
+ * request's query (`command=`), so a batch of long HTTP paths is split by size as well as by count. The execs of one
+ * source run one after the other, so that the cap and "alone" keep their meaning.
  */
 export const MAX_PROBES_PER_EXEC = 64;
+export const MAX_SCRIPT_BYTES = 64 * 1024;
 
 /** Wraps a probe's argv in its hard deadline: this exact argv runs in the source, and is what `reproduce` shows. */
 export function probeCommand(spec: ProbeSpec): string[] {
@@ -43,10 +66,10 @@ export function probeCommand(spec: ProbeSpec): string[] {
 export function classifyRun(spec: ProbeSpec, run: RawRun, elapsedMs?: number): ProbeObservation {
   if (run.exitCode === 127 || run.exitCode === 126) {
     const tool = /failed to run command '([^']+)'|([\w.-]+): (?:command )?not found/.exec(run.stderr);
-    return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? run.stderr.trim()}` };
+    return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? missingExecutable(run.stderr) ?? run.stderr.trim()}` };
   }
   if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) {
-    // A tool's own inner timeout (UDP's) fires at the probe timeout; anything that kills it sooner is not a timeout.
+    // A tool's own inner timeout fires at the probe timeout; anything that kills it sooner is not a timeout.
     if (run.exitCode !== 124 && elapsedMs !== undefined && elapsedMs < spec.timeoutMs - 250) {
       return { outcome: 'error', reason: `the probe was killed (exit ${run.exitCode}) after ${Math.round(elapsedMs)} ms, before its ${spec.timeoutMs} ms timeout` };
     }
@@ -60,6 +83,13 @@ function untilCondition(request: ProbeRequest): UntilCondition | undefined {
   if (!u) return undefined;
   if (request.spec.kind === 'http' && u.outcome === 'connected' && u.httpStatus !== undefined) return httpStatusCondition(u.httpStatus);
   return probeKind(request.spec).until(request.spec, u.outcome);
+}
+
+/** Exit codes after which a probe of this spec may be negative (timeout or refused), and those that may be a timeout. */
+function negativeCodes(spec: ProbeSpec): { negative: number[]; timeout: number[] } {
+  const kind = probeKind(spec);
+  const timeout = [...new Set([...DEADLINE_EXIT_CODES, ...(kind.until(spec, 'timeout')?.codes ?? [])])];
+  return { timeout, negative: [...new Set([...timeout, ...(kind.until(spec, 'refused')?.codes ?? [])])] };
 }
 
 function errorResult(exec: PodExec, request: ProbeRequest, reason: string, command: readonly string[] = []): ProbeResult {
@@ -77,94 +107,209 @@ function errorResult(exec: PodExec, request: ProbeRequest, reason: string, comma
   };
 }
 
-function toResult(exec: PodExec, request: ProbeRequest, command: readonly string[], run: RawRun & { attempts: number; latencyMs?: number }): ProbeResult {
+const latencyOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.startUs) / 1000);
+const durationOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.firstStartUs) / 1000);
+
+/** How long a run ran from its deadline start (the connect), when the probe noted it. */
+const fromDeadlineOf = (run: ScriptRun): number | undefined => (run.deadlineStartUs !== undefined ? Math.max(0, (run.endUs - run.deadlineStartUs) / 1000) : undefined);
+
+const withDeadline = (run: ScriptRun): { fromDeadlineMs?: number } => {
+  const ms = fromDeadlineOf(run);
+  return ms !== undefined ? { fromDeadlineMs: ms } : {};
+};
+
+function observe(spec: ProbeSpec, run: ScriptRun): ProbeObservation & { latencyMs: number } {
+  const latencyMs = latencyOf(run);
+  return { ...classifyRun(spec, run, latencyMs), latencyMs };
+}
+
+function toResult(
+  exec: PodExec,
+  request: ProbeRequest,
+  command: readonly string[],
+  raw: RawRun & { attempts: number; latencyMs?: number; durationMs?: number; fromDeadlineMs?: number },
+  evidence: Omit<ProbeEvidence, 'lateMs'>,
+): ProbeResult {
+  const { fromDeadlineMs, ...run } = raw;
+  const observation = classifyRun(request.spec, run, run.latencyMs);
+  // How much later than the tool's own wait a timeout ended: from the deadline start when the probe noted it, so
+  // that a slow process start never counts; else from the start of the attempt.
+  const ranMs = fromDeadlineMs ?? run.latencyMs;
+  const lateMs = observation.outcome === 'timeout' && ranMs !== undefined ? Math.round(ranMs - probeKind(request.spec).waitMs(request.spec)) : undefined;
   return {
     id: request.id,
     spec: request.spec,
     source: exec.source,
-    ...classifyRun(request.spec, run, run.latencyMs),
+    ...observation,
     ...(run.latencyMs !== undefined ? { latencyMs: run.latencyMs } : {}),
+    ...(run.durationMs !== undefined ? { durationMs: Math.round(run.durationMs) } : {}),
     attempts: run.attempts,
     command,
     exitCode: run.exitCode,
     stdout: run.stdout,
     stderr: run.stderr,
     reproduce: exec.reproduce(command),
+    evidence: { ...evidence, ...(lateMs !== undefined ? { lateMs } : {}) },
   };
 }
 
-/**
- * Runs every probe of one source concurrently inside the source, each under its own deadline: in one exec, or in a
- * few concurrent ones when there are more than MAX_PROBES_PER_EXEC. Invalid specs never run (error). If an exec
- * fails, every probe it carried is an error with the cause.
- */
-export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
-  if (requests.length <= MAX_PROBES_PER_EXEC) return runOneExec(exec, requests);
-  const chunks: ProbeRequest[][] = [];
-  for (let i = 0; i < requests.length; i += MAX_PROBES_PER_EXEC) chunks.push(requests.slice(i, i + MAX_PROBES_PER_EXEC));
-  return (await Promise.all(chunks.map((c) => runOneExec(exec, c)))).flat();
+/** A probe ready for the script: its entry, the command it reproduces with, and the longest it can take. */
+interface Prepared {
+  readonly request: ProbeRequest;
+  readonly entry: ScriptEntry;
+  readonly command: string[];
+  /** Longest one batch run can take (every until attempt, each to its deadline). */
+  readonly batchMs: number;
+  readonly bytes: number;
 }
 
-async function runOneExec(exec: PodExec, requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
+/**
+ * Runs every probe of one source inside the source: at most `cap` at a time, each under its own deadline, in one
+ * exec (or a few, one after the other, when the batch is too large for one exec argument). Each exec carries the
+ * positive control when one is given and re-runs negatives alone (see buildBatchScript); every result carries that
+ * evidence, and the verdict judges it. Invalid specs never run (error). If an exec fails, every probe it carried is
+ * an error with the cause. Results come back in the order of the requests.
+ */
+export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[], options: BatchOptions = {}): Promise<ProbeResult[]> {
   const results: (ProbeResult | undefined)[] = requests.map(() => undefined);
-  const entries: ScriptEntry[] = [];
-  const commands: string[][] = [];
-  let slowestMs = 0;
+  const ready: Prepared[] = [];
   requests.forEach((request, index) => {
-    const problem = probeKind(request.spec).validate(request.spec);
-    const condition = untilCondition(request);
+    const kind = probeKind(request.spec);
+    const problem = kind.validate(request.spec);
     if (problem) {
       results[index] = errorResult(exec, request, `invalid probe, not run: ${problem}`);
       return;
     }
+    const condition = untilCondition(request);
     if (request.until && !condition) {
       results[index] = errorResult(exec, request, `a ${request.spec.kind} probe cannot wait until "${request.until.outcome}"`);
       return;
     }
-    const deadlineSeconds = probeKind(request.spec).deadlineSeconds(request.spec);
-    const command = probeCommand(request.spec);
-    commands[index] = command;
+    const deadlineSeconds = kind.deadlineSeconds(request.spec);
     const until = request.until && condition ? { withinMs: request.until.withinMs, intervalMs: request.until.intervalMs ?? DEFAULT_INTERVAL_MS, condition } : undefined;
-    entries.push({ index, deadlineSeconds, argv: probeKind(request.spec).argv(request.spec), ...(until ? { until } : {}) });
-    slowestMs = Math.max(slowestMs, (until ? until.withinMs : 0) + (deadlineSeconds + 1) * 1000);
+    const entry: ScriptEntry = {
+      index,
+      deadlineSeconds,
+      argv: kind.argv(request.spec),
+      ...(until ? { until } : {}),
+      confirm: { ...negativeCodes(request.spec), waitMs: kind.waitMs(request.spec) },
+    };
+    const batchMs = (until ? until.withinMs + until.intervalMs : 0) + deadlineSeconds * 1000;
+    ready.push({ request, entry, command: probeCommand(request.spec), batchMs, bytes: entryScriptBytes(entry) });
   });
-  if (entries.length === 0) return results as ProbeResult[];
 
-  let stdout = '';
-  let failure: string | undefined;
-  try {
-    const out = await exec.exec(['bash', '-c', buildBatchScript(entries)], slowestMs + EXEC_MARGIN_MS);
-    stdout = out.stdout;
-    if (!out.stdout.includes('KCONN-')) {
-      failure =
-        out.exitCode === 126 || out.exitCode === 127 || /not found|no such file/i.test(out.stderr)
-          ? `tool missing in the source: bash (${out.stderr.trim() || `exit ${out.exitCode}`})`
-          : `probe script produced no results (exit ${out.exitCode}): ${out.stderr.trim()}`;
-    }
-  } catch (e) {
-    failure = e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`;
-  }
-
-  let parsed: ReturnType<typeof parseBatchOutput> | undefined;
-  if (!failure) {
-    try {
-      parsed = parseBatchOutput(stdout);
-      if (parsed.missing.length) failure = `tool missing in the source: ${parsed.missing.join(', ')}`;
-    } catch (e) {
-      failure = `probe output unparseable: ${(e as Error).message}`;
+  const cap = Math.max(1, Math.floor(options.cap ?? DEFAULT_PROBE_CAP));
+  const chunks: Prepared[][] = [];
+  const base = batchScriptBytes([], { cap, lonePhase: true, maxLateMs: MAX_LATE_MS, ...(options.control ? { control: controlScript(options.control, 600_000) } : {}) });
+  let size = base;
+  for (const p of ready) {
+    const last = chunks.at(-1);
+    if (last && last.length < MAX_PROBES_PER_EXEC && size + p.bytes <= MAX_SCRIPT_BYTES) {
+      last.push(p);
+      size += p.bytes;
+    } else {
+      chunks.push([p]);
+      size = base + p.bytes;
     }
   }
-  for (const entry of entries) {
-    const request = requests[entry.index]!;
-    const command = commands[entry.index]!;
-    const run: ScriptRun | undefined = parsed?.runs.get(entry.index);
-    if (!run) {
-      results[entry.index] = errorResult(exec, request, failure ?? `no result reported for this probe${parsed?.complete ? '' : ' (output cut short)'}`, command);
-      continue;
-    }
-    results[entry.index] = toResult(exec, request, command, { ...run, latencyMs: Math.max(0, (run.endUs - run.startUs) / 1000) });
+  for (const chunk of chunks) {
+    for (const r of await runOneExec(exec, chunk, cap, options.control)) results[r.index] = r.result;
   }
   return results as ProbeResult[];
+}
+
+/** The control's TCP probe, with the batch's shortest timeout: the source must connect as fast as its probes must. */
+function controlSpec(target: ControlTarget, timeoutMs: number): ProbeSpec {
+  return { kind: 'tcp', host: target.host, port: target.port, timeoutMs };
+}
+
+function controlScript(target: ControlTarget, timeoutMs: number): { deadlineSeconds: number; argv: string[] } {
+  const spec = controlSpec(target, timeoutMs);
+  return { deadlineSeconds: probeKind(spec).deadlineSeconds(spec), argv: probeKind(spec).argv(spec) };
+}
+
+/** Why a batch's exec gave nothing to read, in words. */
+function execFailure(out: { exitCode: number; stdout: string; stderr: string }): string | undefined {
+  if (out.stdout.includes('KCONN-')) return undefined;
+  const text = `${out.stderr}\n${out.stdout}`;
+  const missing = missingExecutable(text);
+  if ((out.exitCode === 126 || out.exitCode === 127) && missing) return `tool missing in the source: ${missing}`;
+  return `probe script produced no results (exit ${out.exitCode}): ${text.trim()}`;
+}
+
+async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number, target: ControlTarget | undefined): Promise<{ index: number; result: ProbeResult }[]> {
+  const shortest = Math.min(...chunk.map((p) => p.request.spec.timeoutMs));
+  const control = target ? controlSpec(target, shortest) : undefined;
+  const controlProblem = control ? probeKind(control).validate(control) : undefined;
+  if (controlProblem) return chunk.map((p) => ({ index: p.entry.index, result: errorResult(exec, p.request, `invalid control target, not run: ${controlProblem}`, p.command) }));
+
+  const opts: ScriptOptions = {
+    cap,
+    lonePhase: chunk.length > 1 || control !== undefined,
+    maxLateMs: MAX_LATE_MS,
+    ...(target ? { control: controlScript(target, shortest) } : {}),
+  };
+  const controlMs = control ? probeKind(control).deadlineSeconds(control) * 1000 : 0;
+  // Phase 1 in rounds of `cap`, then every probe alone between two controls, each to its deadline.
+  const rounds = Math.ceil((chunk.length + (control ? 2 : 0)) / cap) + 1;
+  const execMs =
+    rounds * Math.max(controlMs, ...chunk.map((p) => p.batchMs)) +
+    (opts.lonePhase ? chunk.reduce((n, p) => n + p.entry.deadlineSeconds * 1000 + controlMs, controlMs) : 0) +
+    EXEC_MARGIN_MS;
+
+  let parsed: BatchOutput | undefined;
+  let failure: string | undefined;
+  try {
+    const out = await exec.exec(['bash', '-c', buildBatchScript(chunk.map((p) => p.entry), opts)], execMs);
+    failure = execFailure(out);
+    if (!failure) {
+      parsed = parseBatchOutput(out.stdout);
+      if (parsed.missing.length) failure = `tool missing in the source: ${parsed.missing.join(', ')}`;
+      else if (parsed.fatal.length) failure = `probe script failed in the source: ${parsed.fatal.join('; ')}`;
+    }
+  } catch (e) {
+    if (e instanceof BatchOutputError) failure = `probe output unparseable: ${e.message}`;
+    else failure = e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`;
+  }
+
+  const controlRun = (k: number): ControlRun => {
+    const named = `tcp ${target!.host}:${target!.port}`;
+    const run = parsed?.controls.get(k);
+    if (!run) return { target: named, outcome: 'error', reason: 'the control did not report' };
+    const o = observe(control!, run);
+    return { target: named, outcome: o.outcome, latencyMs: Math.round(o.latencyMs), ...(o.reason ? { reason: o.reason } : {}) };
+  };
+  const batchControls = control ? [controlRun(0), controlRun(1)] : [];
+
+  return chunk.map(({ request, entry, command }) => {
+    const index = entry.index;
+    const run = failure ? undefined : parsed?.runs.get(index);
+    if (!run) {
+      return { index, result: errorResult(exec, request, failure ?? `no result reported for this probe${parsed?.complete ? '' : ' (output cut short)'}`, command) };
+    }
+    const first = observe(request.spec, run);
+    const lone = parsed!.lone.get(index);
+    const skippedAfter = parsed!.skipped.get(index);
+    if (lone?.run) {
+      const k = lone.controlBefore;
+      const again = lone.run;
+      const result = toResult(
+        exec,
+        request,
+        command,
+        { ...again, latencyMs: latencyOf(again), ...withDeadline(again), durationMs: durationOf(run) + durationOf(again), attempts: run.attempts + again.attempts },
+        {
+          controls: k !== undefined && control ? [controlRun(k), controlRun(k + 1)] : [],
+          alone: true,
+          batch: { outcome: first.outcome, latencyMs: Math.round(first.latencyMs), ...(first.reason ? { reason: first.reason } : {}) },
+        },
+      );
+      return { index, result };
+    }
+    const controls = skippedAfter !== undefined && control ? [...batchControls, controlRun(skippedAfter)] : batchControls;
+    const result = toResult(exec, request, command, { ...run, latencyMs: first.latencyMs, ...withDeadline(run), durationMs: durationOf(run) }, { controls, alone: !opts.lonePhase });
+    return { index, result };
+  });
 }
 
 /** One exec per probe: the baseline the batched engine is measured against, and a fallback for one-off probes. */
@@ -175,8 +320,10 @@ export async function runSingle(exec: PodExec, request: ProbeRequest): Promise<P
   const command = probeCommand(request.spec);
   const started = performance.now();
   try {
-    const out = await exec.exec(command, (probeKind(request.spec).deadlineSeconds(request.spec) + 1) * 1000 + EXEC_MARGIN_MS);
-    return toResult(exec, request, command, { ...out, attempts: 1, latencyMs: performance.now() - started });
+    const out = await exec.exec(command, probeKind(request.spec).deadlineSeconds(request.spec) * 1000 + EXEC_MARGIN_MS);
+    const ms = performance.now() - started;
+    // Other execs may run from the same source at the same time: this run is not "alone".
+    return toResult(exec, request, command, { ...out, attempts: 1, latencyMs: ms, durationMs: ms }, { controls: [], alone: false });
   } catch (e) {
     return errorResult(exec, request, e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`, command);
   }
@@ -185,5 +332,5 @@ export async function runSingle(exec: PodExec, request: ProbeRequest): Promise<P
 /** Runs one batch per source, at most `concurrency` execs at a time. Results come back in the order of the batches. */
 export async function runBatches(batches: readonly SourceBatch[], concurrency = DEFAULT_EXEC_CONCURRENCY): Promise<ProbeResult[][]> {
   const limit = pLimit(concurrency);
-  return Promise.all(batches.map((b) => limit(() => runBatch(b.exec, b.requests))));
+  return Promise.all(batches.map((b) => limit(() => runBatch(b.exec, b.requests, { ...(b.control ? { control: b.control } : {}), ...(b.cap ? { cap: b.cap } : {}) }))));
 }

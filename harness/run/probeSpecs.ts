@@ -1,4 +1,5 @@
-import type { ProbeSpec } from '../model/probe.js';
+import type { KubeApi } from '../kube/kubeApi.js';
+import type { ControlTarget, ProbeSpec } from '../model/probe.js';
 import type { SuiteTest } from '../model/suite.js';
 
 /** The probe a test sends to one resolved target address (a ClusterIP, a pod IP or the host as written). */
@@ -17,4 +18,17 @@ export function probeSpecFor(test: SuiteTest, address?: string): ProbeSpec {
     case 'icmp':
       return { kind: 'icmp', host, timeoutMs: test.timeoutMs };
   }
+}
+
+/**
+ * The positive control of every batch from a cluster's pods: a TCP connect to the cluster DNS service (kube-dns in
+ * kube-system, its TCP port), which every pod must reach for names to resolve at all. Undefined when the cluster has
+ * none; the engine then confirms each negative by re-running it alone.
+ */
+export async function clusterControlTarget(api: KubeApi): Promise<ControlTarget | undefined> {
+  type Svc = { spec?: { clusterIP?: string; ports?: { port?: number; protocol?: string }[] } };
+  const svc = (await api.get('v1', 'Service', 'kube-dns', 'kube-system').catch(() => undefined)) as Svc | undefined;
+  const ip = svc?.spec?.clusterIP;
+  const port = svc?.spec?.ports?.find((p) => (p.protocol ?? 'TCP') === 'TCP')?.port;
+  return ip && ip !== 'None' && port ? { host: ip, port } : undefined;
 }

@@ -2,7 +2,7 @@ import type { ProbeResult } from '../model/probe.js';
 import type { TestOutcome } from '../model/runReport.js';
 import { runBatches, type ProbeRequest, type SourceBatch } from '../probe/probeEngine.js';
 import type { ExpandedTest } from './expandTests.js';
-import { probeSpecFor } from './probeSpecs.js';
+import { clusterControlTarget, probeSpecFor } from './probeSpecs.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { resolveTest } from './testResolution.js';
 import { describeExpectation, judge, type Verdict } from './verdict.js';
@@ -30,8 +30,10 @@ function negative(t: ExpandedTest): boolean {
  * passes as "blocked". Returns one outcome per expanded test, in order; the last attempt decides.
  */
 export async function executeTests(suiteName: string, tests: readonly ExpandedTest[], opts: SuiteRunOptions): Promise<TestOutcome[]> {
-  const started = Date.now();
   const prepared = await Promise.all(tests.map((t) => resolveTest(t, opts)));
+  const controls = new Map(await Promise.all([...opts.clusters].map(async ([name, access]) => [name, await clusterControlTarget(access.api)] as const)));
+  /** Per test: the time its own probes took, summed over its attempts (the slowest source of each attempt). */
+  const durations = new Map<number, number>();
   const results = new Map<number, ProbeResult[]>();
   const attempts = new Map<number, number>();
   const streak = new Map<number, number>();
@@ -54,7 +56,8 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       const access = opts.clusters.get(p.expanded.fromCluster)!;
       for (const pod of p.sources) {
         const key = `${p.expanded.fromCluster}/${pod.namespace}/${pod.name}`;
-        const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [] };
+        const control = controls.get(p.expanded.fromCluster);
+        const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [], ...(control ? { control } : {}) };
         p.targets.forEach((address, j) => batch.requests.push({ id: `${i}|${j}|${key}`, spec: probeSpecFor(p.expanded.test, address || undefined) }));
         batches.set(key, batch);
       }
@@ -65,6 +68,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       const mine = flat.filter((r) => r.id.startsWith(`${i}|`));
       results.set(i, mine);
       attempts.set(i, attempt);
+      durations.set(i, (durations.get(i) ?? 0) + Math.max(0, ...mine.map((r) => r.durationMs ?? 0)));
       if (worst(mine.map((r) => judge(p.expanded.test.expect, r))) === 'pass') {
         streak.set(i, (streak.get(i) ?? 0) + 1);
       } else {
@@ -73,9 +77,8 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       }
     }
   }
-  const elapsed = Date.now() - started;
   return prepared.map((p, i): TestOutcome => {
-    const base = { suite: suiteName, name: p.expanded.name, cluster: p.expanded.fromCluster, durationMs: elapsed, attempts: attempts.get(i) ?? 0 };
+    const base = { suite: suiteName, name: p.expanded.name, cluster: p.expanded.fromCluster, durationMs: durations.get(i) ?? 0, attempts: attempts.get(i) ?? 0 };
     if (p.problem) return { ...base, status: 'error', message: p.problem, observed: `could not run: ${p.problem}`, results: [] };
     const mine = results.get(i) ?? [];
     const verdicts = mine.map((r) => judge(p.expanded.test.expect, r));

@@ -1,4 +1,4 @@
-import type { ProbeResult } from '../model/probe.js';
+import { MAX_LATE_MS, type ControlRun, type ProbeResult } from '../model/probe.js';
 import type { Expectation } from '../model/suite.js';
 
 /** The one place where what should happen meets what happened. */
@@ -15,7 +15,37 @@ export function describeObservation(r: ProbeResult): string {
   if (r.addresses?.length) parts.push(r.addresses.join(','));
   if (r.backend) parts.push(`backend ${r.backend}`);
   if (r.reason && r.outcome !== 'connected') parts.push(`(${r.reason})`);
+  const batch = r.evidence?.batch;
+  if (batch) parts.push(batch.outcome === r.outcome ? `(confirmed alone, as in the batch)` : `(${batch.outcome} in the batch, ${r.outcome} when re-run alone)`);
   return parts.join(' ');
+}
+
+function describeControl(c: ControlRun): string {
+  return `${c.target} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}`;
+}
+
+/**
+ * Whether a negative outcome (timeout, refused) may count, and why not. A busy or broken source can produce both
+ * without the target being at fault, so a negative counts only when
+ * - every positive control run around it answered (a control that did not means the source was starved or broken:
+ *   the negative says nothing about the target), and
+ * - it was measured alone (nothing else in flight from the source), or it is a timeout the batch vouches for: the
+ *   controls of its batch answered and it ended on time (at most MAX_LATE_MS after its tool's own wait).
+ * Returns undefined for a confirmed negative and for any other outcome.
+ */
+export function unconfirmedNegative(r: ProbeResult): string | undefined {
+  if (r.outcome !== 'timeout' && r.outcome !== 'refused') return undefined;
+  const e = r.evidence;
+  const failed = e?.controls.find((c) => c.outcome !== 'connected');
+  if (failed) return `source starved or broken: its control ${describeControl(failed)}, so this ${r.outcome} says nothing about the target`;
+  if (e?.alone) return undefined;
+  const onTime = e?.lateMs !== undefined && e.lateMs >= -10 && e.lateMs <= MAX_LATE_MS;
+  if (r.outcome === 'timeout' && e && e.controls.length > 0 && onTime) return undefined;
+  if (!e) return 'not confirmed: no control and no lone re-run';
+  if (r.outcome === 'timeout' && e.controls.length > 0 && e.lateMs !== undefined) {
+    return `not confirmed: it ended ${e.lateMs} ms after its wait (the source was not keeping time) and was not re-run alone`;
+  }
+  return `not confirmed: measured in a batch${e.controls.length ? '' : ' without control'} and not re-run alone`;
 }
 
 export function describeExpectation(e: Expectation): string {
@@ -29,11 +59,14 @@ export function describeExpectation(e: Expectation): string {
 
 /**
  * Compares an expectation with a probe result. A probe that could not run is an error whatever was expected:
- * in particular an error is never counted as blocked; "blocked" passes only on a timeout or a refusal.
+ * in particular an error is never counted as blocked; "blocked" passes only on a timeout or a refusal, and only on a
+ * confirmed one (unconfirmedNegative): a negative from a starved source is an error, never a pass nor a fail.
  */
 export function judge(expectation: Expectation, result: ProbeResult): Verdict {
   const observed = describeObservation(result);
   if (result.outcome === 'error') return { status: 'error', observed };
+  const unconfirmed = unconfirmedNegative(result);
+  if (unconfirmed) return { status: 'error', observed: `${observed}: ${unconfirmed}` };
   const fail = (): Verdict => ({ status: 'fail', expected: describeExpectation(expectation), observed });
   if (expectation.kind === 'dns') {
     if (expectation.outcome === 'nxdomain') return result.outcome === 'dns-error' && result.dnsError === 'nxdomain' ? { status: 'pass', observed } : fail();

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import type { ProbeResult, ProbeSpec } from '../../harness/model/probe.js';
 import { buildBatchScript, parseBatchOutput } from '../../harness/probe/batchScript.js';
 import type { PodExec } from '../../harness/probe/podExec.js';
-import { runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
+import { MAX_PROBES_PER_EXEC, runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
 import { judge } from '../../harness/run/verdict.js';
 import { DockerLab, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
 
@@ -32,13 +32,14 @@ describe('probe engine in real containers', function () {
   let sink: StartedTestContainer;
   let dns: StartedTestContainer;
   let servfail: StartedTestContainer;
+  let flaky: StartedTestContainer;
   let dnsIp: string;
   let sinkIp: string;
 
   before(async function () {
     await requireDocker(this);
     await lab.start();
-    [server, sink, dns, client, servfail] = await Promise.all([
+    [server, sink, dns, client, servfail, flaky] = await Promise.all([
       lab.run(lab.server('server', ['--http-port', '8080', '--https-port', '8443', '--udp-port', '8081'])),
       // Same server, but every packet to it is dropped once it is up: the "blocked by policy" case.
       lab.run(lab.server('sink').withAddedCapabilities('NET_ADMIN')),
@@ -60,10 +61,13 @@ describe('probe engine in real containers', function () {
           .withCommand(['python3', '-u', '-c', SERVFAIL_SERVER])
           .withWaitStrategy(Wait.forLogMessage(/serving/)),
       ),
+      // A server that drops every other connection attempt (iptables statistic, below): the first one fails.
+      lab.run(lab.server('flaky', ['--http-port', '8080', '--https-port', '-1', '--udp-port', '-1']).withAddedCapabilities('NET_ADMIN')),
     ]);
     dnsIp = lab.ip(dns);
     sinkIp = lab.ip(sink);
     await lab.sh(sink, ['iptables', '-P', 'INPUT', 'DROP']);
+    await lab.sh(flaky, ['iptables', '-A', 'INPUT', '-p', 'tcp', '--dport', '8080', '--syn', '-m', 'statistic', '--mode', 'nth', '--every', '2', '--packet', '0', '-j', 'DROP']);
   });
 
   after(async () => lab.close());
@@ -212,7 +216,10 @@ describe('probe engine in real containers', function () {
       expect((await client.exec(['test', '-e', '/tmp/pwned'])).exitCode, '/tmp/pwned was created').to.equal(1);
     });
     it('even past validation, the batch script passes hostile words through literally', async () => {
-      const script = buildBatchScript(hostile.map((h, index) => ({ index, deadlineSeconds: 5, argv: ['printf', '%s', h] })));
+      const script = buildBatchScript(
+        hostile.map((h, index) => ({ index, deadlineSeconds: 5, argv: ['printf', '%s', h] })),
+        { cap: 4, lonePhase: true, maxLateMs: 250 },
+      );
       const out = await lab.exec(client).exec(['bash', '-c', script], 20_000);
       const { runs } = parseBatchOutput(out.stdout);
       hostile.forEach((h, i) => expect(runs.get(i)?.stdout).to.equal(h));
@@ -246,6 +253,23 @@ describe('probe engine in real containers', function () {
       });
       expect(results.find((r) => r.id === 'udp')!.backend).to.equal(server.getHostname());
     });
+    it('a fractional timeout is a timeout, after its full time, although busybox timeout truncates fractions', async () => {
+      // What busybox (1.35 in the lab image, as in many cluster images) does with `timeout 1.5`: kill after 1 s.
+      const bb = await busybox().exec(['bash', '-c', 's=${EPOCHREALTIME/./}; timeout 1.5 sleep 5; echo $? $(( (${EPOCHREALTIME/./} - s) / 1000 ))'], 10_000);
+      const [code, ms] = bb.stdout.trim().split(' ').map(Number);
+      expect(code).to.equal(143);
+      expect(ms, 'busybox truncated 1.5 s').to.be.lessThan(1400);
+      const results = await runBatch(busybox(), [
+        { id: 'tcp', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1500 } },
+        { id: 'udp', spec: { kind: 'udp', host: 'sink', port: 8081, timeoutMs: 1500 } },
+        { id: 'http', spec: { kind: 'http', scheme: 'http', host: 'sink', port: 8080, timeoutMs: 1500 } },
+      ], { control: { host: 'server', port: 8080 } });
+      for (const r of results) {
+        expect(r.outcome, `${r.id}: ${r.reason}`).to.equal('timeout');
+        expect(r.latencyMs, r.id).to.be.at.least(1450);
+        expect(judge({ kind: 'connectivity', outcome: 'blocked' }, r).status, r.id).to.equal('pass');
+      }
+    });
     it('a source without the helper tools reports them missing: every probe an error', async () => {
       const inner = lab.exec(client);
       const bare: PodExec = { source: inner.source, exec: (argv, ms) => inner.exec(['env', 'PATH=/nowhere', '/bin/bash', ...argv.slice(1)], ms), reproduce: (a) => inner.reproduce(a) };
@@ -255,16 +279,138 @@ describe('probe engine in real containers', function () {
     });
   });
 
+  describe('a negative counts only once confirmed', () => {
+    const blocked = { kind: 'connectivity', outcome: 'blocked' } as const;
+
+    it('a control that does not answer (starved or broken source): the batch’s negatives are errors', async () => {
+      const results = await runBatch(
+        lab.exec(client),
+        [
+          { id: 'open', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 800 } },
+          { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 800 } },
+        ],
+        // The control is dropped too: from this source, nothing known to answer does.
+        { control: { host: 'sink', port: 8081 } },
+      );
+      const [open, dropped] = results;
+      expect(open!.outcome).to.equal('connected');
+      expect(judge({ kind: 'connectivity', outcome: 'reachable' }, open!).status).to.equal('pass');
+      expect(dropped!.outcome).to.equal('timeout');
+      expect(dropped!.evidence!.alone, 'the lone control failed too: no lone re-run').to.equal(false);
+      expect(dropped!.evidence!.controls.map((c) => c.outcome)).to.deep.equal(['timeout', 'timeout', 'timeout']);
+      const verdict = judge(blocked, dropped!);
+      expect(verdict.status).to.equal('error');
+      expect(verdict.observed).to.include('source starved or broken: its control tcp sink:8081 timeout');
+    });
+
+    it('without a control, every negative is re-run alone: a real drop is confirmed, a lost first attempt connects', async () => {
+      const [lost, dropped, refused] = await runBatch(lab.exec(client), [
+        // flaky drops the first connection attempt (and every second one after it): timeout in the batch, then
+        // connected alone.
+        { id: 'lost', spec: { kind: 'tcp', host: 'flaky', port: 8080, timeoutMs: 800 } },
+        { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 800 } },
+        { id: 'refused', spec: { kind: 'tcp', host: 'server', port: 9, timeoutMs: 800 } },
+      ]);
+      expect(lost!.outcome).to.equal('connected');
+      expect(lost!.evidence).to.deep.include({ alone: true, controls: [] });
+      expect(lost!.evidence!.batch!.outcome).to.equal('timeout');
+      expect(judge(blocked, lost!).status, 'the target answers: not blocked').to.equal('fail');
+      for (const r of [dropped!, refused!]) {
+        expect(r.evidence!.alone, r.id).to.equal(true);
+        expect(r.evidence!.batch!.outcome, r.id).to.equal(r.outcome);
+        expect(judge(blocked, r).status, r.id).to.equal('pass');
+      }
+    });
+
+    it('with a control: a refusal is re-run alone between two controls, a timeout on time is not', async () => {
+      const [refused, dropped] = await runBatch(
+        lab.exec(client),
+        [
+          { id: 'refused', spec: { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 } },
+          { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } },
+        ],
+        { control: { host: 'server', port: 8080 } },
+      );
+      expect(refused).to.deep.include({ outcome: 'refused' });
+      expect(refused!.evidence).to.deep.include({ alone: true });
+      expect(refused!.evidence!.controls.map((c) => c.outcome)).to.deep.equal(['connected', 'connected']);
+      expect(dropped!.evidence).to.deep.include({ alone: false });
+      expect(judge(blocked, refused!).status).to.equal('pass');
+      expect(judge(blocked, dropped!).status).to.equal('pass');
+    });
+  });
+
+  describe('a batch that cannot run says why', () => {
+    it('the script cannot make its work folder: KCONN-FATAL becomes every probe’s error', async () => {
+      const inner = lab.exec(client);
+      const noTmp: PodExec = { source: inner.source, exec: (argv, ms) => inner.exec(['env', 'TMPDIR=/nonexistent', ...argv], ms), reproduce: (a) => inner.reproduce(a) };
+      const results = await runBatch(noTmp, [
+        { id: 'a', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } },
+        { id: 'b', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } },
+      ]);
+      expect(results.map((r) => [r.outcome, r.reason])).to.deep.equal(Array(2).fill(['error', 'probe script failed in the source: mktemp failed']));
+    });
+
+    it('a missing shell is "tool missing" with its name', async () => {
+      const inner = lab.exec(client);
+      const noBash: PodExec = { source: inner.source, exec: (argv, ms) => inner.exec(['/nonexistent/bash', ...argv.slice(1)], ms), reproduce: (a) => inner.reproduce(a) };
+      const [r] = await runBatch(noBash, [{ id: 'p', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } }]);
+      expect(r).to.deep.include({ outcome: 'error', reason: 'tool missing in the source: /nonexistent/bash' });
+    });
+
+    it('long HTTP paths: the batch is split by size, every probe runs', async () => {
+      const inner = lab.exec(client);
+      let execs = 0;
+      const counting: PodExec = { source: inner.source, exec: (argv, ms) => (execs++, inner.exec(argv, ms)), reproduce: (a) => inner.reproduce(a) };
+      const path = `/${'p'.repeat(2040)}`;
+      const results = await runBatch(
+        counting,
+        Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({ id: String(i), spec: { kind: 'http', scheme: 'http', host: 'server', port: 8080, path, timeoutMs: 3000 } as ProbeSpec })),
+      );
+      expect(results.filter((r) => r.outcome === 'connected' && r.httpStatus === 200)).to.have.length(MAX_PROBES_PER_EXEC);
+      expect(execs).to.be.greaterThan(1);
+    });
+  });
+
   describe('batching, until mode and reproduce', () => {
-    it('probes of one source run concurrently: ten timeouts take about one timeout, not ten', async () => {
+    it('probes of one source run concurrently: ten timeouts take about one timeout, not ten, vouched for by the control', async () => {
       const started = Date.now();
       const results = await runBatch(
         lab.exec(client),
         Array.from({ length: 10 }, (_, i) => ({ id: String(i), spec: { kind: 'tcp', host: 'sink', port: 9000 + i, timeoutMs: 1500 } as ProbeSpec })),
+        { control: { host: 'server', port: 8080 } },
       );
       const elapsed = Date.now() - started;
       expect(results.map((r) => r.outcome)).to.deep.equal(Array(10).fill('timeout'));
       expect(elapsed, `${elapsed} ms`).to.be.lessThan(2 * 1500);
+      for (const r of results) {
+        expect(r.evidence!.controls.map((c) => c.outcome)).to.deep.equal(['connected', 'connected']);
+        expect(r.evidence!.alone, 'ended on time: no lone re-run').to.equal(false);
+        expect(r.evidence!.lateMs).to.be.within(0, 250);
+        expect(judge({ kind: 'connectivity', outcome: 'blocked' }, r).status).to.equal('pass');
+      }
+    });
+
+    it('a batch runs at most `cap` probes at once', async () => {
+      const started = Date.now();
+      const results = await runBatch(
+        lab.exec(client),
+        Array.from({ length: 4 }, (_, i) => ({ id: String(i), spec: { kind: 'tcp', host: 'sink', port: 9100 + i, timeoutMs: 1000 } as ProbeSpec })),
+        { control: { host: 'server', port: 8080 }, cap: 2 },
+      );
+      const elapsed = Date.now() - started;
+      expect(results.map((r) => r.outcome)).to.deep.equal(Array(4).fill('timeout'));
+      // Two slots for four timeouts: two rounds of the timeout, where twelve slots would take one.
+      expect(elapsed, `${elapsed} ms`).to.be.at.least(1950);
+    });
+
+    it('each probe carries its own duration, measured in the source', async () => {
+      const [fast, slow] = await runBatch(lab.exec(client), [
+        { id: 'fast', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } },
+        { id: 'slow', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } },
+      ], { control: { host: 'server', port: 8080 } });
+      expect(fast!.durationMs).to.be.lessThan(500);
+      expect(slow!.durationMs).to.be.within(1000, 2500);
     });
 
     it('until mode polls inside the source until a late listener answers, and counts the attempts', async () => {
@@ -296,7 +442,8 @@ describe('probe engine in real containers', function () {
       const spec: ProbeSpec = { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 };
       const single = await runSingle(lab.exec(client), { id: 's', spec });
       expect(single.outcome).to.equal('refused');
-      expect(single.command).to.deep.equal(['timeout', '1', 'bash', '-c', 'exec 3<>"/dev/tcp/$0/$1"', 'server', '9']);
+      expect(single.command.slice(0, 4)).to.deep.equal(['timeout', '2', 'bash', '-c']);
+      expect(single.command.slice(5)).to.deep.equal(['server', '9', '1']);
     });
   });
 });

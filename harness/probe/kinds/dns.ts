@@ -1,5 +1,5 @@
 import type { DnsError, ProbeSpec } from '../../model/probe.js';
-import { DEADLINE_EXIT_CODES, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backstopSeconds, wholeSeconds, type ProbeKindModule } from './probeKind.js';
 import { checkName, checkTarget, checkTimeout } from './validation.js';
 
 type Dns = Extract<ProbeSpec, { kind: 'dns' }>;
@@ -17,12 +17,14 @@ export const dnsProbe: ProbeKindModule<Dns> = {
   tools: ['dig', 'timeout'],
   validate: (s) => checkName(s.name) ?? checkTimeout(s.timeoutMs) ?? (s.server !== undefined ? checkTarget(s.server) : undefined),
   argv: (s) => [
-    'dig', `+time=${Math.max(1, Math.ceil(s.timeoutMs / 1000))}`, '+tries=1', '+noall', '+comments', '+answer',
+    'dig', `+time=${wholeSeconds(s.timeoutMs)}`, '+tries=1', '+noall', '+comments', '+answer',
     ...(s.name.includes('.') ? [] : ['+search']),
     ...(s.server ? [`@${s.server}`] : []),
     s.name, s.recordType,
   ],
-  deadlineSeconds: (s) => Math.max(1, Math.ceil(s.timeoutMs / 1000)) + 1,
+  deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  // dig's +time takes whole seconds.
+  waitMs: (s) => wholeSeconds(s.timeoutMs) * 1000,
   classify: (s, run) => {
     if (run.exitCode === DIG_NO_REPLY) return { outcome: 'timeout', reason: 'no DNS server answered' };
     if (run.exitCode !== 0) return { outcome: 'error', reason: `dig failed (exit ${run.exitCode}): ${(run.stderr || run.stdout).trim()}` };

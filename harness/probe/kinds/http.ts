@@ -1,5 +1,5 @@
 import type { ProbeObservation, ProbeSpec } from '../../model/probe.js';
-import { DEADLINE_EXIT_CODES, backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backendIdentity, backstopSeconds, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout, checkUrlPath } from './validation.js';
 
 type Http = Extract<ProbeSpec, { kind: 'http' }>;
@@ -23,7 +23,9 @@ export const httpProbe: ProbeKindModule<Http> = {
     '-w', `\\n${MARKER} %{http_code} %{time_total}\\n`,
     `${s.scheme}://${s.host}:${s.port}${s.path ?? '/'}`,
   ],
-  deadlineSeconds: (s) => Number(seconds(s.timeoutMs)) + 1,
+  deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  // curl's own timers start when curl does, so process start never shortens them.
+  waitMs: (s) => s.timeoutMs,
   classify: (_s, run): ProbeObservation => {
     const trailer = TRAILER.exec(run.stdout);
     const body = trailer ? run.stdout.slice(0, trailer.index) : run.stdout;

@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { DEADLINE_EXIT_CODES, connectFailure, seconds, UNREACHABLE, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backstopSeconds, connectFailure, seconds, UNREACHABLE, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Icmp = Extract<ProbeSpec, { kind: 'icmp' }>;
@@ -10,7 +10,8 @@ export const icmpProbe: ProbeKindModule<Icmp> = {
   tools: ['ping', 'timeout'],
   validate: (s) => checkTarget(s.host) ?? checkTimeout(s.timeoutMs),
   argv: (s) => ['ping', '-n', '-c', '1', '-W', seconds(s.timeoutMs), s.host],
-  deadlineSeconds: (s) => Number(seconds(s.timeoutMs)) + 1,
+  deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  waitMs: (s) => s.timeoutMs,
   classify: (_s, run) => {
     if (run.exitCode === 0) return { outcome: 'connected' };
     if (run.exitCode === 1) {

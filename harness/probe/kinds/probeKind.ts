@@ -27,8 +27,13 @@ export interface ProbeKindModule<S extends ProbeSpec = ProbeSpec> {
   validate(spec: S): string | undefined;
   /** The tool's argv, with the tool's own timeouts set from the spec. */
   argv(spec: S): string[];
-  /** Hard deadline for one attempt, in seconds, enforced with coreutils `timeout` around the argv. */
+  /**
+   * Hard deadline for one attempt, in whole seconds, enforced with `timeout` around the argv: a backstop one second
+   * past the tool's own wait. Whole seconds because busybox <= 1.36 `timeout` truncates fractions (1.5 kills at 1 s).
+   */
   deadlineSeconds(spec: S): number;
+  /** How long the tool itself waits for an answer: an attempt that timed out took this long (plus process start). */
+  waitMs(spec: S): number;
   /** What the tool's exit code and output mean. Called only for exit codes the engine does not handle itself. */
   classify(spec: S, run: RawRun): ProbeObservation;
   /** The stop condition of "until" mode for one wanted outcome, or undefined when this kind cannot produce it. */
@@ -41,6 +46,47 @@ export const DEADLINE_EXIT_CODES = [124, 137, 143] as const;
 /** Seconds for command-line flags: 1500 ms -> "1.5". */
 export function seconds(ms: number): string {
   return String(Math.round(ms) / 1000);
+}
+
+/** Whole seconds, rounded up, at least 1: 1500 ms -> 2. For `timeout` and tools that only take integers. */
+export function wholeSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(Math.round(ms) / 1000));
+}
+
+/** The usual backstop: the tool's own wait rounded up to whole seconds, plus one second for process start and output. */
+export function backstopSeconds(ms: number): number {
+  return wholeSeconds(ms) + 1;
+}
+
+/**
+ * File descriptor on which timedScript's timer writes the time its deadline starts (EPOCHREALTIME), when it is open:
+ * the batch script opens it to a file, so that how late a timeout ended is measured from the connect. Run by hand,
+ * nothing is written.
+ */
+export const DEADLINE_START_FD = 9;
+
+/** Exit status of a shell killed by SIGALRM (128 + 14): the signal timedScript's timer sends. */
+const ALARM_EXIT = 142;
+
+/**
+ * A bash script whose deadline starts at the connect, not at process start: `body` runs in a background subshell and
+ * writes one byte to fd 8 (`printf . >&8`) right before it connects; only then does the timer note the time (on
+ * DEADLINE_START_FD, if open) and start waiting `$<timeoutArg>` seconds (bash `read -t` on a pipe nobody writes, fractions
+ * allowed, no extra process), and send SIGALRM to the subshell if it is still running. A deadline reached exits 124, like coreutils `timeout`. So a
+ * source that is slow to start processes gets a later deadline, never a shorter one. Both helpers are children of
+ * the script and reaped by it (no orphans for a PID 1 that never reaps). `body` must end in `exec` of its last
+ * blocking command (or be builtins only), so that the signal reaches what is waiting.
+ */
+export function timedScript(body: string, timeoutArg: string): string {
+  return [
+    'exec 8<> <(:) || exit 125',
+    `{ ${body}; } & p=$!`,
+    `{ read -r -N 1 -u 8 _ && { { echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; } 2>/dev/null; read -r -t "${timeoutArg}" -u 8 _; }; kill -s ALRM "$p" 2>/dev/null; } & t=$!`,
+    'wait "$p" 2>/dev/null; rc=$?',
+    'kill -s KILL "$t" 2>/dev/null; wait "$t" 2>/dev/null',
+    `[ "$rc" -eq ${ALARM_EXIT} ] && rc=124`,
+    'exit "$rc"',
+  ].join('; ');
 }
 
 const CONNECT_REFUSED = /Connection refused/i;

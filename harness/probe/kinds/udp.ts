@@ -1,5 +1,5 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { DEADLINE_EXIT_CODES, backendIdentity, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
+import { DEADLINE_EXIT_CODES, backendIdentity, backstopSeconds, connectFailure, seconds, timedScript, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Udp = Extract<ProbeSpec, { kind: 'udp' }>;
@@ -10,10 +10,14 @@ export const UDP_DEFAULT_PAYLOAD = 'hostname';
 /**
  * UDP request/response through bash's /dev/udp (a connected socket, so an ICMP port-unreachable comes back as
  * "Connection refused"), reading one datagram with dd, which returns as soon as it arrives. No reply within the
- * timeout is a timeout: UDP reachability needs a server that answers.
+ * timeout is a timeout: UDP reachability needs a server that answers. The timeout starts right before the request is
+ * sent (timedScript), in fractions of a second if asked, whatever `timeout` the source has.
  * Positional arguments: $0 host, $1 port, $2 timeout (s), $3 payload.
  */
-const SCRIPT = 'exec 3<>"/dev/udp/$0/$1" || exit 3; printf "%s\\n" "$3" >&3 || exit 4; exec timeout "$2" dd bs=65535 count=1 status=none <&3';
+const SCRIPT = timedScript(
+  'exec 3<>"/dev/udp/$0/$1" || exit 3; printf . >&8; printf "%s\\n" "$3" >&3 || exit 4; exec dd bs=65535 count=1 status=none <&3',
+  '$2',
+);
 
 export const udpProbe: ProbeKindModule<Udp> = {
   kind: 'udp',
@@ -23,7 +27,8 @@ export const udpProbe: ProbeKindModule<Udp> = {
     checkTimeout(s.timeoutMs) ??
     (s.payload !== undefined && !/^[\x20-\x7e]{1,512}$/.test(s.payload) ? 'UDP payload must be 1-512 printable ASCII characters' : undefined),
   argv: (s) => ['bash', '-c', SCRIPT, s.host, String(s.port), seconds(s.timeoutMs), s.payload ?? UDP_DEFAULT_PAYLOAD],
-  deadlineSeconds: (s) => Number(seconds(s.timeoutMs)) + 1,
+  deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  waitMs: (s) => s.timeoutMs,
   classify: (_s, run) => {
     const reply = run.stdout.replace(/\n$/, '');
     if (run.exitCode === 0) {
@@ -36,7 +41,7 @@ export const udpProbe: ProbeKindModule<Udp> = {
   until: (_s, want) => {
     if (want === 'connected') return { codes: [0] };
     if (want === 'timeout') return { codes: [...DEADLINE_EXIT_CODES] };
-    if (want === 'refused') return { codes: [1, 3], stderr: ['refused|unreachable|No route'] };
+    if (want === 'refused') return { codes: [1, 3, 4], stderr: ['refused|unreachable|No route'] };
     return undefined;
   },
 };

@@ -1,8 +1,9 @@
 import { expect } from 'chai';
-import { BatchOutputError, buildBatchScript, parseBatchOutput } from '../../../harness/probe/batchScript.js';
+import { BatchOutputError, buildBatchScript, parseBatchOutput, type ScriptOptions } from '../../../harness/probe/batchScript.js';
 import { shellJoin, shellQuote } from '../../../harness/probe/shellQuote.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+const opts: ScriptOptions = { cap: 4, lonePhase: true, maxLateMs: 250 };
 
 describe('batch script', () => {
   it('quotes words for a POSIX shell', () => {
@@ -14,35 +15,71 @@ describe('batch script', () => {
   });
 
   it('puts values only in quoted arguments, never in the script text', () => {
-    const script = buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['printf', '%s', '$(reboot)'] }]);
-    expect(script).to.include(`kconn_probe 0 2 0 0 0 '' -- printf %s '$(reboot)' &`);
+    const script = buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['printf', '%s', '$(reboot)'] }], opts);
+    expect(script).to.include(`E0=(2 0 0 0 '' -- printf %s '$(reboot)'); kconn_go kconn_probe 0 "\${E0[@]}"`);
     expect(script.split('\n').filter((l) => l.includes('$(reboot)'))).to.have.length(1);
   });
 
-  it('passes until conditions as data', () => {
-    const script = buildBatchScript([
-      { index: 3, deadlineSeconds: 1, argv: ['dig', 'x'], until: { withinMs: 5000, intervalMs: 250, condition: { codes: [0], stdout: ['status: NXDOMAIN'] } } },
-    ]);
-    expect(script).to.include("kconn_probe 3 1 5000000 250000 0.25 0 o 'status: NXDOMAIN' -- dig x &");
+  it('passes until conditions and confirmation codes as data', () => {
+    const script = buildBatchScript(
+      [
+        {
+          index: 3,
+          deadlineSeconds: 1,
+          argv: ['dig', 'x'],
+          until: { withinMs: 5000, intervalMs: 250, condition: { codes: [0], stdout: ['status: NXDOMAIN'] } },
+          confirm: { negative: [9, 124], timeout: [9, 124], waitMs: 1000 },
+        },
+      ],
+      opts,
+    );
+    expect(script).to.include(`E3=(1 5000000 250000 0.25 0 o 'status: NXDOMAIN' -- dig x); kconn_go kconn_probe 3 "\${E3[@]}"`);
+    expect(script).to.include(`kconn_confirm 3 '9 124' '9 124' 1000000 -- "\${E3[@]}"`);
   });
 
-  it('reads results back, decoding output and skipping probes that never reported', () => {
+  it('caps the probes in flight with one slot token per probe, the control first and last', () => {
+    const control = { deadlineSeconds: 2, argv: ['bash', '-c', 'x', 'dns', '53'] };
+    const confirm = { negative: [1], timeout: [], waitMs: 1 };
+    const script = buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['true'], confirm }], { ...opts, cap: 12, control });
+    expect(script).to.include('printf %s ............ >&7');
+    const lines = script.split('\n');
+    const at = (needle: string) => lines.findIndex((l) => l.includes(needle));
+    expect(at('kconn_probe c0')).to.be.greaterThan(-1).and.lessThan(at('kconn_probe 0 '));
+    expect(at('kconn_probe c1')).to.be.greaterThan(at('kconn_probe 0 ')).and.lessThan(at('kconn_confirm 0'));
+    // Without a lone phase (one probe, no control), nothing is re-run.
+    expect(buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['true'], confirm }], { ...opts, lonePhase: false })).to.not.include('kconn_confirm 0');
+  });
+
+  it('reads runs, lone re-runs, skips and controls back, decoding output', () => {
     const out = [
       'noise from a profile script',
-      `KCONN-PROBE 0 0 1700000000000000 1700000000015000 1 ${b64('hello\n')} -`,
-      'KCONN-PROBE 1 -1 0 0 0 - -',
-      `KCONN-PROBE 2 7 1 2 3 - ${b64('curl: (7) refused')}`,
+      `KCONN-RUN 0 0 1700000000000000 1700000000000000 1700000000015000 1 0 ${b64('hello\n')} -`,
+      `KCONN-RUN 2 7 1 1 2 3 0 - ${b64('curl: (7) refused')}`,
+      'KCONN-RUN 4 124 10 10 1000020 1 15 - -',
+      'KCONN-LONE 4 2',
+      'KCONN-RUN 4.L 0 2000000 2000000 2000100 1 0 - -',
+      'KCONN-SKIP 5 3',
+      'KCONN-RUN c0 0 1 1 2 1 0 - -',
+      'KCONN-RUN c3 124 5 5 1000005 1 6 - -',
       'KCONN-END',
     ].join('\n');
-    const { runs, complete } = parseBatchOutput(out);
-    expect(complete).to.equal(true);
-    expect(runs.get(0)).to.deep.equal({ exitCode: 0, startUs: 1700000000000000, endUs: 1700000000015000, attempts: 1, stdout: 'hello\n', stderr: '' });
-    expect(runs.has(1)).to.equal(false);
-    expect(runs.get(2)).to.deep.include({ exitCode: 7, attempts: 3, stderr: 'curl: (7) refused' });
+    const parsed = parseBatchOutput(out);
+    expect(parsed.complete).to.equal(true);
+    expect(parsed.runs.get(0)).to.deep.equal({ exitCode: 0, firstStartUs: 1700000000000000, startUs: 1700000000000000, endUs: 1700000000015000, attempts: 1, stdout: 'hello\n', stderr: '' });
+    expect(parsed.runs.get(2)).to.deep.include({ exitCode: 7, attempts: 3, stderr: 'curl: (7) refused' });
+    expect(parsed.runs.get(4)).to.deep.include({ exitCode: 124, deadlineStartUs: 15 });
+    expect(parsed.lone.get(4)).to.deep.equal({ controlBefore: 2, run: { exitCode: 0, firstStartUs: 2000000, startUs: 2000000, endUs: 2000100, attempts: 1, stdout: '', stderr: '' } });
+    expect(parsed.skipped.get(5)).to.equal(3);
+    expect([...parsed.controls.keys()]).to.deep.equal([0, 3]);
+    expect(parsed.runs.has(1)).to.equal(false);
   });
 
-  it('a cut-short or malformed output is detected', () => {
-    expect(parseBatchOutput(`KCONN-PROBE 0 0 1 2 1 - -`).complete).to.equal(false);
-    expect(() => parseBatchOutput('KCONN-PROBE 0 zero 1 2 1 - -')).to.throw(BatchOutputError);
+  it('a cut-short, failed or malformed output is detected', () => {
+    expect(parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 - -').complete).to.equal(false);
+    expect(parseBatchOutput('KCONN-FATAL mktemp failed\n').fatal).to.deep.equal(['mktemp failed']);
+    expect(parseBatchOutput('KCONN-MISSING curl\nKCONN-MISSING dig\n').missing).to.deep.equal(['curl', 'dig']);
+    expect(() => parseBatchOutput('KCONN-RUN 0 zero 1 1 2 1 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-LONE 1 two')).to.throw(BatchOutputError);
   });
 });

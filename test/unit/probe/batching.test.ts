@@ -1,10 +1,14 @@
 import { expect } from 'chai';
-import { buildBatchScript } from '../../../harness/probe/batchScript.js';
+import type { ProbeSpec } from '../../../harness/model/probe.js';
 import type { ExecResult, PodExec } from '../../../harness/probe/podExec.js';
-import { MAX_PROBES_PER_EXEC, runBatch, runBatches } from '../../../harness/probe/probeEngine.js';
+import { MAX_PROBES_PER_EXEC, MAX_SCRIPT_BYTES, runBatch, runBatches } from '../../../harness/probe/probeEngine.js';
 
-/** A source that answers every probe of a script as "connected", counting execs and their concurrency. */
-function fakeSource() {
+/** Linux's limit on one argument (MAX_ARG_STRLEN: 32 pages of 4 KiB): the script is one. */
+const MAX_ARG_STRLEN = 128 * 1024;
+
+/** A source that answers every probe of a script as "connected" (exit 0, `stdout`), counting execs and their concurrency. */
+function fakeSource(stdout = '') {
+  const out = stdout ? Buffer.from(stdout).toString('base64') : '-';
   const stats = { execs: 0, running: 0, maxRunning: 0, scripts: [] as string[] };
   const exec: PodExec = {
     source: 'fake',
@@ -15,10 +19,10 @@ function fakeSource() {
       stats.maxRunning = Math.max(stats.maxRunning, stats.running);
       const script = argv[2]!;
       stats.scripts.push(script);
-      const ids = [...script.matchAll(/^kconn_probe (\d+) /gm)].map((m) => m[1]);
+      const ids = [...script.matchAll(/^E(\d+)=\(/gm)].map((m) => m[1]);
       await new Promise((r) => setTimeout(r, 20));
       stats.running--;
-      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-PROBE ${id} 0 1 2 1 - -`).join('\n')}\nKCONN-END\n`, stderr: '' };
+      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-RUN ${id} 0 1 1 2 1 0 ${out} -`).join('\n')}\nKCONN-END\n`, stderr: '' };
     },
   };
   return { exec, stats };
@@ -34,14 +38,31 @@ describe('batching', () => {
     expect(results.map((r) => [r.id, r.outcome])).to.deep.equal([['p1', 'connected'], ['p2', 'connected'], ['p3', 'connected']]);
   });
 
-  it('a very large batch is split into concurrent execs, results still in order', async () => {
+  it('a batch with too many probes for one exec is split into execs that run one after the other, results in order', async () => {
     const { exec, stats } = fakeSource();
     const n = MAX_PROBES_PER_EXEC * 2 + 5;
     const results = await runBatch(exec, Array.from({ length: n }, (_, i) => tcp(i)));
     expect(stats.execs).to.equal(3);
-    expect(stats.maxRunning).to.equal(3);
+    expect(stats.maxRunning, 'one source, one exec at a time: the cap and "alone" hold').to.equal(1);
     expect(results.map((r) => r.id)).to.deep.equal(Array.from({ length: n }, (_, i) => `p${i}`));
     expect(results.every((r) => r.outcome === 'connected')).to.equal(true);
+  });
+
+  it('a batch of long HTTP paths is split by size: no script reaches the single-argument limit', async () => {
+    const { exec, stats } = fakeSource('KCONN-HTTP 200 0.001\n');
+    const path = `/${'a'.repeat(2040)}`;
+    const requests = Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({
+      id: `h${i}`,
+      spec: { kind: 'http', scheme: 'http', host: 'echo.demo.svc.cluster.local', port: 8080, path, timeoutMs: 2000 } as ProbeSpec,
+    }));
+    const results = await runBatch(exec, requests);
+    expect(results.every((r) => r.outcome === 'connected')).to.equal(true);
+    expect(stats.execs, 'count alone would have sent one exec').to.be.greaterThan(1);
+    for (const s of stats.scripts) {
+      expect(Buffer.byteLength(s)).to.be.at.most(MAX_SCRIPT_BYTES).and.lessThan(MAX_ARG_STRLEN);
+    }
+    // The same probes in one script would not have fit in one argument.
+    expect(stats.scripts.reduce((n, s) => n + Buffer.byteLength(s), 0)).to.be.greaterThan(MAX_ARG_STRLEN);
   });
 
   it('execs across sources are capped', async () => {
@@ -51,8 +72,15 @@ describe('batching', () => {
     expect(stats.maxRunning).to.equal(3);
   });
 
-  it('a script stays small enough for an exec URL', () => {
-    const script = buildBatchScript(Array.from({ length: MAX_PROBES_PER_EXEC }, (_, index) => ({ index, deadlineSeconds: 3, argv: ['curl', '-sS', '--max-time', '2', '-w', '\\nKCONN-HTTP %{http_code} %{time_total}\\n', `http://echo.demo.svc.cluster.local:8080/hostname`] })));
-    expect(encodeURIComponent(script).length).to.be.lessThan(64 * 1024);
+  it('a script of typical probes stays small enough for an exec URL', () => {
+    const { exec, stats } = fakeSource();
+    const requests = Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({
+      id: `h${i}`,
+      spec: { kind: 'http', scheme: 'http', host: 'echo.demo.svc.cluster.local', port: 8080, path: '/hostname', timeoutMs: 2000 } as ProbeSpec,
+    }));
+    return runBatch(exec, requests, { control: { host: '10.96.0.10', port: 53 } }).then(() => {
+      expect(stats.execs).to.equal(1);
+      expect(encodeURIComponent(stats.scripts[0]!).length).to.be.lessThan(96 * 1024);
+    });
   });
 });

@@ -77,4 +77,22 @@ describe('probe classification (what the tools said -> outcome)', () => {
     expect(probeCommand({ kind: 'dns', name: 'echo', recordType: 'A', timeoutMs: 1500 })).to.include('+search');
     expect(probeCommand(icmp)).to.deep.equal(['timeout', '3', 'ping', '-n', '-c', '1', '-W', '2', 'server']);
   });
+
+  it('hard deadlines are whole seconds (busybox <= 1.36 timeout truncates fractions), one past the tool’s own wait', () => {
+    for (const spec of [tcp, udp, http, dns, icmp].map((s) => ({ ...s, timeoutMs: 1500 }) as ProbeSpec)) {
+      expect(probeCommand(spec).slice(0, 2), spec.kind).to.deep.equal(['timeout', '3']);
+    }
+    expect(probeCommand({ ...tcp, timeoutMs: 100 }).slice(0, 2)).to.deep.equal(['timeout', '2']);
+    // The probe's own timeout keeps its fraction: bash's timer and curl take "1.5".
+    expect(probeCommand({ ...tcp, timeoutMs: 1500 }).slice(-3)).to.deep.equal(['server', '80', '1.5']);
+    expect(probeCommand({ ...http, timeoutMs: 1500 })).to.include('1.5');
+  });
+
+  it('TCP and UDP start their timeout at the connect, inside the source, and a deadline reached exits 124', () => {
+    const [, , bash, c, script] = probeCommand(tcp);
+    expect([bash, c]).to.deep.equal(['bash', '-c']);
+    expect(script).to.match(/^exec 8<> <\(:\) \|\| exit 125; \{ printf \. >&8; exec 3<>"\/dev\/tcp\/\$0\/\$1"; \} & p=\$!; /);
+    expect(script).to.include('read -r -t "$2" -u 8 _').and.include('[ "$rc" -eq 142 ] && rc=124');
+    expect(probeCommand(udp)[4]).to.include('printf . >&8; printf "%s\\n" "$3" >&3');
+  });
 });

@@ -1,0 +1,123 @@
+import { expect } from 'chai';
+import type { ProbeResult } from '../../../harness/model/probe.js';
+import type { ExecResult, PodExec } from '../../../harness/probe/podExec.js';
+import { runBatch, type ProbeRequest } from '../../../harness/probe/probeEngine.js';
+import { judge } from '../../../harness/run/verdict.js';
+
+/** A source whose batch script "printed" `stdout`; keeps the scripts it was sent. */
+function canned(out: Partial<ExecResult> & { stdout: string }) {
+  const scripts: string[] = [];
+  const exec: PodExec = {
+    source: 'fake',
+    reproduce: (argv) => argv.join(' '),
+    exec: async (argv) => {
+      scripts.push(argv[2]!);
+      return { exitCode: 0, stderr: '', ...out };
+    },
+  };
+  return { exec, scripts };
+}
+
+const S = 1_700_000_000_000_000; // a source clock reading, µs
+/** A KCONN-RUN line: name, exit code, start (ms after S), duration (ms), deadline start (ms after S, or none). */
+const line = (name: string, rc: number, atMs: number, tookMs: number, deadlineAtMs?: number, stderr = '') =>
+  `KCONN-RUN ${name} ${rc} ${S + atMs * 1000} ${S + atMs * 1000} ${S + (atMs + tookMs) * 1000} 1 ${deadlineAtMs === undefined ? 0 : S + deadlineAtMs * 1000} - ${stderr ? Buffer.from(stderr).toString('base64') : '-'}`;
+
+const open: ProbeRequest = { id: 'open', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } };
+const dropped: ProbeRequest = { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } };
+const control = { host: 'dns', port: 53 };
+const blocked = { kind: 'connectivity', outcome: 'blocked' } as const;
+const reachable = { kind: 'connectivity', outcome: 'reachable' } as const;
+const byId = (rs: ProbeResult[]) => Object.fromEntries(rs.map((r) => [r.id, r]));
+
+describe('probe evidence: controls, lone re-runs and timekeeping, as the engine reports them', () => {
+  it('the batch carries the control first and last; a timeout that ended on time is vouched for by it', async () => {
+    const { exec, scripts } = canned({
+      stdout: [line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1030, 20), line('c1', 0, 2, 3), 'KCONN-END'].join('\n'),
+    });
+    const r = byId(await runBatch(exec, [open, dropped], { control }));
+    expect(scripts[0]).to.include("C=(2 0 0 0 '' -- bash -c").and.include(' dns 53 1)');
+    expect(r['dropped']).to.deep.include({ outcome: 'timeout' });
+    expect(r['dropped']!.evidence).to.deep.equal({
+      controls: [
+        { target: 'tcp dns:53', outcome: 'connected', latencyMs: 3 },
+        { target: 'tcp dns:53', outcome: 'connected', latencyMs: 3 },
+      ],
+      alone: false,
+      lateMs: 11,
+    });
+    expect(judge(blocked, r['dropped']!).status).to.equal('pass');
+    expect(judge(reachable, r['open']!).status).to.equal('pass');
+  });
+
+  it('a starved batch: its controls timed out, the lone control too, so its negatives carry the failed controls', async () => {
+    const { exec } = canned({
+      stdout: [line('c0', 124, 0, 1002, 1), line('0', 0, 1, 900), line('1', 124, 1, 1001, 2), line('c1', 124, 2, 1001, 3), 'KCONN-SKIP 1 2', line('c2', 124, 1100, 1001, 1101), 'KCONN-END'].join('\n'),
+    });
+    const r = byId(await runBatch(exec, [open, dropped], { control }));
+    expect(r['dropped']!.outcome, 'the probe still says what happened').to.equal('timeout');
+    expect(r['dropped']!.evidence!.controls.map((c) => c.outcome)).to.deep.equal(['timeout', 'timeout', 'timeout']);
+    const verdict = judge(blocked, r['dropped']!);
+    expect(verdict.status).to.equal('error');
+    expect(verdict.observed).to.include('source starved or broken: its control tcp dns:53 timeout');
+    expect(judge(reachable, r['open']!).status, 'a connect that happened is still a connect').to.equal('pass');
+  });
+
+  it('a negative re-run alone and confirmed, between two controls', async () => {
+    const { exec } = canned({
+      stdout: [
+        line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1400, 300), line('c1', 0, 2, 3),
+        'KCONN-LONE 1 2', line('c2', 0, 1500, 2), line('1.L', 124, 1503, 1003, 1504), line('c3', 0, 2510, 2), 'KCONN-END',
+      ].join('\n'),
+    });
+    const r = byId(await runBatch(exec, [open, dropped], { control }));
+    expect(r['dropped']).to.deep.include({ outcome: 'timeout', attempts: 2, durationMs: 1400 + 1003 });
+    expect(r['dropped']!.evidence).to.deep.include({ alone: true, batch: { outcome: 'timeout', latencyMs: 1400, reason: 'no answer before the deadline' } });
+    expect(r['dropped']!.evidence!.controls).to.have.length(2);
+    expect(judge(blocked, r['dropped']!).status).to.equal('pass');
+  });
+
+  it('a negative that connects when re-run alone is reported connected, with what the batch saw', async () => {
+    const { exec } = canned({
+      stdout: ['KCONN-LONE 1 -', line('0', 0, 1, 4), line('1', 124, 1, 1003, 2), line('1.L', 0, 1100, 5), 'KCONN-END'].join('\n'),
+    });
+    const r = byId(await runBatch(exec, [open, dropped]));
+    expect(r['dropped']).to.deep.include({ outcome: 'connected' });
+    expect(r['dropped']!.evidence).to.deep.include({ alone: true, controls: [], batch: { outcome: 'timeout', latencyMs: 1003, reason: 'no answer before the deadline' } });
+    const verdict = judge(blocked, r['dropped']!);
+    expect(verdict).to.deep.include({ status: 'fail' });
+    expect(verdict.observed).to.equal('connected (timeout in the batch, connected when re-run alone)');
+  });
+
+  it('each probe has its own duration, measured in the source', async () => {
+    const { exec } = canned({ stdout: [line('0', 0, 0, 12), line('1', 124, 0, 1003, 1), 'KCONN-END'].join('\n') });
+    const r = byId(await runBatch(exec, [open, dropped]));
+    expect([r['open']!.durationMs, r['dropped']!.durationMs]).to.deep.equal([12, 1003]);
+  });
+
+  it('a batch of one with no control ran alone: no lone phase', async () => {
+    const { exec, scripts } = canned({ stdout: [line('0', 124, 0, 1001, 1), 'KCONN-END'].join('\n') });
+    const [r] = await runBatch(exec, [dropped]);
+    expect(scripts[0]).to.not.include('kconn_confirm 0');
+    expect(r!.evidence).to.deep.include({ alone: true, controls: [] });
+    expect(judge(blocked, r!).status).to.equal('pass');
+  });
+
+  it('KCONN-FATAL from the script is every probe’s error, with its words', async () => {
+    const { exec } = canned({ exitCode: 90, stdout: 'KCONN-FATAL mktemp failed\n' });
+    const rs = await runBatch(exec, [open, dropped]);
+    expect(rs.map((r) => [r.outcome, r.reason])).to.deep.equal([
+      ['error', 'probe script failed in the source: mktemp failed'],
+      ['error', 'probe script failed in the source: mktemp failed'],
+    ]);
+  });
+
+  it('only a runtime that could not start bash means "tool missing: bash"', async () => {
+    const missing = canned({ exitCode: 127, stdout: '', stderr: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown\n' });
+    expect((await runBatch(missing.exec, [open]))[0]!.reason).to.equal('tool missing in the source: bash');
+    const other = canned({ exitCode: 1, stdout: '', stderr: "cat: /etc/kconn: No such file or directory\n" });
+    expect((await runBatch(other.exec, [open]))[0]!.reason).to.equal("probe script produced no results (exit 1): cat: /etc/kconn: No such file or directory");
+    const cwd = canned({ exitCode: 126, stdout: '', stderr: 'OCI runtime exec failed: exec failed: unable to start container process: chdir to cwd ("/work") set in config.json failed: no such file or directory: unknown' });
+    expect((await runBatch(cwd.exec, [open]))[0]!.reason).to.match(/^probe script produced no results \(exit 126\): OCI runtime exec failed: .*chdir to cwd/);
+  });
+});

@@ -9,6 +9,7 @@ import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
 import { listRuns, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
+import { ProvisioningFailure, type ClusterOutcome } from '../provision/provisioningFailure.js';
 import { ensureTool } from '../provision/toolCache.js';
 import type { CommandIO } from './commandIO.js';
 import { cacheDir, runsRoot } from './environment.js';
@@ -27,9 +28,19 @@ export interface SessionOptions {
   readonly progress: Progress;
   /** Reports folder (default reports/): diagnostics of clusters that fail to come up go to <dir>/<run-id>/. */
   readonly reportsDir?: string;
+  /**
+   * Told when provisioning fails after the inputs were planned, before anything is removed: a Ctrl-C exits as soon as
+   * the cleanup is done, so what must outlive the run (its report) is written here.
+   */
+  readonly onFailure?: (failure: SessionFailure) => Promise<void>;
 }
 
 export interface Session {
+  /**
+   * This run's id: reports/<runId>/, the run namespace and the labels. The plan's run id names the clusters; they
+   * differ when kept clusters are reused, so a reused run never overwrites the earlier run's reports.
+   */
+  readonly runId: string;
   readonly project: LoadedProject;
   readonly plan: Plan;
   readonly clusters: readonly ClusterState[];
@@ -39,6 +50,24 @@ export interface Session {
   readonly runDir: string;
   /** Ends the session: removes what the run created unless kept; returns cleanup failures. */
   close(keep: boolean): Promise<string[]>;
+}
+
+/**
+ * Provisioning stopped after the inputs were planned (a tool could not be had, a cluster did not come up, the
+ * timeout, Ctrl-C): what a report of the run needs to say so. Everything created was already removed (unless --keep).
+ */
+export class SessionFailure extends Error {
+  constructor(
+    message: string,
+    readonly runId: string,
+    readonly plan: Plan,
+    readonly project: LoadedProject,
+    readonly clusters: readonly ClusterOutcome[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'SessionFailure';
+  }
 }
 
 function planInputs(opts: SessionOptions, runId: string): PlanInputs {
@@ -108,8 +137,17 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   let { project, plan } = await loadAndPlan(planInputs(opts, runId));
   refuseUnsupported(plan);
 
+  // From here on a failure is the run's, not the input's: it gets a report (SessionFailure).
+  const failed = async (e: unknown, reportRunId: string): Promise<SessionFailure> => {
+    const message = (e as Error).message;
+    const provisioning = e instanceof ProvisioningFailure ? e : (e as Error).cause instanceof ProvisioningFailure ? ((e as Error).cause as ProvisioningFailure) : undefined;
+    const clusters = provisioning?.clusters ?? plan.clusters.map((c) => ({ name: c.name, status: 'stopped' as const, message }));
+    const failure = new SessionFailure(message, reportRunId, plan, project, clusters, { cause: e });
+    await opts.onFailure?.(failure).catch((err: unknown) => opts.io.err(`could not record the failure of run ${reportRunId}: ${(err as Error).message}`));
+    return failure;
+  };
   const toolOptions = { cacheDir: cache, log: (l: string) => opts.progress.line('tools', l), signal };
-  const kindBin = await ensureTool('kind', toolOptions);
+  const kindBin = await ensureTool('kind', toolOptions).catch(async (e: unknown) => Promise.reject(await failed(e, runId)));
   const kind = new KindCli(kindBin);
   let reuse = new Set<string>();
   let previous: RunState | undefined;
@@ -127,10 +165,12 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   }
   // Every tool the plan needs is found (or downloaded) before anything is created: a helm that cannot be had must not
   // surface only after kind has built the clusters.
+  // A reused run gets its own id for reports and the run namespace; the clusters keep theirs.
+  const reportRunId = previous ? newRunId() : runId;
   let helmBin: Promise<string> | undefined;
   if (plan.clusters.some((c) => !reuse.has(c.kindName) && c.steps.some((s) => s.action === 'helm-install'))) {
     helmBin = ensureTool('helm', toolOptions);
-    await helmBin;
+    await helmBin.catch(async (e: unknown) => Promise.reject(await failed(e, reportRunId)));
   }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];
@@ -149,7 +189,7 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   try {
     const clusters = await provisionClusters(plan, {
       runDir: dir,
-      diagnosticsDir: join(opts.reportsDir ?? 'reports', runId),
+      diagnosticsDir: join(opts.reportsDir ?? 'reports', reportRunId),
       kind,
       helm: () => (helmBin ??= ensureTool('helm', toolOptions)),
       download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),
@@ -176,6 +216,7 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
     });
     await writeRunState(runsRoot(), { ...baseState, clusters });
     return {
+      runId: reportRunId,
       project,
       plan,
       clusters,
@@ -195,7 +236,13 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       },
     };
   } catch (e) {
-    const reason = signal.aborted && !controller.signal.aborted ? new Error(`provisioning did not finish within ${Math.round(opts.timeoutMs / 1000)}s: ${(e as Error).message}`, { cause: e }) : e;
+    const interrupted = controller.signal.aborted ? (controller.signal.reason as Error | undefined)?.message : undefined;
+    const reason = interrupted
+      ? new Error(`${interrupted}: ${(e as Error).message}`, { cause: e })
+      : signal.aborted
+        ? new Error(`provisioning did not finish within ${Math.round(opts.timeoutMs / 1000)}s: ${(e as Error).message}`, { cause: e })
+        : e;
+    const failure = await failed(reason, reportRunId);
     if (!opts.keep) {
       const failures = await cleanup.runAll();
       await removeStateIfClean(failures);
@@ -203,6 +250,6 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
     } else {
       opts.io.err(`--keep: leaving what was created; remove it with kconn down --run-id ${runId}`);
     }
-    throw reason;
+    throw failure;
   }
 }

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import type { Plan } from '../model/plan.js';
 import type { RunReport } from '../model/runReport.js';
+import { notRunOutcomes } from '../run/notRunOutcomes.js';
 import { formatSummary, summarize } from '../report/summary.js';
 import { writeReports } from '../report/writeReports.js';
 import { imagesOf, preloadImages } from '../provision/imageLoader.js';
@@ -8,7 +10,7 @@ import { runSuitesWithMocha } from '../run/mochaRun.js';
 import { readSuiteManifest } from '../run/suiteManifests.js';
 import { clusterAccess } from './clusterAccess.js';
 import { hostArch } from './environment.js';
-import { openSession } from './clusterSession.js';
+import { openSession, type SessionFailure } from './clusterSession.js';
 import type { Progress } from './progress.js';
 import { timeoutMs } from './timeoutOption.js';
 import type { CommandIO } from './commandIO.js';
@@ -27,6 +29,31 @@ export interface RunOptions {
 export const DEFAULT_RUN_TIMEOUT = '60m';
 const READY_TIMEOUT_MS = 5 * 60_000;
 
+/** Even a run that died while provisioning leaves reports/<run-id>/junit.xml, with a failed test per cluster. */
+async function reportNotRun(failure: SessionFailure, startedAt: string, reportsDir: string, io: CommandIO): Promise<void> {
+  const { plan } = failure;
+  const report: RunReport = {
+    runId: failure.runId,
+    topology: plan.topology,
+    kindVersion: plan.kindVersion,
+    kubernetesVersion: plan.kubernetesVersion,
+    clusters: clusterInfo(plan),
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    suites: notRunOutcomes(plan.topologyFile, failure.clusters, plan.suites, failure.project.suites, failure.message),
+  };
+  try {
+    const files = await writeReports(report, join(reportsDir, failure.runId));
+    io.err(`${formatSummary(summarize(report))}; reports: ${files.junit}, ${files.results}`);
+  } catch (e) {
+    io.err(`could not write the reports of run ${failure.runId}: ${(e as Error).message}`);
+  }
+}
+
+function clusterInfo(plan: Plan): RunReport['clusters'] {
+  return plan.clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, cniVersion: c.cni.version }));
+}
+
 /**
  * `kconn run`: provision (or reuse), preload the suites' images, run every suite through mocha, write JUnit and
  * results.json to reports/<run-id>/, tear down unless --keep. Exit 0 only when every test passed or was skipped for
@@ -38,7 +65,10 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   const startedAt = new Date().toISOString();
   let session;
   try {
-    session = await openSession({ ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress });
+    session = await openSession({
+      ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress,
+      onFailure: (failure) => reportNotRun(failure, startedAt, opts.reportsDir ?? 'reports', io),
+    });
   } catch (e) {
     io.err(e instanceof UserInputError ? e.message : `kconn run: provisioning failed: ${(e as Error).message}`);
     return 1;
@@ -61,7 +91,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
 
     const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
       clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
-      runNamespace: `kconn-${plan.runId}`,
+      runNamespace: `kconn-${session.runId}`,
       cleanup: session.cleanup,
       keep: opts.keep ?? false,
       signal: session.signal,
@@ -69,16 +99,16 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       readyTimeoutMs: READY_TIMEOUT_MS,
     });
     const report: RunReport = {
-      runId: plan.runId,
+      runId: session.runId,
       topology: plan.topology,
       kindVersion: plan.kindVersion,
       kubernetesVersion: plan.kubernetesVersion,
-      clusters: plan.clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, cniVersion: c.cni.version })),
+      clusters: clusterInfo(plan),
       startedAt,
       finishedAt: new Date().toISOString(),
       suites,
     };
-    const dir = join(opts.reportsDir ?? 'reports', plan.runId);
+    const dir = join(opts.reportsDir ?? 'reports', session.runId);
     const files = await writeReports(report, dir);
     const counts = summarize(report);
     io.err(`${formatSummary(counts)}; reports: ${files.junit}, ${files.results}`);

@@ -6,6 +6,7 @@ import type { KubeApi } from '../kube/kubeApi.js';
 import type { ClusterPlan, Plan } from '../model/plan.js';
 import type { CleanupRegistry } from './cleanup.js';
 import type { KindCli } from './kindCli.js';
+import { ProvisioningFailure, type ClusterOutcome } from './provisioningFailure.js';
 import type { ClusterState } from './runState.js';
 import { runClusterStep, type ClusterRuntime, type DownloadStep } from './stepRunner.js';
 
@@ -35,7 +36,7 @@ export interface ProvisionOptions {
 /** How long reading diagnostics of a failed cluster may take. */
 const DIAGNOSTICS_TIMEOUT_MS = 20_000;
 
-async function reportDiagnostics(c: ClusterPlan, api: KubeApi, file: string, progress: (line: string) => void): Promise<void> {
+async function reportDiagnostics(c: ClusterPlan, api: KubeApi, file: string, progress: (line: string) => void): Promise<string[]> {
   const timeout = new Promise<string[]>((r) => setTimeout(() => r(['diagnostics: the API did not answer in time']), DIAGNOSTICS_TIMEOUT_MS).unref());
   const lines = await Promise.race([collectDiagnostics(api, c.diagnostics), timeout]);
   await mkdir(dirname(file), { recursive: true })
@@ -44,17 +45,20 @@ async function reportDiagnostics(c: ClusterPlan, api: KubeApi, file: string, pro
   progress(`diagnostics (also in ${file}):`);
   for (const line of lines.slice(0, 40)) progress(`  ${line}`);
   if (lines.length > 40) progress(`  ... ${lines.length - 40} more lines in ${file}`);
+  return lines;
 }
 
 /**
  * Provisions every cluster of a plan in parallel: each one's steps in order (download, kind create, CNI install,
  * readiness). A cluster is registered for cleanup the moment its creation starts. The first failure aborts the
- * other clusters' work; the caller's cleanup removes whatever exists.
+ * other clusters' work; the caller's cleanup removes whatever exists. A failure is a ProvisioningFailure that says how
+ * each cluster ended (ready, failed with its diagnostics, or stopped), so that the run's report can show it.
  */
 export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Promise<ClusterState[]> {
   const inner = new AbortController();
   const signal = AbortSignal.any([opts.signal, inner.signal]);
   const limit = pLimit(Math.max(1, plan.clusters.length));
+  const diagnosticsOf = new Map<string, string[]>();
   const provisionOne = async (c: ClusterPlan): Promise<ClusterState> => {
     const dir = join(opts.runDir, c.name);
     // kind writes the files the plan names: take them from its argv, so there is one source of truth.
@@ -101,7 +105,7 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
         await runClusterStep(step, rt);
       } catch (e) {
         // Before the cluster is removed: say what its CNI and nodes looked like, on screen and in a file.
-        if (exists) await reportDiagnostics(c, rt.kube(), join(opts.diagnosticsDir, `diagnostics-${c.name}.txt`), (line) => opts.progress(c.name, line));
+        if (exists) diagnosticsOf.set(c.name, await reportDiagnostics(c, rt.kube(), join(opts.diagnosticsDir, `diagnostics-${c.name}.txt`), (line) => opts.progress(c.name, line)));
         throw e;
       }
       if (step.action === 'kind-create') await recordExisting();
@@ -112,11 +116,14 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
   // Settle every cluster before returning, so that nothing is still being created when the caller cleans up;
   // report the first failure in time (the others are usually its consequence: aborted).
   let firstError: Error | undefined;
+  const failedFirst = new Set<string>();
   const settled = await Promise.allSettled(
     plan.clusters.map((c) =>
       limit(() =>
         provisionOne(c).catch((e: unknown) => {
           const error = new Error(`cluster ${c.name}: ${(e as Error).message}`, { cause: e });
+          // A cluster whose own step failed while nothing had been aborted yet failed; the others were stopped.
+          if (!signal.aborted) failedFirst.add(c.name);
           firstError ??= error;
           inner.abort(new Error(`cluster ${c.name} failed`));
           throw error;
@@ -124,6 +131,15 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
       ),
     ),
   );
-  if (firstError) throw firstError;
+  if (firstError) {
+    const outcomes: ClusterOutcome[] = plan.clusters.map((c, i) => {
+      const s = settled[i]!;
+      if (s.status === 'fulfilled') return { name: c.name, status: 'ready' };
+      const message = ((s.reason as Error).cause as Error | undefined)?.message ?? (s.reason as Error).message;
+      const diagnostics = diagnosticsOf.get(c.name);
+      return { name: c.name, status: failedFirst.has(c.name) ? 'failed' : 'stopped', message, ...(diagnostics ? { diagnostics } : {}) };
+    });
+    throw new ProvisioningFailure((firstError as Error).message, outcomes, { cause: firstError });
+  }
   return settled.map((s) => (s as PromiseFulfilledResult<ClusterState>).value);
 }

@@ -132,6 +132,53 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     expect(tools.calls().some((c) => c[0] === 'delete' && c[1] === 'cluster')).to.equal(true);
   });
 
+  describe('a run that dies while provisioning still leaves junit.xml: a failed test per cluster, the suites not run', () => {
+    const junitOf = (runId: string): string => readFileSync(join(project, 'reports', runId, 'junit.xml'), 'utf8');
+    const resultsOf = (runId: string) => JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8')) as { suites: { name: string; tests: { name: string; status: string; message?: string; observed?: string }[] }[] };
+
+    it('kind fails to create the cluster', async () => {
+      const r = await kconn(['run', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_FAIL_CREATE: '1' });
+      expect(r.exitCode).to.equal(1);
+      const runId = runIdOf(String(r.stderr));
+      const results = resultsOf(runId);
+      expect(results.suites.map((s) => s.name)).to.deep.equal(['provisioning', 's']);
+      expect(results.suites[0]!.tests).to.have.length(1);
+      expect(results.suites[0]!.tests[0]).to.deep.include({ name: 'cluster main comes up', status: 'fail' });
+      expect(results.suites[0]!.tests[0]!.observed).to.include('failed to create cluster');
+      expect(results.suites[1]!.tests.map((t) => [t.status, t.message?.slice(0, 32)])).to.deep.equal([['skip', 'not run: provisioning failed (cl']]);
+      const junit = junitOf(runId);
+      expect(junit).to.match(/<testcase [^>]*name="cluster main comes up"[^>]*>\s*<failure /);
+      expect(junit).to.include('<skipped message="not run: provisioning failed');
+      expect(String(r.stderr)).to.include(`reports: reports/${runId}/junit.xml`);
+    });
+
+    it('--timeout: the failure text holds the cluster\'s diagnostics', async () => {
+      api.onRead = () => undefined; // the node never becomes Ready
+      api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'kindnet-x1', namespace: 'kube-system', labels: { app: 'kindnet' } }, status: { phase: 'Running', containerStatuses: [{ name: 'kindnet-cni', ready: false, restartCount: 3, state: { waiting: { reason: 'CrashLoopBackOff' } } }] } });
+      const r = await kconn(['run', '--topology', 'clusters/t.yaml', '--timeout', '4s']);
+      expect(r.exitCode).to.equal(1);
+      const runId = runIdOf(String(r.stderr));
+      const test = resultsOf(runId).suites[0]!.tests[0]!;
+      expect(test.status).to.equal('fail');
+      expect(test.observed).to.match(/did not finish within 4s/);
+      expect(test.observed).to.include('kindnet-cni: waiting CrashLoopBackOff, 3 restarts');
+      expect(tools.calls().some((c) => c[0] === 'delete' && c[1] === 'cluster'), 'the cluster is still removed').to.equal(true);
+    });
+
+    it('Ctrl-C: exit 130, and the report exists', async () => {
+      const child = kconn(['run', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_SLEEP: '30' });
+      const deadline = Date.now() + 20_000;
+      while (!tools.calls().some((c) => c[0] === 'create') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+      child.kill('SIGINT');
+      const r = await child;
+      expect(r.exitCode, String(r.stderr)).to.equal(130);
+      const runId = runIdOf(String(r.stderr));
+      const test = resultsOf(runId).suites[0]!.tests[0]!;
+      expect(test).to.deep.include({ name: 'cluster main comes up', status: 'fail' });
+      expect(test.observed).to.include('interrupted by SIGINT');
+    });
+  });
+
   it('up refuses a multi-cluster topology before creating anything (joining is not automated yet)', async () => {
     writeFileSync(
       join(project, 'clusters', 'pair.yaml'),

@@ -1,6 +1,5 @@
 import { arch as osArch, homedir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { parseCidr } from '../model/cidr.js';
 
 export const DEFAULT_TOPOLOGY = 'clusters/default.yaml';
@@ -34,6 +33,8 @@ export function hostArch(): string {
  * Docker IPAM chooses it (often 172.18.0.0/16, not guaranteed: kind providers/docker/network.go).
  */
 export async function detectKindNetwork(): Promise<string | undefined> {
+  // Imported here: validate, which never asks Docker, should not pay for loading execa.
+  const { execa } = await import('execa');
   const result = await execa('docker', ['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'], {
     reject: false,
     timeout: 5000,

@@ -1,7 +1,8 @@
-import { access, chmod, copyFile, mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { downloadVerified, type FetchLike } from './downloadVerified.js';
+import { removeInside } from './insideRoot.js';
 import type { DownloadStep } from './stepRunner.js';
 import { applyToolMirror } from './toolMirror.js';
 
@@ -37,7 +38,8 @@ export async function downloadAndExtract(step: DownloadStep, opts: { signal?: Ab
         if (!(await exists(join(step.into, DONE)))) throw e;
       });
     } finally {
-      await rm(work, { recursive: true, force: true });
+      // The work folder is a sibling of step.into, inside the same cache folder.
+      await removeInside(dirname(step.into), work);
     }
   }
   if (step.copy) {

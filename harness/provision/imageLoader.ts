@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
+import { removeInside } from './insideRoot.js';
 import type { KindCli } from './kindCli.js';
 
 type Spec = { containers?: { image?: string }[]; initContainers?: { image?: string }[]; ephemeralContainers?: { image?: string }[] };
@@ -90,7 +91,7 @@ export async function preloadImages(opts: PreloadOptions): Promise<PreloadResult
     );
     return { loaded: archives.map((a) => a.image).filter((i) => !failedSomewhere.has(i)), warnings };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await removeInside(tmpdir(), dir);
   }
 }
 

@@ -8,6 +8,7 @@
 //   npm run bench:probes              quiet: also fails unless batched >= 5x faster than one exec per probe and the
 //                                     all-blocked matrix takes <= 2x one probe timeout
 //   npm run bench:probes -- --load    the same with two CPU-bound processes running beside it (outcomes only)
+//   npm run bench:probes -- --cap N   probes in flight per source (default DEFAULT_PROBE_CAP): how the cap was chosen
 //
 // Needs Docker and the images from images/build.sh.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +26,9 @@ const TIMEOUT_MS = 1000;
 const CONCURRENCY = DEFAULT_EXEC_CONCURRENCY;
 const LOAD = process.argv.includes('--load');
 const LOAD_PROCESSES = 2;
+const capArg = process.argv.indexOf('--cap');
+const CAP = capArg > 0 ? Number(process.argv[capArg + 1]) : DEFAULT_PROBE_CAP;
+if (!Number.isInteger(CAP) || CAP < 1) throw new Error('--cap takes a whole number >= 1');
 
 await DockerLab.check();
 const hogs: ChildProcess[] = [];
@@ -55,7 +59,7 @@ try {
   const control = { host: 'control', port: 8080 };
   const requests = (): ProbeRequest[] =>
     servers.flatMap((_, t) => [8080, 8082].map((port) => ({ id: `s${t}:${port}`, spec: { kind: 'tcp' as const, host: `server-${t}`, port, timeoutMs: TIMEOUT_MS } })));
-  const batches = clients.map((c) => ({ exec: lab.exec(c), requests: requests(), control }));
+  const batches = clients.map((c) => ({ exec: lab.exec(c), requests: requests(), control, cap: CAP }));
   const total = batches.reduce((n, b) => n + b.requests.length, 0);
 
   /** Outcomes, verdicts and how negatives were confirmed; records a problem unless every probe came out right. */
@@ -67,11 +71,11 @@ try {
       : [];
     const lone = results.filter((r) => r.evidence?.batch);
     const turned = lone.filter((r) => r.evidence!.batch!.outcome !== r.outcome);
-    const late = results.flatMap((r) => (r.evidence?.lateMs !== undefined && !r.evidence.batch ? [r.evidence.lateMs] : []));
+    const late = results.flatMap((r) => (r.evidence?.lateMs !== undefined && !r.evidence.batch ? [r.evidence.lateMs] : [])).sort((a, b) => a - b);
     console.log(
       `${label}: outcomes ${JSON.stringify(counts)}` +
         (verdicts ? `, verdicts right ${results.length - badVerdicts.length}/${results.length}, re-run alone ${lone.length} (${turned.length} changed)` : '') +
-        (late.length ? `, batch timeouts ended ${Math.min(...late)}..${Math.max(...late)} ms after their wait` : ''),
+        (late.length ? `, batch timeouts ended ${late[0]}..${late.at(-1)} ms (median ${late[Math.floor(late.length / 2)]}) after their wait` : ''),
     );
     for (const r of [...wrong, ...badVerdicts].slice(0, 5)) console.log(`  wrong: ${r.id} from ${r.source}: ${r.outcome} ${r.reason ?? ''} ${JSON.stringify(r.evidence ?? {})}`);
     if (wrong.length || badVerdicts.length) problems.push(`${label}: ${wrong.length} wrong outcome(s), ${badVerdicts.length} wrong verdict(s)`);
@@ -97,7 +101,7 @@ try {
 
   const speedup = singleMs / batchedMs;
   const blockedRatio = allTimeoutMs / TIMEOUT_MS;
-  console.log(`probes: ${total} (${total / 2} to blocked targets), timeout ${TIMEOUT_MS} ms, exec concurrency ${CONCURRENCY}, ${DEFAULT_PROBE_CAP} probes in flight per source`);
+  console.log(`probes: ${total} (${total / 2} to blocked targets), timeout ${TIMEOUT_MS} ms, exec concurrency ${CONCURRENCY}, ${CAP} probes in flight per source`);
   console.log(`one exec per probe: ${Math.round(singleMs)} ms (${total} execs)`);
   console.log(`batched:            ${Math.round(batchedMs)} ms (${batches.length} execs)`);
   console.log(`all-blocked matrix (${total / 2} probes): ${Math.round(allTimeoutMs)} ms = ${blockedRatio.toFixed(2)}x the probe timeout`);

@@ -63,7 +63,8 @@ function prologue(opts: ScriptOptions): string[] {
     // Preflight: a missing helper tool makes every probe an error, never a silent timeout.
     `m=; for t in ${SCRIPT_TOOLS.join(' ')}; do command -v "$t" >/dev/null 2>&1 || m="$m $t"; done`,
     '[ -z "$m" ] || { for t in $m; do echo "KCONN-MISSING $t"; done; exit 91; }',
-    '[ -n "${EPOCHREALTIME:-}" ] || { echo "KCONN-MISSING bash>=5"; exit 91; }',
+    // EPOCHREALTIME is bash 5.0; `wait` for a process substitution (kinds/probeKind.ts timedScript) is 5.1.
+    '[ "${BASH_VERSINFO[0]}${BASH_VERSINFO[1]}" -ge 51 ] 2>/dev/null || { echo "KCONN-MISSING bash>=5.1"; exit 91; }',
     'd=$(mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
     'trap \'rm -rf "$d"\' EXIT',
     // Probe slots: a pipe holding one byte per free slot; a probe takes one to start and gives it back when done.

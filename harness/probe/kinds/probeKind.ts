@@ -59,33 +59,31 @@ export function backstopSeconds(ms: number): number {
 }
 
 /**
- * File descriptor on which timedScript's timer writes the time its deadline starts (EPOCHREALTIME), when it is open:
- * the batch script opens it to a file, so that how late a timeout ended is measured from the connect. Run by hand,
+ * File descriptor on which timedScript writes the time its deadline starts (EPOCHREALTIME), when it is open: the
+ * batch script opens it to a file, so that how late a timeout ended is measured from the connect. Run by hand,
  * nothing is written.
  */
 export const DEADLINE_START_FD = 9;
 
-/** Exit status of a shell killed by SIGALRM (128 + 14): the signal timedScript's timer sends. */
-const ALARM_EXIT = 142;
-
 /**
- * A bash script whose deadline starts at the connect, not at process start: `body` runs in a background subshell and
- * writes one byte to fd 8 (`printf . >&8`) right before it connects; only then does the timer note the time (on
- * DEADLINE_START_FD, if open) and start waiting `$<timeoutArg>` seconds (bash `read -t` on a pipe nobody writes, fractions
- * allowed, no extra process), and send SIGALRM to the subshell if it is still running. A deadline reached exits 124, like coreutils `timeout`. So a
- * source that is slow to start processes gets a later deadline, never a shorter one. Both helpers are children of
- * the script and reaped by it (no orphans for a PID 1 that never reaps). `body` must end in `exec` of its last
- * blocking command (or be builtins only), so that the signal reaches what is waiting.
+ * A bash script whose deadline starts at the connect, not at process start. `body` runs in a process substitution
+ * whose stdout is a pipe to the script: it writes one byte there (`printf .`) right before it connects, and sends
+ * whatever the tool prints to fd 4 (the script's stdout), keeping the pipe open until it exits (`5>&1 >&4`). The
+ * script reads that byte, notes the time (on DEADLINE_START_FD, if open), then waits at most `$<timeoutArg>` seconds
+ * (bash `read -t`, fractions allowed) for the pipe to close: closed means the body ended, and its exit code is the
+ * script's; still open means the deadline passed: the body is killed and reaped, exit 124 like coreutils `timeout`.
+ * So a source slow to start processes gets a later deadline, never a shorter one, and no process is left behind for
+ * a PID 1 that never reaps. Needs bash >= 5.1 (`wait` for a process substitution).
  */
 export function timedScript(body: string, timeoutArg: string): string {
   return [
-    'exec 8<> <(:) || exit 125',
-    `{ ${body}; } & p=$!`,
-    `{ read -r -N 1 -u 8 _ && { { echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; } 2>/dev/null; read -r -t "${timeoutArg}" -u 8 _; }; kill -s ALRM "$p" 2>/dev/null; } & t=$!`,
-    'wait "$p" 2>/dev/null; rc=$?',
-    'kill -s KILL "$t" 2>/dev/null; wait "$t" 2>/dev/null',
-    `[ "$rc" -eq ${ALARM_EXIT} ] && rc=124`,
-    'exit "$rc"',
+    `exec 4>&1 8< <(${body}) || exit 125`,
+    'p=$!',
+    'read -r -N 1 -u 8 _',
+    `{ echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; } 2>/dev/null`,
+    `read -r -t "${timeoutArg}" -u 8 _`,
+    '[ $? -gt 128 ] && { kill -s KILL "$p"; wait "$p"; exit 124; } 2>/dev/null',
+    'wait "$p"',
   ].join('; ');
 }
 

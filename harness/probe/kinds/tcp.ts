@@ -10,7 +10,7 @@ type Tcp = Extract<ProbeSpec, { kind: 'tcp' }>;
  * timeout of its own: timedScript starts the probe timeout right before the connect (name resolution included), and
  * the outer `timeout` is only a backstop.
  */
-const SCRIPT = timedScript('printf . >&8; exec 3<>"/dev/tcp/$0/$1"', '$2');
+const SCRIPT = timedScript('printf .; exec 3<>"/dev/tcp/$0/$1"', '$2');
 
 export const tcpProbe: ProbeKindModule<Tcp> = {
   kind: 'tcp',

@@ -15,7 +15,7 @@ export const UDP_DEFAULT_PAYLOAD = 'hostname';
  * Positional arguments: $0 host, $1 port, $2 timeout (s), $3 payload.
  */
 const SCRIPT = timedScript(
-  'exec 3<>"/dev/udp/$0/$1" || exit 3; printf . >&8; printf "%s\\n" "$3" >&3 || exit 4; exec dd bs=65535 count=1 status=none <&3',
+  'exec 3<>"/dev/udp/$0/$1" || exit 3; printf .; printf "%s\\n" "$3" >&3 || exit 4; exec dd bs=65535 count=1 status=none <&3 5>&1 >&4',
   '$2',
 );
 

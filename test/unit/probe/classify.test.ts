@@ -91,8 +91,8 @@ describe('probe classification (what the tools said -> outcome)', () => {
   it('TCP and UDP start their timeout at the connect, inside the source, and a deadline reached exits 124', () => {
     const [, , bash, c, script] = probeCommand(tcp);
     expect([bash, c]).to.deep.equal(['bash', '-c']);
-    expect(script).to.match(/^exec 8<> <\(:\) \|\| exit 125; \{ printf \. >&8; exec 3<>"\/dev\/tcp\/\$0\/\$1"; \} & p=\$!; /);
-    expect(script).to.include('read -r -t "$2" -u 8 _').and.include('[ "$rc" -eq 142 ] && rc=124');
-    expect(probeCommand(udp)[4]).to.include('printf . >&8; printf "%s\\n" "$3" >&3');
+    expect(script).to.match(/^exec 4>&1 8< <\(printf \.; exec 3<>"\/dev\/tcp\/\$0\/\$1"\) \|\| exit 125; p=\$!; /);
+    expect(script).to.include('read -r -t "$2" -u 8 _').and.include('kill -s KILL "$p"; wait "$p"; exit 124;');
+    expect(probeCommand(udp)[4]).to.include('printf .; printf "%s\\n" "$3" >&3');
   });
 });

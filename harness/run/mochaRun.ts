@@ -7,11 +7,14 @@ import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
+import { checkPolicyEnforcement, type PolicyControl } from './policyControl.js';
 import { applySuiteManifests, readSuiteManifest } from './suiteManifests.js';
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
   readonly reporter?: string | Mocha.ReporterConstructor;
+  /** Measures whether a cluster enforces NetworkPolicy (default: checkPolicyEnforcement); asked once per cluster. */
+  readonly policyControl?: (cluster: string) => Promise<PolicyControl>;
 }
 
 /** The message mocha shows for a test that did not pass: expected vs observed and the command to reproduce it. */
@@ -36,6 +39,25 @@ export async function runSuitesWithMocha(
   const running = planned.filter((p) => p.status === 'run').map((p) => suites.find((s) => s.name === p.name)!);
   const applied = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
   const sweepKinds = [...new Map(applied.map((o) => [`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }])).values()];
+  // Policy suites count only on clusters that demonstrably enforce policy: one control per cluster, shared by suites.
+  const controls = new Map<string, Promise<PolicyControl>>();
+  const control = (cluster: string): Promise<PolicyControl> => {
+    let c = controls.get(cluster);
+    if (!c) {
+      const access = opts.clusters.get(cluster);
+      c = opts.policyControl
+        ? opts.policyControl(cluster)
+        : access
+          ? checkPolicyEnforcement(access, {
+              namespace: opts.runNamespace, signal: opts.signal, progress: opts.progress, readyTimeoutMs: opts.readyTimeoutMs,
+              ...(opts.keep ? {} : { onCreated: (what: string, remove: () => Promise<void>) => void opts.cleanup.add(what, remove) }),
+            })
+          : Promise.resolve({ status: 'error', detail: `cluster ${cluster} is not part of this run` } as PolicyControl);
+      c = c.catch((e: Error): PolicyControl => ({ status: 'error', detail: e.message }));
+      controls.set(cluster, c);
+    }
+    return c;
+  };
   const mocha = new Mocha({ reporter: opts.reporter ?? 'spec', timeout: 0, color: process.stdout.isTTY ?? false });
   // Filled in by each suite's `before` hook while mocha runs.
   const outcomes: { name: string; file: string; tests: TestOutcome[]; durationMs: number }[] = [];
@@ -58,6 +80,19 @@ export async function runSuitesWithMocha(
     describe.beforeAll(`apply manifests and probe (${suite.name})`, async function () {
       const started = Date.now();
       try {
+        if (suite.requires.includes('networkPolicy')) {
+          const clusters = [...new Set(expanded.flatMap((t) => [t.fromCluster, t.toCluster]))].sort();
+          const results = await Promise.all(clusters.map(async (c) => ({ cluster: c, result: await control(c) })));
+          const broken = results.find((r) => r.result.status === 'error');
+          if (broken) throw new Error(`NetworkPolicy control on cluster ${broken.cluster} failed: ${broken.result.detail}`);
+          const lax = results.filter((r) => r.result.status === 'not-enforced');
+          if (lax.length) {
+            const reason = lax.map((r) => `cluster ${r.cluster}: ${r.result.detail}`).join('; ');
+            record.tests = expanded.map((t) => ({ suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'skip', message: reason, durationMs: 0, attempts: 0, results: [] }));
+            record.durationMs = Date.now() - started;
+            return;
+          }
+        }
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         record.tests = await executeTests(suite.name, expanded, opts);
       } catch (e) {
@@ -70,9 +105,10 @@ export async function runSuitesWithMocha(
     });
     expanded.forEach((t, i) => {
       describe.addTest(
-        new Mocha.Test(t.name, function () {
+        new Mocha.Test(t.name, function (this: Mocha.Context) {
           const o = record.tests[i];
           if (!o) throw new Error('no outcome recorded for this test');
+          if (o.status === 'skip') this.skip();
           expect(o.status, failureMessage(o)).to.equal('pass');
         }),
       );

@@ -4,6 +4,7 @@ import Docker from 'dockerode';
 import type { LoadedProject } from '../load/loadProject.js';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import type { Plan } from '../model/plan.js';
+import type { PhaseTiming } from '../model/runReport.js';
 import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
@@ -48,6 +49,8 @@ export interface Session {
   readonly cleanup: CleanupRegistry;
   readonly signal: AbortSignal;
   readonly runDir: string;
+  /** How long each cluster's phases took. */
+  readonly timings: readonly PhaseTiming[];
   /** Ends the session: removes what the run created unless kept; returns cleanup failures. */
   close(keep: boolean): Promise<string[]>;
 }
@@ -186,8 +189,10 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
   const docker = new Docker();
+  const timings: PhaseTiming[] = [];
   try {
     const clusters = await provisionClusters(plan, {
+      onTiming: (t) => timings.push(t),
       runDir: dir,
       diagnosticsDir: join(opts.reportsDir ?? 'reports', reportRunId),
       kind,
@@ -224,6 +229,7 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       cleanup,
       signal,
       runDir: dir,
+      timings,
       async close(keep: boolean) {
         if (keep) {
           removeHandlers();

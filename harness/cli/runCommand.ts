@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import type { Plan } from '../model/plan.js';
-import type { RunReport } from '../model/runReport.js';
+import type { PhaseTiming, RunReport } from '../model/runReport.js';
+import { formatTimings } from '../report/timingsText.js';
 import { notRunOutcomes } from '../run/notRunOutcomes.js';
 import { formatSummary, summarize } from '../report/summary.js';
 import { writeReports } from '../report/writeReports.js';
@@ -78,6 +79,8 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   try {
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
     const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
+    const timings: PhaseTiming[] = [...session.timings];
+    const imagesStarted = performance.now();
     const preload = await preloadImages({
       docker: new Docker(),
       kind: session.kind,
@@ -88,6 +91,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       log: (line) => progress.line('images', line),
     }).catch((e: unknown) => ({ loaded: [], warnings: [`preloading failed: ${(e as Error).message}; the nodes pull every image themselves`] }));
     for (const w of preload.warnings) io.err(`warning: ${w}`);
+    timings.push({ phase: 'images', ms: performance.now() - imagesStarted });
 
     const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
       clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
@@ -97,6 +101,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       signal: session.signal,
       progress: (line) => progress.line('run', line),
       readyTimeoutMs: READY_TIMEOUT_MS,
+      onTiming: (t) => timings.push(t),
     });
     const report: RunReport = {
       runId: session.runId,
@@ -106,11 +111,13 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       clusters: clusterInfo(plan),
       startedAt,
       finishedAt: new Date().toISOString(),
+      timings,
       suites,
     };
     const dir = join(opts.reportsDir ?? 'reports', session.runId);
     const files = await writeReports(report, dir);
     const counts = summarize(report);
+    for (const line of formatTimings(timings)) io.err(line);
     io.err(`${formatSummary(counts)}; reports: ${files.junit}, ${files.results}`);
     if (counts.total === 0) io.err('no test ran: a run that matches zero tests is an error');
     exitCode = counts.failed === 0 && counts.errors === 0 && counts.total > 0 ? 0 : 1;

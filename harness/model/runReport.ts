@@ -40,6 +40,14 @@ export interface ClusterInfo {
   readonly cniVersion: string;
 }
 
+/** How long one phase of a run took: a cluster's creation, its CNI, the images, a suite's apply, wait or probes. */
+export interface PhaseTiming {
+  readonly phase: string;
+  readonly cluster?: string;
+  readonly suite?: string;
+  readonly ms: number;
+}
+
 /** Everything one run produced; written as results.json and turned into JUnit XML. */
 export interface RunReport {
   readonly runId: string;
@@ -49,5 +57,7 @@ export interface RunReport {
   readonly clusters: readonly ClusterInfo[];
   readonly startedAt: string;
   readonly finishedAt: string;
+  /** Per phase, in the order they ended. */
+  readonly timings?: readonly PhaseTiming[];
   readonly suites: readonly SuiteOutcome[];
 }

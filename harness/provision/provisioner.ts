@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { collectDiagnostics } from '../kube/diagnose.js';
 import type { KubeApi } from '../kube/kubeApi.js';
-import type { ClusterPlan, Plan } from '../model/plan.js';
+import type { ClusterPlan, Plan, PlanStep } from '../model/plan.js';
+import type { PhaseTiming } from '../model/runReport.js';
 import type { CleanupRegistry } from './cleanup.js';
 import type { KindCli } from './kindCli.js';
 import { ProvisioningFailure, type ClusterOutcome } from './provisioningFailure.js';
@@ -31,6 +32,15 @@ export interface ProvisionOptions {
   readonly diagnosticsDir: string;
   /** Called when a cluster exists, so the run state on disk always lists what must be removed. */
   readonly onCreated?: (cluster: ClusterState) => Promise<void>;
+  /** Told how long each phase of a cluster took (create, CNI install, readiness), once the cluster is ready. */
+  readonly onTiming?: (timing: PhaseTiming) => void;
+}
+
+/** The phase a plan step belongs to, for the run's timings. */
+function phaseOf(step: PlanStep): string {
+  if (step.action === 'kind-create') return 'cluster create';
+  if (step.action === 'wait') return 'ready';
+  return 'CNI install';
 }
 
 /** How long reading diagnostics of a failed cluster may take. */
@@ -96,7 +106,9 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
       await writeFile(kubeconfig, await opts.kind.kubeconfig(c.kindName), { mode: 0o600 });
       await recordExisting();
     }
+    const phases = new Map<string, number>();
     for (const [i, step] of steps.entries()) {
+      const stepStarted = performance.now();
       opts.progress(c.name, `[${i + 1}/${steps.length}] ${step.summary}`);
       if (step.action === 'kind-create' && !opts.keep) {
         opts.cleanup.add(`kind cluster ${c.kindName}`, () => opts.kind.deleteCluster(c.kindName));
@@ -109,7 +121,9 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
         throw e;
       }
       if (step.action === 'kind-create') await recordExisting();
+      phases.set(phaseOf(step), (phases.get(phaseOf(step)) ?? 0) + performance.now() - stepStarted);
     }
+    for (const [phase, ms] of phases) opts.onTiming?.({ phase, cluster: c.name, ms });
     opts.progress(c.name, 'ready');
     return state;
   };

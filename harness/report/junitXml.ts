@@ -166,6 +166,10 @@ function properties(report: RunReport, suite: SuiteOutcome): string[] {
     ['suiteFile', suite.file],
     ['startedAt', report.startedAt],
     ['finishedAt', report.finishedAt],
+    // The run's own phases in every suite, and this suite's phases, in milliseconds.
+    ...(report.timings ?? [])
+      .filter((t) => t.suite === undefined || t.suite === suite.name)
+      .map((t) => [`timing.${[t.phase, t.cluster].filter(Boolean).join('.')}`, String(Math.round(t.ms))] as const),
   ];
   return ['    <properties>', ...props.map(([name, value]) => `      ${openTag('property', [['name', name], ['value', value]], true)}`), '    </properties>'];
 }

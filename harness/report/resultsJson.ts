@@ -1,5 +1,5 @@
 import type { ProbeResult, ProbeSpec } from '../model/probe.js';
-import type { ClusterInfo, RunReport, SuiteOutcome, TestOutcome } from '../model/runReport.js';
+import type { ClusterInfo, PhaseTiming, RunReport, SuiteOutcome, TestOutcome } from '../model/runReport.js';
 import { summarize } from './summary.js';
 
 /** Version of the results.json layout; raise it when a field changes meaning or goes away. */
@@ -14,10 +14,12 @@ const REPORT_KEYS = [
   'clusters',
   'startedAt',
   'finishedAt',
+  'timings',
   'summary',
   'suites',
 ] as const satisfies ReadonlyArray<keyof RunReport | 'summary'>;
 const CLUSTER_KEYS = ['name', 'kindName', 'cni', 'cniVersion'] as const satisfies ReadonlyArray<keyof ClusterInfo>;
+const TIMING_KEYS = ['phase', 'cluster', 'suite', 'ms'] as const satisfies ReadonlyArray<keyof PhaseTiming>;
 const SUITE_KEYS = ['name', 'file', 'tests', 'durationMs'] as const satisfies ReadonlyArray<keyof SuiteOutcome>;
 const TEST_KEYS = [
   'suite',
@@ -96,6 +98,7 @@ export function renderResultsJson(report: RunReport): string {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     ...ordered(withSummary, REPORT_KEYS),
     clusters: report.clusters.map((c) => ordered(c, CLUSTER_KEYS)),
+    ...(report.timings ? { timings: report.timings.map((t) => ordered(t, TIMING_KEYS)) } : {}),
     suites: report.suites.map(suiteOutcome),
   };
   return JSON.stringify(document, null, 2) + '\n';

@@ -81,8 +81,10 @@ export async function runSuitesWithMocha(
       const started = Date.now();
       try {
         if (suite.requires.includes('networkPolicy')) {
+          const controlStarted = performance.now();
           const clusters = [...new Set(expanded.flatMap((t) => [t.fromCluster, t.toCluster]))].sort();
           const results = await Promise.all(clusters.map(async (c) => ({ cluster: c, result: await control(c) })));
+          opts.onTiming?.({ phase: 'policy control', suite: suite.name, ms: performance.now() - controlStarted });
           const broken = results.find((r) => r.result.status === 'error');
           if (broken) throw new Error(`NetworkPolicy control on cluster ${broken.cluster} failed: ${broken.result.detail}`);
           const lax = results.filter((r) => r.result.status === 'not-enforced');
@@ -94,7 +96,9 @@ export async function runSuitesWithMocha(
           }
         }
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
+        const probeStarted = performance.now();
         record.tests = await executeTests(suite.name, expanded, opts);
+        opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
       } catch (e) {
         record.tests = expanded.map((t) => ({
           suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'error', message: `suite setup failed: ${(e as Error).message}`,

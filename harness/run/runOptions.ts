@@ -1,4 +1,5 @@
 import type { KubeApi } from '../kube/kubeApi.js';
+import type { PhaseTiming } from '../model/runReport.js';
 import type { PodExec } from '../probe/podExec.js';
 import type { CleanupRegistry } from '../provision/cleanup.js';
 
@@ -26,4 +27,6 @@ export interface SuiteRunOptions {
   readonly progress: (line: string) => void;
   readonly readyTimeoutMs: number;
   readonly execConcurrency?: number;
+  /** Told how long each phase of a suite took (control, apply, wait, probe). */
+  readonly onTiming?: (timing: PhaseTiming) => void;
 }

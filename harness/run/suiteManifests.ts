@@ -114,18 +114,22 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, s
           { timeoutMs: opts.readyTimeoutMs, signal: opts.signal },
         );
       }
+      const applyStarted = performance.now();
       for (const o of objects) {
         opts.signal.throwIfAborted();
         // Registered before the apply, so a half-applied suite is removed too (deleting what is absent is fine).
         if (!opts.keep) opts.cleanup.add(`${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} on ${cluster}`, () => access.api.delete(o));
         await access.api.apply(o, { strict: true });
       }
+      opts.onTiming?.({ phase: 'apply', suite: suite.name, cluster, ms: performance.now() - applyStarted });
       opts.progress(`${cluster}: applied ${objects.length} object(s); waiting for workloads`);
+      const waitStarted = performance.now();
       await pollUntil(`workloads of suite ${suite.name} on ${cluster}`, () => workloadsReady(access.api, objects), {
         timeoutMs: opts.readyTimeoutMs,
         signal: opts.signal,
         onProgress: (d) => opts.progress(`${cluster}: ${d}`),
       });
+      opts.onTiming?.({ phase: 'wait', suite: suite.name, cluster, ms: performance.now() - waitStarted });
     }),
   );
   const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -271,7 +271,16 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
       expect(pass).to.deep.include({ status: 'pass' });
       expect(pass.results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
       expect(fail).to.deep.include({ status: 'fail', expected: 'reachable' });
+      // Timings per phase, measured: the cluster's, the images', the suite's.
+      const phases = (results.timings as { phase: string; cluster?: string; suite?: string; ms: number }[]).map((t) => `${t.phase}|${t.cluster ?? ''}|${t.suite ?? ''}`);
+      // (this suite applies no manifests: no apply or wait phase)
+      expect(phases).to.deep.equal(['cluster create|main|', 'ready|main|', 'images||', 'probe||s']);
+      expect(results.timings.every((t: { ms: number }) => t.ms >= 0)).to.equal(true);
+      expect(String(r.stderr)).to.match(/^timings: cluster main: cluster create \d+\.\ds, ready \d+\.\ds$/m);
+      expect(String(r.stderr)).to.match(/^timings: suite s: probe \d+\.\ds$/m);
       const junit = readFileSync(join(project, 'reports', runId, 'junit.xml'), 'utf8');
+      expect(junit).to.match(/<property name="timing\.probe" value="\d+"\/>/);
+      expect(junit).to.match(/<property name="timing\.cluster create\.main" value="\d+"\/>/);
       expect(junit).to.match(/<failure message="expected reachable, observed refused/);
       expect(junit).to.include('kubectl --kubeconfig');
       expect(String(r.stdout), 'mocha reports through its own reporter').to.match(/1 passing[\s\S]*1 failing/);

@@ -97,6 +97,17 @@ program
   });
 
 program
+  .command('expect')
+  .description('print the reachability a truth-table suite expects, computed from its NetworkPolicies (no cluster)')
+  .argument('<suite-file>', 'a suite file with a truthTable')
+  .option('--suite <name>', 'the suite to print, when the file holds several with a truthTable')
+  .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
+  .action(async (file: string, opts: { suite?: string; output: string }) => {
+    const { expectCommand } = await import('./expectCommand.js');
+    process.exitCode = await expectCommand(file, opts, io);
+  });
+
+program
   .command('schema')
   .description('write the JSON Schemas of the file kinds to schema/ (for editors)')
   .option('--check', 'fail when schema/ is out of date instead of writing')

@@ -1,6 +1,6 @@
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { DNS_RECORD_TYPES, PROTOCOLS } from '../model/suite.js';
+import { DNS_RECORD_TYPES, PROTOCOLS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
 import { KUBE_PROXY_MODES } from '../model/topology.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
 import { MESH_NAMES } from '../mesh/registry.js';
@@ -86,6 +86,34 @@ const sourceSelector = strictObject(
   ['selector'],
 );
 
+const labelMap = (description: string): Schema => ({ type: 'object', additionalProperties: { type: 'string' }, description });
+
+const truthTable: Schema = strictObject(
+  {
+    namespaces: {
+      type: 'object',
+      description: 'namespace name -> its labels and pods; a run creates <run-namespace>-<name> (see README, Truth tables)',
+      additionalProperties: strictObject(
+        {
+          labels: labelMap('namespace labels (kubernetes.io/metadata.name is set by the API server)'),
+          pods: { type: 'object', description: 'pod name -> pod labels', additionalProperties: labelMap('pod labels') },
+          ips: { type: 'object', description: 'pod name -> its IP, for ipBlock peers (a pod without one matches no ipBlock)', additionalProperties: { type: 'string' } },
+        },
+        ['pods'],
+      ),
+    },
+    ports: {
+      type: 'array',
+      minItems: 1,
+      description: 'every pod serves every port, named serve-<port>-<protocol> (lowercase)',
+      items: strictObject({ port, protocol: { enum: [...TRANSPORT_PROTOCOLS], default: 'TCP' } }, ['port']),
+    },
+    policies: { type: 'array', description: 'files of NetworkPolicy objects, relative to this file', items: { type: 'string', minLength: 1 } },
+  },
+  ['namespaces', 'ports'],
+  'a grid of pods whose expected reachability kconn computes from the policies (kconn expect prints it)',
+);
+
 export const suiteSchema: Schema = envelope(
   'Suite',
   strictObject(
@@ -137,8 +165,10 @@ export const suiteSchema: Schema = envelope(
           ['name', 'from', 'expect'],
         ),
       },
+      truthTable,
     },
-    ['tests'],
+    [],
+    'a suite has tests, a truthTable, or both',
   ),
   'connectivity and DNS tests run from pods of the clusters of a topology',
 );

@@ -13,8 +13,10 @@ import type {
   SuiteManifest,
   SuiteTest,
   Target,
+  TruthTable,
 } from '../model/suite.js';
 import type { Diagnostic } from './diagnostic.js';
+import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
 
 export const DEFAULT_TIMEOUT_MS = 3000;
@@ -56,8 +58,14 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
     checkTimeout(t['timeout'], [...path, 'timeout'], err);
   });
 
-  if (diagnostics.length || !convert) return { diagnostics };
-  return { suite: toSuite(doc, raw), diagnostics };
+  if (isRecord(raw['spec']) && spec['tests'] === undefined && spec['truthTable'] === undefined) {
+    err(['spec'], 'a suite needs "tests", a "truthTable", or both');
+  }
+  const table = loadTruthTable(doc, spec['truthTable'], spec['requires']);
+  diagnostics.push(...table.diagnostics);
+
+  if (diagnostics.some((d) => d.severity !== 'warning') || !convert) return { diagnostics };
+  return { suite: toSuite(doc, raw, table.truthTable), diagnostics };
 }
 
 /** A well-formed duration outside what the probe engine accepts (the schema reports malformed ones). */
@@ -117,7 +125,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   }
 }
 
-function toSuite(doc: YamlDocument, raw: Raw): Suite {
+function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined): Suite {
   const spec = raw['spec'] as Raw;
   const defaults = isRecord(spec['defaults']) ? spec['defaults'] : {};
   const defaultTimeout = typeof defaults['timeout'] === 'string' ? parseDuration(defaults['timeout'])! : DEFAULT_TIMEOUT_MS;
@@ -128,7 +136,7 @@ function toSuite(doc: YamlDocument, raw: Raw): Suite {
     ...(Array.isArray(m['clusters']) ? { clusters: m['clusters'] as string[] } : {}),
     source: { file: doc.file, doc: doc.index, path: ['spec', 'manifests', i] },
   }));
-  const tests: SuiteTest[] = (spec['tests'] as Raw[]).map((t, i) => {
+  const tests: SuiteTest[] = ((spec['tests'] as Raw[] | undefined) ?? []).map((t, i) => {
     const from = t['from'] as Raw;
     const base = {
       name: t['name'] as string,
@@ -163,6 +171,7 @@ function toSuite(doc: YamlDocument, raw: Raw): Suite {
     requires: (spec['requires'] as Capability[] | undefined) ?? [],
     manifests,
     tests,
+    ...(truthTable ? { truthTable } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };
 }

@@ -76,12 +76,70 @@ export interface SuiteManifest {
   readonly source: SourceRef;
 }
 
+/** Transport protocols of a NetworkPolicy port (the Kubernetes spelling). */
+export const TRANSPORT_PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
+export type TransportProtocol = (typeof TRANSPORT_PROTOCOLS)[number];
+
+export interface TruthTablePod {
+  /** Declared name: the pod is created under it in its namespace. */
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Declared pod IP (only ipBlock peers look at it); absent: the pod matches no ipBlock. */
+  readonly ip?: string;
+}
+
+export interface TruthTableNamespace {
+  /** Declared name; a run creates `<run-namespace>-<name>` (see harness/plan/netpol/namespaceRewrite.ts). */
+  readonly name: string;
+  /** Declared labels, without `kubernetes.io/metadata.name` (the API server sets it to the real name). */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly pods: readonly TruthTablePod[];
+}
+
+export interface TruthTablePort {
+  readonly port: number;
+  readonly protocol: TransportProtocol;
+}
+
+/** One NetworkPolicy object of a truth table, as written in its file (a run rewrites and applies it). */
+export interface TruthTablePolicy {
+  /** metadata.namespace (a declared namespace) and metadata.name. */
+  readonly namespace: string;
+  readonly name: string;
+  readonly object: Readonly<Record<string, unknown>>;
+  /** Absolute path of the policy file. */
+  readonly path: string;
+  /** Path as written in the suite. */
+  readonly declaredPath: string;
+  /** The policy file (as shown to users) and the document inside it. */
+  readonly source: SourceRef;
+}
+
+/**
+ * A grid of pods whose expected reachability (every ordered pair, self included, every port) is computed from the
+ * policies themselves (harness/plan/netpol/).
+ */
+export interface TruthTable {
+  readonly namespaces: readonly TruthTableNamespace[];
+  readonly ports: readonly TruthTablePort[];
+  readonly policies: readonly TruthTablePolicy[];
+  readonly source: SourceRef;
+}
+
 export interface Suite {
   readonly name: string;
   readonly requires: readonly Capability[];
   readonly manifests: readonly SuiteManifest[];
+  /** Empty for a suite that has only a truth table. */
   readonly tests: readonly SuiteTest[];
+  readonly truthTable?: TruthTable;
   readonly source: SourceRef;
+}
+
+/** Cells of a truth table: every ordered pair of its pods (self included), for every port. */
+export function truthTableCells(table: TruthTable): number {
+  const pods = table.namespaces.reduce((n, ns) => n + ns.pods.length, 0);
+  return pods * pods * table.ports.length;
 }
 
 /** Every cluster a test names explicitly. */

@@ -1,6 +1,6 @@
 import type { Capability } from '../model/capability.js';
 import type { SuitePlan } from '../model/plan.js';
-import { clustersNamedBy, type Suite } from '../model/suite.js';
+import { clustersNamedBy, truthTableCells, type Suite } from '../model/suite.js';
 
 export interface ClusterCapabilities {
   readonly name: string;
@@ -10,13 +10,15 @@ export interface ClusterCapabilities {
 
 /**
  * Decides for each suite whether it runs on this topology, and why not. Tests that name no cluster run once from
- * every cluster, so they count once per cluster.
+ * every cluster, so they count once per cluster; so does each cell of a truth table (every ordered pair of its pods,
+ * self included, on every port), which runs in every cluster.
  */
 export function selectSuites(suites: readonly Suite[], clusters: readonly ClusterCapabilities[], topology: string): SuitePlan[] {
   return suites.map((suite) => {
     const named = new Set(suite.tests.flatMap(clustersNamedBy));
     for (const m of suite.manifests) for (const c of m.clusters ?? []) named.add(c);
-    const tests = suite.tests.reduce((n, t) => n + (t.from.cluster ? 1 : clusters.length), 0);
+    const cells = suite.truthTable ? truthTableCells(suite.truthTable) * clusters.length : 0;
+    const tests = suite.tests.reduce((n, t) => n + (t.from.cluster ? 1 : clusters.length), 0) + cells;
     const base = { name: suite.name, file: suite.source.file, tests };
     const missing = [...named].filter((n) => !clusters.some((c) => c.name === n)).sort();
     if (missing.length) {

@@ -1,0 +1,349 @@
+import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, resolve } from 'node:path';
+import { checkDnsLabel } from '../model/formats.js';
+import { isRecord } from '../model/isRecord.js';
+import {
+  TRANSPORT_PROTOCOLS,
+  type TransportProtocol,
+  type TruthTable,
+  type TruthTableNamespace,
+  type TruthTablePod,
+  type TruthTablePolicy,
+  type TruthTablePort,
+} from '../model/suite.js';
+import { servePortName } from '../plan/netpol/grid.js';
+import { parseIp } from '../plan/netpol/ipBlock.js';
+import { labelKeyProblem, labelValueProblem, NAMESPACE_NAME_LABEL } from '../plan/netpol/labels.js';
+import { MAX_DECLARED_NAMESPACE_LENGTH } from '../plan/netpol/namespaceRewrite.js';
+import { parseNetworkPolicy } from '../plan/netpol/policy.js';
+import type { Diagnostic } from './diagnostic.js';
+import { MAX_FILE_BYTES, parseYamlFile, type FieldPath, type YamlDocument, type YamlFile } from './yamlFile.js';
+
+type Raw = Record<string, unknown>;
+
+const BASE: FieldPath = ['spec', 'truthTable'];
+
+/**
+ * Semantic checks of `spec.truthTable` (on a value of any shape; the schema reports wrong types), the policy files it
+ * names included: every problem located in the suite or in the policy file. The typed TruthTable only when all is well.
+ */
+export function loadTruthTable(doc: YamlDocument, raw: unknown, requires: unknown): { truthTable?: TruthTable; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const err = (path: FieldPath, message: string, key = false): void => {
+    diagnostics.push(doc.diagnostic(path, message, { key }));
+  };
+  if (!isRecord(raw)) return { diagnostics };
+
+  const namespaces = checkNamespaces(raw['namespaces'], err);
+  const ports = checkPorts(raw['ports'], err);
+  const policies = checkPolicies(doc, raw['policies'], namespaces, ports, diagnostics);
+  // A CNI that does not enforce NetworkPolicy must skip the suite, never fail it or pass it.
+  if (Array.isArray(raw['policies']) && raw['policies'].length > 0) {
+    const why = 'a truth table with policies needs a CNI that enforces them';
+    if (requires === undefined) err([...BASE, 'policies'], `${why}: add requires: [networkPolicy] to spec`);
+    else if (Array.isArray(requires) && !requires.includes('networkPolicy')) err(['spec', 'requires'], `${why}: add networkPolicy to requires`);
+  }
+  if (diagnostics.some((d) => d.severity !== 'warning') || !namespaces || !ports || !policies) return { diagnostics };
+  return { truthTable: { namespaces, ports, policies, source: { file: doc.file, doc: doc.index, path: [...BASE] } }, diagnostics };
+}
+
+type Err = (path: FieldPath, message: string, key?: boolean) => void;
+
+function checkLabels(value: unknown, path: FieldPath, err: Err, isNamespace: boolean): Record<string, string> | undefined {
+  if (value === undefined) return {};
+  if (!isRecord(value)) return undefined;
+  const labels: Record<string, string> = {};
+  let ok = true;
+  for (const [key, v] of Object.entries(value)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) {
+      err([...path, key], keyProblem, true);
+      ok = false;
+    } else if (isNamespace && key === NAMESPACE_NAME_LABEL) {
+      err([...path, key], `${NAMESPACE_NAME_LABEL} is set by the API server to the namespace's real name; do not declare it (policies may select namespaces by it)`, true);
+      ok = false;
+    }
+    if (typeof v !== 'string') {
+      ok = false; // the schema says so
+      continue;
+    }
+    const valueProblem = labelValueProblem(v);
+    if (valueProblem) {
+      err([...path, key], valueProblem);
+      ok = false;
+    }
+    labels[key] = v;
+  }
+  return ok ? labels : undefined;
+}
+
+function checkNamespaces(value: unknown, err: Err): TruthTableNamespace[] | undefined {
+  const path: FieldPath = [...BASE, 'namespaces'];
+  if (!isRecord(value)) return undefined;
+  if (Object.keys(value).length === 0) {
+    err(path, 'a truth table needs at least one namespace');
+    return undefined;
+  }
+  const out: TruthTableNamespace[] = [];
+  const ipsSeen = new Map<string, string>();
+  let ok = true;
+  for (const [name, ns] of Object.entries(value)) {
+    const at: FieldPath = [...path, name];
+    const nameProblem = checkDnsLabel(name);
+    if (nameProblem) {
+      err(at, `namespace ${nameProblem}`, true);
+      ok = false;
+    } else if (name.length > MAX_DECLARED_NAMESPACE_LENGTH) {
+      err(at, `namespace name "${name}" is ${name.length} characters: a run creates <run-namespace>-${name}, and a namespace name has at most 63, so at most ${MAX_DECLARED_NAMESPACE_LENGTH}`, true);
+      ok = false;
+    }
+    if (!isRecord(ns)) {
+      ok = false;
+      continue;
+    }
+    const labels = checkLabels(ns['labels'], [...at, 'labels'], err, true);
+    const pods: TruthTablePod[] = [];
+    const rawPods = ns['pods'];
+    if (isRecord(rawPods)) {
+      if (Object.keys(rawPods).length === 0) {
+        err([...at, 'pods'], `namespace ${name} needs at least one pod`);
+        ok = false;
+      }
+      for (const [podName, podLabels] of Object.entries(rawPods)) {
+        const podProblem = checkDnsLabel(podName);
+        if (podProblem) {
+          err([...at, 'pods', podName], `pod ${podProblem}`, true);
+          ok = false;
+        }
+        const checked = checkLabels(podLabels, [...at, 'pods', podName], err, false);
+        if (!checked) ok = false;
+        else pods.push({ name: podName, labels: checked });
+      }
+    } else ok = false;
+    const rawIps = ns['ips'];
+    if (isRecord(rawIps)) {
+      for (const [podName, ip] of Object.entries(rawIps)) {
+        const ipPath: FieldPath = [...at, 'ips', podName];
+        if (isRecord(rawPods) && !Object.hasOwn(rawPods, podName)) {
+          err(ipPath, `no pod "${podName}" in namespace ${name}${Object.keys(rawPods).length ? ` (its pods: ${Object.keys(rawPods).join(', ')})` : ''}`, true);
+          ok = false;
+        }
+        if (typeof ip !== 'string') {
+          ok = false;
+          continue;
+        }
+        if (!parseIp(ip)) {
+          err(ipPath, `"${ip}" is not an IPv4 or IPv6 address`);
+          ok = false;
+          continue;
+        }
+        const first = ipsSeen.get(ip);
+        if (first !== undefined) {
+          err(ipPath, `${name}/${podName} has the same IP as ${first}: every pod has its own`);
+          ok = false;
+        } else ipsSeen.set(ip, `${name}/${podName}`);
+        const pod = pods.findIndex((p) => p.name === podName);
+        if (pod >= 0) pods[pod] = { ...pods[pod]!, ip };
+      }
+    } else if (rawIps !== undefined) ok = false;
+    if (labels) out.push({ name, labels, pods });
+    else ok = false;
+  }
+  return ok ? out : undefined;
+}
+
+function checkPorts(value: unknown, err: Err): TruthTablePort[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const out: TruthTablePort[] = [];
+  const first = new Map<string, number>();
+  let ok = value.length > 0;
+  value.forEach((p, i) => {
+    const at: FieldPath = [...BASE, 'ports', i];
+    if (!isRecord(p) || typeof p['port'] !== 'number' || !Number.isInteger(p['port']) || p['port'] < 1 || p['port'] > 65535) {
+      ok = false;
+      return;
+    }
+    const protocol = p['protocol'] ?? 'TCP';
+    if (typeof protocol !== 'string' || !(TRANSPORT_PROTOCOLS as readonly string[]).includes(protocol)) {
+      ok = false;
+      return;
+    }
+    const port = p['port'];
+    const key = `${port}/${protocol}`;
+    const seen = first.get(key);
+    if (seen !== undefined) {
+      err(at, `duplicate port ${key} (first at spec.truthTable.ports[${seen}])`);
+      ok = false;
+      return;
+    }
+    first.set(key, i);
+    const name = servePortName(port, protocol as TransportProtocol);
+    if (name.length > 15) {
+      err([...at, 'port'], `port ${key}: its server's container port would be named ${name}, ${name.length} characters, and a port name has at most 15; use an SCTP port below 10000`);
+      ok = false;
+      return;
+    }
+    out.push({ port, protocol: protocol as TransportProtocol });
+  });
+  return ok ? out : undefined;
+}
+
+/** Reads a policy file synchronously with the limits of readYamlFile: regular files only, MAX_FILE_BYTES, UTF-8. */
+function readPolicyFile(abs: string, shown: string): YamlFile {
+  const fail = (message: string): YamlFile => ({ file: shown, documents: [], errors: [{ file: shown, line: 1, col: 1, path: '', message }] });
+  let bytes: Buffer;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below then refuses it.
+    const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = fstatSync(fd);
+      if (!info.isFile()) return fail('not a regular file: kconn reads only regular files');
+      if (info.size > MAX_FILE_BYTES) return fail(`file too large: ${info.size} bytes (limit ${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
+      bytes = readFileSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return fail(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('the file is not UTF-8; save it as UTF-8');
+  }
+  return parseYamlFile(shown, text, abs);
+}
+
+function checkPolicies(
+  suite: YamlDocument,
+  value: unknown,
+  namespaces: readonly TruthTableNamespace[] | undefined,
+  ports: readonly TruthTablePort[] | undefined,
+  diagnostics: Diagnostic[],
+): TruthTablePolicy[] | undefined {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return undefined;
+  const out: TruthTablePolicy[] = [];
+  const files = new Map<string, number>();
+  const ids = new Map<string, string>();
+  let ok = true;
+  value.forEach((entry, i) => {
+    const at: FieldPath = [...BASE, 'policies', i];
+    if (typeof entry !== 'string' || entry === '') {
+      ok = false;
+      return;
+    }
+    const abs = resolve(dirname(suite.absPath), entry);
+    const again = files.get(abs);
+    if (again !== undefined) {
+      diagnostics.push(suite.diagnostic(at, `${entry} is listed twice (first at spec.truthTable.policies[${again}])`));
+      ok = false;
+      return;
+    }
+    files.set(abs, i);
+    if (!existsSync(abs)) {
+      diagnostics.push(suite.diagnostic(at, `policy file not found: ${entry} (resolved to ${abs})`));
+      ok = false;
+      return;
+    }
+    if (!statSync(abs).isFile()) {
+      diagnostics.push(suite.diagnostic(at, `policy path is not a file: ${entry}`));
+      ok = false;
+      return;
+    }
+    const shown = normalize(join(dirname(suite.file), entry));
+    const file = readPolicyFile(abs, shown);
+    diagnostics.push(...file.errors);
+    if (file.errors.length) {
+      ok = false;
+      return;
+    }
+    const kinds = file.documents.map((d) => (isRecord(d.value) && typeof d.value['kind'] === 'string' ? d.value['kind'] : undefined));
+    if (!kinds.includes('NetworkPolicy')) {
+      const found = [...new Set(kinds.filter((k): k is string => k !== undefined))];
+      diagnostics.push(suite.diagnostic(at, `${entry} holds no NetworkPolicy${found.length ? ` (it holds ${found.join(', ')})` : ''}: list only files of NetworkPolicy objects under truthTable.policies`));
+      ok = false;
+      return;
+    }
+    for (const doc of file.documents) {
+      const policy = checkPolicyDocument(doc, namespaces, ports, diagnostics);
+      if (!policy) {
+        ok = false;
+        continue;
+      }
+      const id = `${policy.namespace}/${policy.name}`;
+      const firstFile = ids.get(id);
+      if (firstFile !== undefined) {
+        diagnostics.push(doc.diagnostic(['metadata', 'name'], `duplicate NetworkPolicy ${id} (also in ${firstFile}): a run could apply only one of them`));
+        ok = false;
+        continue;
+      }
+      ids.set(id, doc.file);
+      out.push({ ...policy, path: abs, declaredPath: entry, source: { file: doc.file, doc: doc.index, path: [] } });
+    }
+  });
+  return ok ? out : undefined;
+}
+
+function checkPolicyDocument(
+  doc: YamlDocument,
+  namespaces: readonly TruthTableNamespace[] | undefined,
+  ports: readonly TruthTablePort[] | undefined,
+  diagnostics: Diagnostic[],
+): Omit<TruthTablePolicy, 'path' | 'declaredPath' | 'source'> | undefined {
+  const value = doc.value;
+  if (!isRecord(value) || value['kind'] !== 'NetworkPolicy') {
+    const kind = isRecord(value) ? value['kind'] : undefined;
+    diagnostics.push(
+      doc.diagnostic(['kind'], `a truth table's policy files hold only NetworkPolicy objects (networking.k8s.io/v1)${typeof kind === 'string' ? `, not ${kind}` : ''}`),
+    );
+    return undefined;
+  }
+  const { policy, problems } = parseNetworkPolicy(value);
+  for (const p of problems) {
+    const d = doc.diagnostic(p.path, p.message, { key: p.message.startsWith('unknown field') });
+    diagnostics.push(p.warning ? { ...d, severity: 'warning' } : d);
+  }
+  if (!policy) return undefined;
+  const declared = namespaces?.map((n) => n.name) ?? [];
+  if (policy.namespace === undefined) {
+    diagnostics.push(doc.diagnostic(['metadata'], `a truth table's policy names its namespace: add metadata.namespace${declared.length ? ` (one of ${declared.join(', ')})` : ''}`));
+    return undefined;
+  }
+  if (namespaces && !declared.includes(policy.namespace)) {
+    diagnostics.push(doc.diagnostic(['metadata', 'namespace'], `namespace "${policy.namespace}" is not one of the truth table's namespaces (${declared.join(', ')})`));
+    return undefined;
+  }
+  if (ports) diagnostics.push(...namedPortWarnings(doc, value, ports));
+  return { namespace: policy.namespace, name: policy.name, object: value };
+}
+
+/** A named port that no port of the grid carries (or only with another protocol) matches nothing: most likely a typo. */
+function namedPortWarnings(doc: YamlDocument, value: Raw, ports: readonly TruthTablePort[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = new Map(ports.map((p) => [servePortName(p.port, p.protocol), p.protocol]));
+  const spec = isRecord(value['spec']) ? value['spec'] : {};
+  for (const direction of ['ingress', 'egress'] as const) {
+    const rules = Array.isArray(spec[direction]) ? spec[direction] : [];
+    rules.forEach((rule, r) => {
+      const entries = isRecord(rule) && Array.isArray(rule['ports']) ? rule['ports'] : [];
+      entries.forEach((entry, e) => {
+        if (!isRecord(entry) || typeof entry['port'] !== 'string') return;
+        const name = entry['port'];
+        const protocol = typeof entry['protocol'] === 'string' ? entry['protocol'] : 'TCP';
+        const carried = names.get(name);
+        const path: FieldPath = ['spec', direction, r, 'ports', e, 'port'];
+        if (carried === undefined) {
+          out.push({ ...doc.diagnostic(path, `named port ${name} is no port of the truth table (${[...names.keys()].join(', ')}): it matches nothing`), severity: 'warning' });
+        } else if (carried !== protocol) {
+          out.push({
+            ...doc.diagnostic(path, `named port ${name} is a ${carried} port but this entry's protocol is ${protocol}${entry['protocol'] === undefined ? ' (the default)' : ''}: it matches nothing; add protocol: ${carried}`),
+            severity: 'warning',
+          });
+        }
+      });
+    });
+  }
+  return out;
+}

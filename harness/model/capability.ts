@@ -6,6 +6,8 @@ export const CAPABILITIES = [
   'crossClusterPodRouting',
   'crossClusterServiceDiscovery',
   'mtls',
+  /** Two or more nodes that take pods (kind's control plane does, for pods that tolerate its taint). */
+  'multiNode',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

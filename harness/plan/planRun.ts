@@ -102,7 +102,12 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
     const contribution = plugin.kindConfig(ctx);
     const kubeProxyMode = decision.ok ? decision.mode : 'iptables';
     const declaredMode = c.kubeProxyMode ?? contribution.kubeProxyMode;
-    const capabilities: Capability[] = [...plugin.capabilities(ref.options), ...(multi ? (['multiCluster'] as const) : []), ...(mesh?.capabilities ?? [])];
+    const capabilities: Capability[] = [
+      ...plugin.capabilities(ref.options),
+      ...(c.workers >= 1 ? (['multiNode'] as const) : []),
+      ...(multi ? (['multiCluster'] as const) : []),
+      ...(mesh?.capabilities ?? []),
+    ];
     return {
       name: c.name,
       kindName,

@@ -10,7 +10,9 @@ const DIG_NO_REPLY = 9;
 
 /**
  * DNS lookup with dig: the header's status tells NOERROR / NXDOMAIN / SERVFAIL apart (dig exits 0 for all three).
- * A name without dots goes through the source's search list (+search), as a pod's resolver would.
+ * A name goes through the source's search list (+search, which honours resolv.conf's ndots: 5 in a pod), as the pod's
+ * own resolver would: `echo.demo` from another namespace resolves there, and so must it here. A name ending in a dot
+ * is absolute and is asked as written.
  */
 export const dnsProbe: ProbeKindModule<Dns> = {
   kind: 'dns',
@@ -18,7 +20,7 @@ export const dnsProbe: ProbeKindModule<Dns> = {
   validate: (s) => checkName(s.name) ?? checkTimeout(s.timeoutMs) ?? (s.server !== undefined ? checkTarget(s.server) : undefined),
   argv: (s) => [
     'dig', `+time=${wholeSeconds(s.timeoutMs)}`, '+tries=1', '+noall', '+comments', '+answer',
-    ...(s.name.includes('.') ? [] : ['+search']),
+    ...(s.name.endsWith('.') ? [] : ['+search']),
     ...(s.server ? [`@${s.server}`] : []),
     s.name, s.recordType,
   ],

@@ -25,7 +25,7 @@ describe('kind config and steps per CNI', () => {
     });
     expect(c.nodeImage).to.match(/^kindest\/node:v1\.36\.4@sha256:[0-9a-f]{64}$/);
     expect(actions(c.steps)).to.deep.equal(['kind-create', 'wait', 'wait', 'wait']);
-    expect(c.capabilities).to.deep.equal(['networkPolicy']);
+    expect(c.capabilities, 'one worker: two nodes').to.deep.equal(['networkPolicy', 'multiNode']);
   });
 
   it('kind create never gets --wait (useless before a custom CNI, and exits 0 on timeout)', () => {
@@ -68,7 +68,7 @@ describe('kind config and steps per CNI', () => {
         merge: { Network: '10.42.0.0/16', Backend: { Type: 'host-gw' } },
       },
     ]);
-    expect(c.capabilities, 'flannel enforces no NetworkPolicy').to.deep.equal([]);
+    expect(c.capabilities, 'flannel enforces no NetworkPolicy').to.deep.equal(['multiNode']);
   });
 
   it('calico: CRDs, then operator, then an Installation whose pool is the podSubnet; tigerastatus polled', () => {
@@ -101,6 +101,11 @@ describe('kind config and steps per CNI', () => {
     };
     expect(network('nftables')['linuxDataplane']).to.equal('Nftables');
     for (const mode of [undefined, 'iptables', 'ipvs'] as const) expect(network(mode), String(mode)).to.not.have.property('linuxDataplane');
+  });
+
+  it('multiNode only with a worker beside the control plane', () => {
+    expect(one('kindnet', {}, 0).capabilities).to.deep.equal(['networkPolicy']);
+    expect(one('kindnet', {}, 2).capabilities).to.deep.equal(['networkPolicy', 'multiNode']);
   });
 
   it('cilium: ipam kubernetes, one operator replica on a single node', () => {

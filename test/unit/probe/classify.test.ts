@@ -73,26 +73,30 @@ describe('probe classification (what the tools said -> outcome)', () => {
     expect(probeCommand(http)).to.deep.equal([
       'timeout', '3', 'curl', '-sS', '--max-time', '2', '--connect-timeout', '2', '-w', '\\nKCONN-HTTP %{http_code} %{time_total}\\n', 'http://server:8080/hostname',
     ]);
-    expect(probeCommand(dns)).to.deep.equal(['timeout', '3', 'dig', '+time=2', '+tries=1', '+noall', '+comments', '+answer', 'echo.demo.svc.cluster.local', 'A']);
+    expect(probeCommand(dns)).to.deep.equal(['timeout', '3', 'dig', '+time=2', '+tries=1', '+noall', '+comments', '+answer', '+search', 'echo.demo.svc.cluster.local', 'A']);
     expect(probeCommand({ kind: 'dns', name: 'echo', recordType: 'A', timeoutMs: 1500 })).to.include('+search');
+    expect(probeCommand({ kind: 'dns', name: 'echo.demo', recordType: 'A', timeoutMs: 1500 }), 'name.namespace goes through the search path too').to.include('+search');
+    expect(probeCommand({ kind: 'dns', name: 'echo.demo.svc.cluster.local.', recordType: 'A', timeoutMs: 1500 }), 'an absolute name does not').to.not.include('+search');
     expect(probeCommand(icmp)).to.deep.equal(['timeout', '3', 'ping', '-n', '-c', '1', '-W', '2', 'server']);
   });
 
   it('hard deadlines are whole seconds (busybox <= 1.36 timeout truncates fractions), one past the tool’s own wait', () => {
-    for (const spec of [tcp, udp, http, dns, icmp].map((s) => ({ ...s, timeoutMs: 1500 }) as ProbeSpec)) {
+    for (const spec of [http, dns, icmp].map((s) => ({ ...s, timeoutMs: 1500 }) as ProbeSpec)) {
       expect(probeCommand(spec).slice(0, 2), spec.kind).to.deep.equal(['timeout', '3']);
     }
-    expect(probeCommand({ ...tcp, timeoutMs: 100 }).slice(0, 2)).to.deep.equal(['timeout', '2']);
+    expect(probeCommand({ ...http, timeoutMs: 100 }).slice(0, 2)).to.deep.equal(['timeout', '2']);
     // The probe's own timeout keeps its fraction: bash's timer and curl take "1.5".
     expect(probeCommand({ ...tcp, timeoutMs: 1500 }).slice(-3)).to.deep.equal(['server', '80', '1.5']);
+    expect(probeCommand({ ...udp, timeoutMs: 1500 }).slice(-4)).to.deep.equal(['server', '8081', '1.5', 'hostname']);
     expect(probeCommand({ ...http, timeoutMs: 1500 })).to.include('1.5');
   });
 
-  it('TCP and UDP start their timeout at the connect, inside the source, and a deadline reached exits 124', () => {
-    const [, , bash, c, script] = probeCommand(tcp);
-    expect([bash, c]).to.deep.equal(['bash', '-c']);
+  it('TCP and UDP start their timeout at the connect and enforce it themselves: a deadline reached exits 124', () => {
+    const [bash, c, script] = probeCommand(tcp);
+    expect([bash, c], 'no timeout process around it').to.deep.equal(['bash', '-c']);
     expect(script).to.match(/^exec 4>&1 8< <\(printf \.; exec 3<>"\/dev\/tcp\/\$0\/\$1"\) \|\| exit 125; p=\$!; /);
     expect(script).to.include('read -r -t "$2" -u 8 _').and.include('kill -s KILL "$p"; wait "$p"; exit 124;');
-    expect(probeCommand(udp)[4]).to.include('printf .; printf "%s\\n" "$3" >&3');
+    expect(probeCommand(udp).slice(0, 2)).to.deep.equal(['bash', '-c']);
+    expect(probeCommand(udp)[2]).to.include('<(printf .; exec 3<>"/dev/udp/$0/$1" || exit 3; printf "%s\\n" "$3" >&3');
   });
 });

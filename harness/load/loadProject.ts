@@ -59,9 +59,12 @@ export interface LoadOptions {
   readonly crossCheck?: boolean;
 }
 
+/** Compiling the schemas costs ~20 ms; every load of one process shares the compiled validators. */
+let sharedValidator: SchemaValidator | undefined;
+
 export async function loadProject(paths: readonly string[], options: LoadOptions = {}): Promise<LoadedProject> {
   const cwd = options.cwd ?? process.cwd();
-  const validator = new SchemaValidator(cniHint);
+  const validator = (sharedValidator ??= new SchemaValidator(cniHint));
   const display = (abs: string): string => relative(cwd, abs) || abs;
   const { files, missing } = await collectYamlFiles(paths.map((p) => resolve(cwd, p)));
   const diagnostics: Diagnostic[] = missing.map((m) => ({ file: display(m), line: 1, col: 1, path: '', message: 'no such file or directory' }));

@@ -5,7 +5,7 @@ import { shellJoin, shellQuote } from './shellQuote.js';
 export interface ScriptEntry {
   /** Position in the batch; only digits reach the script. */
   readonly index: number;
-  /** Hard deadline of one attempt, whole seconds. */
+  /** Hard deadline of one attempt, whole seconds (`timeout` around the argv); 0: the argv times itself. */
   readonly deadlineSeconds: number;
   readonly argv: readonly string[];
   /** Poll until the condition holds or `withinMs` has passed. */
@@ -19,6 +19,7 @@ export interface ScriptEntry {
 
 /** The positive control of a batch: a probe known to answer, exit 0 when it did. */
 export interface ScriptControl {
+  /** As ScriptEntry's. */
   readonly deadlineSeconds: number;
   readonly argv: readonly string[];
 }
@@ -65,7 +66,8 @@ function prologue(opts: ScriptOptions): string[] {
     '[ -z "$m" ] || { for t in $m; do echo "KCONN-MISSING $t"; done; exit 91; }',
     // EPOCHREALTIME is bash 5.0; `wait` for a process substitution (kinds/probeKind.ts timedScript) is 5.1.
     '[ "${BASH_VERSINFO[0]}${BASH_VERSINFO[1]}" -ge 51 ] 2>/dev/null || { echo "KCONN-MISSING bash>=5.1"; exit 91; }',
-    'd=$(mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
+    // In memory where the source has /dev/shm (files on an overlay filesystem cost CPU a busy source has not got).
+    'd=$(mktemp -d -p "${TMPDIR:-/dev/shm}" 2>/dev/null || mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
     'trap \'rm -rf "$d"\' EXIT',
     // Probe slots: a pipe holding one byte per free slot; a probe takes one to start and gives it back when done.
     'exec 7<> <(:) || { echo "KCONN-FATAL no pipe for the probe slots"; exit 90; }',
@@ -82,10 +84,10 @@ function prologue(opts: ScriptOptions): string[] {
     'kconn_probe() { local id=$1 dl=$2 within=$3 ivus=$4 ivs=$5 codes=$6; shift 6',
     '  local pats=(); while [ "$1" != -- ]; do pats+=("$1" "$2"); shift 2; done; shift',
     '  [ -z "${kconn_once:-}" ] || within=0',
-    '  local n=0 rc s e f=${EPOCHREALTIME/./}; local limit=$(( f + within ))',
+    '  local n=0 rc s e f=${EPOCHREALTIME/./} w=(); local limit=$(( f + within )); [ "$dl" = 0 ] || w=(timeout "$dl")',
     '  while :; do',
     '    n=$((n + 1)); s=${EPOCHREALTIME/./}',
-    `    timeout "$dl" "$@" 7>&- ${DEADLINE_START_FD}>"$d/$id.t" </dev/null >"$d/$id.o" 2>"$d/$id.e"; rc=$?`,
+    `    "\${w[@]}" "$@" 7>&- ${DEADLINE_START_FD}>"$d/$id.t" </dev/null >"$d/$id.o" 2>"$d/$id.e"; rc=$?`,
     '    e=${EPOCHREALTIME/./}',
     '    [ "$within" -eq 0 ] && break',
     '    kconn_match "$rc" "$codes" "$d/$id.o" "$d/$id.e" "${pats[@]}" && break',

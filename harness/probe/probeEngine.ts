@@ -52,10 +52,13 @@ export const DEFAULT_PROBE_CAP = 12;
 export const MAX_PROBES_PER_EXEC = 64;
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
-/** Wraps a probe's argv in its hard deadline: this exact argv runs in the source, and is what `reproduce` shows. */
+/**
+ * A probe's argv with its hard deadline (`timeout` around it, unless it times itself): this exact argv runs in the
+ * source, and is what `reproduce` shows.
+ */
 export function probeCommand(spec: ProbeSpec): string[] {
   const kind = probeKind(spec);
-  return ['timeout', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
+  return kind.timesItself ? kind.argv(spec) : ['timeout', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
 }
 
 /**
@@ -189,7 +192,7 @@ export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[],
     const until = request.until && condition ? { withinMs: request.until.withinMs, intervalMs: request.until.intervalMs ?? DEFAULT_INTERVAL_MS, condition } : undefined;
     const entry: ScriptEntry = {
       index,
-      deadlineSeconds,
+      deadlineSeconds: kind.timesItself ? 0 : deadlineSeconds,
       argv: kind.argv(request.spec),
       ...(until ? { until } : {}),
       confirm: { ...negativeCodes(request.spec), waitMs: kind.waitMs(request.spec) },
@@ -225,7 +228,8 @@ function controlSpec(target: ControlTarget, timeoutMs: number): ProbeSpec {
 
 function controlScript(target: ControlTarget, timeoutMs: number): { deadlineSeconds: number; argv: string[] } {
   const spec = controlSpec(target, timeoutMs);
-  return { deadlineSeconds: probeKind(spec).deadlineSeconds(spec), argv: probeKind(spec).argv(spec) };
+  const kind = probeKind(spec);
+  return { deadlineSeconds: kind.timesItself ? 0 : kind.deadlineSeconds(spec), argv: kind.argv(spec) };
 }
 
 /** Why a batch's exec gave nothing to read, in words. */
@@ -254,7 +258,7 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
   const rounds = Math.ceil((chunk.length + (control ? 2 : 0)) / cap) + 1;
   const execMs =
     rounds * Math.max(controlMs, ...chunk.map((p) => p.batchMs)) +
-    (opts.lonePhase ? chunk.reduce((n, p) => n + p.entry.deadlineSeconds * 1000 + controlMs, controlMs) : 0) +
+    (opts.lonePhase ? chunk.reduce((n, p) => n + probeKind(p.request.spec).deadlineSeconds(p.request.spec) * 1000 + controlMs, controlMs) : 0) +
     EXEC_MARGIN_MS;
 
   let parsed: BatchOutput | undefined;

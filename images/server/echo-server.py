@@ -361,9 +361,16 @@ def dial_udp(host, port, request):
         return data.decode("utf-8", "replace")
 
 
+# Accept queue as deep as the kernel allows (net.core.somaxconn), like agnhost's Go listeners: socketserver's
+# default of 5 drops the SYNs of a burst of concurrent connects, which the client sees as a timeout (a reachable
+# target reported as blocked).
+LISTEN_BACKLOG = 4096
+
+
 class QuietThreadingHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
     handle_error = quiet_handle_error
 
 
@@ -411,6 +418,7 @@ class TCPHostnameHandler(socketserver.BaseRequestHandler):
 class QuietThreadingTCPServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = LISTEN_BACKLOG
     handle_error = quiet_handle_error
 
 

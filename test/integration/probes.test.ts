@@ -442,8 +442,8 @@ describe('probe engine in real containers', function () {
       const spec: ProbeSpec = { kind: 'tcp', host: 'server', port: 9, timeoutMs: 1000 };
       const single = await runSingle(lab.exec(client), { id: 's', spec });
       expect(single.outcome).to.equal('refused');
-      expect(single.command.slice(0, 4)).to.deep.equal(['timeout', '2', 'bash', '-c']);
-      expect(single.command.slice(5)).to.deep.equal(['server', '9', '1']);
+      expect(single.command.slice(0, 2)).to.deep.equal(['bash', '-c']);
+      expect(single.command.slice(3)).to.deep.equal(['server', '9', '1']);
     });
   });
 });

@@ -28,10 +28,13 @@ export interface ProbeKindModule<S extends ProbeSpec = ProbeSpec> {
   /** The tool's argv, with the tool's own timeouts set from the spec. */
   argv(spec: S): string[];
   /**
-   * Hard deadline for one attempt, in whole seconds, enforced with `timeout` around the argv: a backstop one second
-   * past the tool's own wait. Whole seconds because busybox <= 1.36 `timeout` truncates fractions (1.5 kills at 1 s).
+   * Hard deadline for one attempt, in whole seconds: a backstop one second past the tool's own wait, enforced with
+   * `timeout` around the argv (whole seconds because busybox <= 1.36 `timeout` truncates fractions: 1.5 kills at
+   * 1 s), and what the exec of a batch is given.
    */
   deadlineSeconds(spec: S): number;
+  /** The argv enforces its own deadline (timedScript), so no `timeout` is put around it. */
+  readonly timesItself?: boolean;
   /** How long the tool itself waits for an answer: an attempt that timed out took this long (plus process start). */
   waitMs(spec: S): number;
   /** What the tool's exit code and output mean. Called only for exit codes the engine does not handle itself. */

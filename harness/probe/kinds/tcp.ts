@@ -7,8 +7,8 @@ type Tcp = Extract<ProbeSpec, { kind: 'tcp' }>;
 /**
  * TCP connect through bash's /dev/tcp: the same in every image that has bash, unlike the nc variants. Host, port and
  * timeout reach bash as positional arguments ($0 $1 $2), never inside the script text. /dev/tcp has no connect
- * timeout of its own: timedScript starts the probe timeout right before the connect (name resolution included), and
- * the outer `timeout` is only a backstop.
+ * timeout of its own: timedScript starts the probe timeout right before the connect (name resolution included) and
+ * enforces it, so no `timeout` process is needed around it.
  */
 const SCRIPT = timedScript('printf .; exec 3<>"/dev/tcp/$0/$1"', '$2');
 
@@ -18,6 +18,7 @@ export const tcpProbe: ProbeKindModule<Tcp> = {
   validate: (s) => checkTarget(s.host, s.port) ?? checkTimeout(s.timeoutMs),
   argv: (s) => ['bash', '-c', SCRIPT, s.host, String(s.port), seconds(s.timeoutMs)],
   deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  timesItself: true,
   waitMs: (s) => s.timeoutMs,
   classify: (_s, run) => {
     if (run.exitCode === 0) return { outcome: 'connected' };

@@ -10,12 +10,13 @@ export const UDP_DEFAULT_PAYLOAD = 'hostname';
 /**
  * UDP request/response through bash's /dev/udp (a connected socket, so an ICMP port-unreachable comes back as
  * "Connection refused"), reading one datagram with dd, which returns as soon as it arrives. No reply within the
- * timeout is a timeout: UDP reachability needs a server that answers. The timeout starts right before the request is
- * sent (timedScript), in fractions of a second if asked, whatever `timeout` the source has.
+ * timeout is a timeout: UDP reachability needs a server that answers. The timeout starts right before the socket is
+ * opened (name resolution included) and the request sent (timedScript), in fractions of a second if asked, whatever
+ * `timeout` the source has.
  * Positional arguments: $0 host, $1 port, $2 timeout (s), $3 payload.
  */
 const SCRIPT = timedScript(
-  'exec 3<>"/dev/udp/$0/$1" || exit 3; printf .; printf "%s\\n" "$3" >&3 || exit 4; exec dd bs=65535 count=1 status=none <&3 5>&1 >&4',
+  'printf .; exec 3<>"/dev/udp/$0/$1" || exit 3; printf "%s\\n" "$3" >&3 || exit 4; exec dd bs=65535 count=1 status=none <&3 5>&1 >&4',
   '$2',
 );
 
@@ -28,6 +29,7 @@ export const udpProbe: ProbeKindModule<Udp> = {
     (s.payload !== undefined && !/^[\x20-\x7e]{1,512}$/.test(s.payload) ? 'UDP payload must be 1-512 printable ASCII characters' : undefined),
   argv: (s) => ['bash', '-c', SCRIPT, s.host, String(s.port), seconds(s.timeoutMs), s.payload ?? UDP_DEFAULT_PAYLOAD],
   deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
+  timesItself: true,
   waitMs: (s) => s.timeoutMs,
   classify: (_s, run) => {
     const reply = run.stdout.replace(/\n$/, '');

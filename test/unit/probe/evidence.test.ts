@@ -36,7 +36,7 @@ describe('probe evidence: controls, lone re-runs and timekeeping, as the engine 
       stdout: [line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1030, 20), line('c1', 0, 2, 3), 'KCONN-END'].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped], { control }));
-    expect(scripts[0]).to.include("C=(2 0 0 0 '' -- bash -c").and.include(' dns 53 1)');
+    expect(scripts[0], 'the control times itself: no timeout around it').to.include("C=(0 0 0 0 '' -- bash -c").and.include(' dns 53 1)');
     expect(r['dropped']).to.deep.include({ outcome: 'timeout' });
     expect(r['dropped']!.evidence).to.deep.equal({
       controls: [

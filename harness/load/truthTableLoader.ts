@@ -91,7 +91,7 @@ function checkNamespaces(value: unknown, err: Err): TruthTableNamespace[] | unde
     const at: FieldPath = [...path, name];
     const nameProblem = checkDnsLabel(name);
     if (nameProblem) {
-      err(at, `namespace ${nameProblem}`, true);
+      err(at, nameProblem.replace('invalid name', 'invalid namespace name'), true);
       ok = false;
     } else if (name.length > MAX_DECLARED_NAMESPACE_LENGTH) {
       err(at, `namespace name "${name}" is ${name.length} characters: a run creates <run-namespace>-${name}, and a namespace name has at most 63, so at most ${MAX_DECLARED_NAMESPACE_LENGTH}`, true);
@@ -112,7 +112,7 @@ function checkNamespaces(value: unknown, err: Err): TruthTableNamespace[] | unde
       for (const [podName, podLabels] of Object.entries(rawPods)) {
         const podProblem = checkDnsLabel(podName);
         if (podProblem) {
-          err([...at, 'pods', podName], `pod ${podProblem}`, true);
+          err([...at, 'pods', podName], podProblem.replace('invalid name', 'invalid pod name'), true);
           ok = false;
         }
         const checked = checkLabels(podLabels, [...at, 'pods', podName], err, false);

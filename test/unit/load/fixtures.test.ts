@@ -36,6 +36,11 @@ const cases: { name: string; target: string; files: string[] }[] = [
     target: join(FIXTURES, 'cross'),
     files: readdirSync(join(FIXTURES, 'cross')).map((f) => join(FIXTURES, 'cross', f)),
   },
+  {
+    name: 'truth-table (a suite and the policy files its truth table names, problems located in each)',
+    target: join(FIXTURES, 'truth-table'),
+    files: readdirSync(join(FIXTURES, 'truth-table')).map((f) => join(FIXTURES, 'truth-table', f)),
+  },
 ];
 
 describe('loader: bad input gets a precise error', () => {

@@ -1,4 +1,4 @@
-import { ApiException, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, HttpMethod, KubeConfig, KubernetesObjectApi, PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 
 /** kconn's field manager for server-side apply. */
 export const FIELD_MANAGER = 'kconn';
@@ -15,6 +15,8 @@ export interface KubeApi {
   list(apiVersion: string, kind: string, namespace?: string, labelSelector?: string): Promise<KubernetesObject[]>;
   /** Deletes; an object that is already gone is fine. */
   delete(object: KubernetesObject): Promise<void>;
+  /** The last `tailLines` lines of the log of a pod's container (its current instance), as text. */
+  logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string>;
 }
 
 function isNotFound(e: unknown): boolean {
@@ -54,6 +56,7 @@ class RawApplyObjectApi extends KubernetesObjectApi {
 /** KubeApi over @kubernetes/client-node's generic object API (discovery decides namespaced vs cluster-scoped). */
 export class ClientNodeKubeApi implements KubeApi {
   private readonly api: RawApplyObjectApi;
+  private core: CoreV1Api | undefined;
 
   constructor(readonly kubeConfig: KubeConfig) {
     this.api = RawApplyObjectApi.forConfig(kubeConfig);
@@ -96,4 +99,29 @@ export class ClientNodeKubeApi implements KubeApi {
       throw e;
     }
   }
+
+  async logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string> {
+    this.core ??= this.kubeConfig.makeApiClient(CoreV1Api);
+    try {
+      return await this.core.readNamespacedPodLog({ name: pod, namespace, container, tailLines });
+    } catch (e) {
+      // The API server says why in a Status (pod not found, container not valid, kubelet unreachable...).
+      if (e instanceof ApiException) throw new Error(`logs of ${namespace}/${pod} (${container}): ${statusMessage(e.body) ?? `HTTP ${e.code}`}`, { cause: e });
+      throw e;
+    }
+  }
+}
+
+/** The `message` of a Status body, as client-node hands it over (parsed or as text), or undefined. */
+function statusMessage(body: unknown): string | undefined {
+  let value = body;
+  if (typeof body === 'string') {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return body.trim() || undefined;
+    }
+  }
+  const message = (value as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : undefined;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { tailOf } from './memoryKubeApi.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
 
@@ -38,6 +39,8 @@ const keyOf = (kind: string, name: string, ns?: string): string => `${kind}/${ns
 export class FakeKubeApiServer {
   readonly objects = new Map<string, Obj>();
   readonly requests: { method: string; path: string; query: string; contentType: string; body: string }[] = [];
+  /** Container logs by `namespace/pod/container` (GET .../pods/<pod>/log?container=&tailLines=); the pod must exist too. */
+  readonly podLogs = new Map<string, string>();
   /** Called before every GET of an object or list, with how many GETs that path had; may change objects. */
   onRead: (kind: string, name: string | undefined, reads: number) => void = () => undefined;
   /**
@@ -138,6 +141,19 @@ export class FakeKubeApiServer {
     this.send(res, 404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: `${what} not found` });
   }
 
+  /** A container's log as text/plain, cut to tailLines, or the Status the API server sends when it cannot. */
+  private podLog(res: ServerResponse, ns: string, pod: string, query: URLSearchParams): void {
+    if (!this.find('Pod', pod, ns)) return this.notFound(res, `pods "${pod}"`);
+    const container = query.get('container') ?? '';
+    const text = this.podLogs.get(`${ns}/${pod}/${container}`);
+    if (text === undefined) {
+      return this.send(res, 400, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'BadRequest', code: 400, message: `container ${container} is not valid for pod ${pod}` });
+    }
+    const tail = query.get('tailLines');
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end(tail === null ? text : tailOf(text, Number(tail)));
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const body = await new Promise<string>((r) => {
@@ -169,6 +185,7 @@ export class FakeKubeApiServer {
     const resource = RESOURCES.find((r) => r.group === group && r.version === version && r.plural === tail[0]);
     if (!resource) return this.notFound(res, url.pathname);
     const name = tail[1];
+    if (resource.kind === 'Pod' && name && tail[2] === 'log' && tail.length === 3 && req.method === 'GET') return this.podLog(res, ns ?? '', name, url.searchParams);
     const key = `${req.method} ${url.pathname}`;
     if (req.method === 'GET') {
       const n = (this.reads.get(key) ?? 0) + 1;

@@ -5,6 +5,8 @@ import type { KubeApi } from '../../harness/kube/kubeApi.js';
 export class MemoryKubeApi implements KubeApi {
   readonly objects = new Map<string, KubernetesObject>();
   readonly calls: string[] = [];
+  /** Container logs by `namespace/pod/container`, as the API server would return them (lines ending in newlines). */
+  readonly podLogs = new Map<string, string>();
   /** Called before each get/list with the number of reads so far: lets a test make objects change over time. */
   onRead: (reads: number) => void = () => undefined;
   private reads = 0;
@@ -44,4 +46,21 @@ export class MemoryKubeApi implements KubeApi {
     this.calls.push(`delete ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name}`);
     this.objects.delete(this.key(o.kind!, o.metadata!.name!, o.metadata?.namespace));
   }
+
+  /** The last `tailLines` lines of a container's log; a pod or container it does not know fails as on the API server. */
+  async logs(namespace: string, pod: string, container: string, tailLines: number): Promise<string> {
+    this.calls.push(`logs ${namespace}/${pod} ${container} ${tailLines}`);
+    const text = this.podLogs.get(`${namespace}/${pod}/${container}`);
+    if (text === undefined) {
+      if (!this.objects.has(this.key('Pod', pod, namespace))) throw new Error(`pods "${pod}" not found`);
+      throw new Error(`container ${container} is not valid for pod ${pod}`);
+    }
+    return tailOf(text, tailLines);
+  }
+}
+
+/** The last `n` lines of a text (each line keeps its newline), as the API server's tailLines cuts a log. */
+export function tailOf(text: string, n: number): string {
+  const lines = text.split(/(?<=\n)/);
+  return lines.slice(Math.max(0, lines.length - n)).join('');
 }

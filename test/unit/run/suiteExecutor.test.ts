@@ -1,0 +1,78 @@
+import { expect } from 'chai';
+import type { ConnectivityTest } from '../../../harness/model/suite.js';
+import type { ExecResult, PodExec } from '../../../harness/probe/podExec.js';
+import { CleanupRegistry } from '../../../harness/provision/cleanup.js';
+import { executeTests } from '../../../harness/run/suiteExecutor.js';
+import type { ClusterAccess, SuiteRunOptions } from '../../../harness/run/runOptions.js';
+import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
+
+const S = 1_700_000_000_000_000;
+const run = (name: string, rc: number, tookMs: number, deadlineAtMs?: number) =>
+  `KCONN-RUN ${name} ${rc} ${S} ${S} ${S + tookMs * 1000} 1 ${deadlineAtMs === undefined ? 0 : S + deadlineAtMs * 1000} - -`;
+
+const test = (name: string, service: string, outcome: 'reachable' | 'blocked'): ConnectivityTest => ({
+  type: 'connectivity',
+  name,
+  from: { namespace: 'demo', selector: 'app=client' },
+  to: { kind: 'service', namespace: 'demo', name: service, port: 8080 },
+  protocol: 'tcp',
+  expect: { kind: 'connectivity', outcome },
+  timeoutMs: 1000,
+  attempts: 1,
+  source: { file: 's.yaml', doc: 0, path: [] },
+});
+
+function cluster(withDns: boolean) {
+  const api = new MemoryKubeApi();
+  api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-1', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'c' }] }, status: { phase: 'Running', podIP: '10.10.0.5', conditions: [{ type: 'Ready', status: 'True' }] } } as never);
+  api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'demo' }, spec: { clusterIP: '10.110.0.20' } } as never);
+  api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'sink', namespace: 'demo' }, spec: { clusterIP: '10.110.0.30' } } as never);
+  if (withDns) {
+    api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] } } as never);
+  }
+  const scripts: string[] = [];
+  const exec: PodExec = {
+    source: 'pod main/demo/client-1',
+    reproduce: (argv) => argv.join(' '),
+    exec: async (argv): Promise<ExecResult> => {
+      scripts.push(argv[2]!);
+      const lines = [run('0', 0, 12), run('1', 124, 1009, 3), ...(withDns ? [run('c0', 0, 2), run('c1', 0, 2)] : ['KCONN-LONE 1 -', run('1.L', 124, 1004, 2)])];
+      return { exitCode: 0, stdout: `${lines.join('\n')}\nKCONN-END\n`, stderr: '' };
+    },
+  };
+  const access: ClusterAccess = { name: 'main', api, execFor: () => exec };
+  const opts: SuiteRunOptions = {
+    clusters: new Map([['main', access]]),
+    runNamespace: 'kconn-t1',
+    cleanup: new CleanupRegistry(),
+    keep: false,
+    signal: new AbortController().signal,
+    progress: () => undefined,
+    readyTimeoutMs: 1000,
+  };
+  return { opts, scripts };
+}
+
+const tests = [test('reaches echo', 'echo', 'reachable'), test('sink is blocked', 'sink', 'blocked')].map((t) => ({ name: t.name, test: t, fromCluster: 'main', toCluster: 'main' }));
+
+describe('suite executor: control target and durations', () => {
+  it('every batch from a cluster carries the cluster DNS service (TCP) as its control; each test has its own duration', async () => {
+    const { opts, scripts } = cluster(true);
+    const outcomes = await executeTests('s', tests, opts);
+    expect(scripts).to.have.length(1);
+    expect(scripts[0]).to.match(/^C=\(0 0 0 0 '' -- bash -c .* 10\.96\.0\.10 53 1\)$/m);
+    expect(outcomes.map((o) => [o.name, o.status, o.durationMs])).to.deep.equal([
+      ['reaches echo', 'pass', 12],
+      ['sink is blocked', 'pass', 1009],
+    ]);
+    expect(outcomes[1]!.results[0]!.evidence!.controls.map((c) => c.target)).to.deep.equal(['tcp 10.96.0.10:53', 'tcp 10.96.0.10:53']);
+  });
+
+  it('a cluster without kube-dns gives no control: the negative is confirmed by a lone re-run, and its time counts', async () => {
+    const { opts, scripts } = cluster(false);
+    const outcomes = await executeTests('s', tests, opts);
+    expect(scripts[0]).to.not.match(/^C=\(/m);
+    expect(outcomes.map((o) => [o.status, o.durationMs])).to.deep.equal([['pass', 12], ['pass', 1009 + 1004]]);
+    expect(outcomes[1]!.results[0]!.evidence).to.deep.include({ alone: true, controls: [] });
+  });
+});

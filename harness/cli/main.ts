@@ -3,6 +3,7 @@ import { parseCidr } from '../model/cidr.js';
 import { parseDuration } from '../model/duration.js';
 import { runIdProblem } from '../model/runId.js';
 import type { CommandIO } from './commandIO.js';
+import { contextArgProblem } from './contextMapping.js';
 import type { Progress } from './progress.js';
 import type { RunOptions } from './runCommand.js';
 import type { UpOptions } from './upCommand.js';
@@ -41,6 +42,13 @@ function kindNetworkArg(value: string): string {
   const parsed = parseCidr(value);
   if (!parsed.ok) throw new InvalidArgumentError(`${parsed.reason} (or "none").`);
   return value;
+}
+
+/** `--context NAME` or `--context cluster=context` (the names are checked against the topology and kubeconfig later). */
+function contextArg(value: string, previous: string[]): string[] {
+  const problem = contextArgProblem(value);
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+  return [...previous, value];
 }
 
 function runIdArg(value: string): string {
@@ -138,6 +146,11 @@ clusterCommand('up', 'provision the clusters of a topology and stop there (print
 clusterCommand('run', 'provision, run the suites (mocha), write JUnit and results.json to reports/<run-id>/, tear down', 'keep clusters (and manifests) after the run')
   .option('--suite <name>', 'only this suite (repeatable)', collect, [])
   .option('--reports-dir <dir>', 'where reports go', 'reports')
+  .addOption(
+    new Option('--kubeconfig <file>', 'run on clusters you already have (no kind, nothing provisioned or torn down; only what kconn applies is removed); --cni then declares their CNI instead of detecting it')
+      .conflicts(['keep', 'reuse']),
+  )
+  .option('--context <name|cluster=context>', 'with --kubeconfig: the context of a topology cluster (repeatable; default: the context named like the cluster; a bare name for a one-cluster topology)', contextArg, [])
   .action(async (opts: RunOptions) => {
     const { runCommand } = await import('./runCommand.js');
     process.exitCode = await runCommand(opts, io, await sharedProgress());

@@ -12,6 +12,8 @@ import { readSuiteManifest } from '../run/suiteManifests.js';
 import { clusterAccess } from './clusterAccess.js';
 import { hostArch } from './environment.js';
 import { openSession, type SessionFailure } from './clusterSession.js';
+import { contextArgsUsage } from './contextMapping.js';
+import { ExistingSessionFailure, openExistingSession } from './existingSession.js';
 import type { Progress } from './progress.js';
 import { timeoutMs } from './timeoutOption.js';
 import type { CommandIO } from './commandIO.js';
@@ -25,6 +27,10 @@ export interface RunOptions {
   readonly reuse?: boolean;
   readonly timeout?: string;
   readonly reportsDir?: string;
+  /** Run on the clusters of this kubeconfig instead of creating kind clusters. */
+  readonly kubeconfig?: string;
+  /** `--context NAME` / `--context cluster=context` (with kubeconfig). */
+  readonly context?: readonly string[];
 }
 
 export const DEFAULT_RUN_TIMEOUT = '60m';
@@ -38,7 +44,7 @@ async function reportNotRun(failure: SessionFailure, startedAt: string, reportsD
     topology: plan.topology,
     kindVersion: plan.kindVersion,
     kubernetesVersion: plan.kubernetesVersion,
-    clusters: clusterInfo(plan),
+    clusters: clusterInfo(plan, failure instanceof ExistingSessionFailure ? failure.contexts : undefined),
     startedAt,
     finishedAt: new Date().toISOString(),
     suites: notRunOutcomes(plan.topologyFile, failure.clusters, plan.suites, failure.project.suites, failure.message),
@@ -51,8 +57,12 @@ async function reportNotRun(failure: SessionFailure, startedAt: string, reportsD
   }
 }
 
-function clusterInfo(plan: Plan): RunReport['clusters'] {
-  return plan.clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, cniVersion: c.cni.version }));
+/** Each cluster of the report: its kind name, or the kubeconfig context of a cluster kconn did not create. */
+function clusterInfo(plan: Plan, contexts?: ReadonlyMap<string, string>): RunReport['clusters'] {
+  return plan.clusters.map((c) => {
+    const where = contexts ? { context: contexts.get(c.name) ?? '' } : { kindName: c.kindName };
+    return { name: c.name, ...where, cni: c.cni.name, cniVersion: c.cni.version };
+  });
 }
 
 /**
@@ -63,15 +73,27 @@ function clusterInfo(plan: Plan): RunReport['clusters'] {
 export async function runCommand(opts: RunOptions, io: CommandIO, progress: Progress): Promise<number> {
   const ms = timeoutMs(opts.timeout, DEFAULT_RUN_TIMEOUT, io);
   if (ms === undefined) return 2;
+  // --kubeconfig: clusters the user already has; nothing to keep or reuse (main.ts refuses those combinations too).
+  const contexts = contextArgsUsage(opts.context ?? []);
+  const usage = [
+    ...(opts.kubeconfig === undefined && contexts.args.length ? ['--context needs --kubeconfig: it names a context of that file'] : []),
+    ...(opts.kubeconfig !== undefined && (opts.keep || opts.reuse) ? [`--kubeconfig cannot be used with ${opts.keep ? '--keep' : '--reuse'}: kconn neither creates nor removes those clusters`] : []),
+    ...contexts.problems,
+  ];
+  if (usage.length) {
+    for (const u of usage) io.err(`kconn run: ${u}`);
+    return 2;
+  }
   const startedAt = new Date().toISOString();
+  const onFailure = (failure: SessionFailure): Promise<void> => reportNotRun(failure, startedAt, opts.reportsDir ?? 'reports', io);
   let session;
   try {
-    session = await openSession({
-      ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress,
-      onFailure: (failure) => reportNotRun(failure, startedAt, opts.reportsDir ?? 'reports', io),
-    });
+    session =
+      opts.kubeconfig !== undefined
+        ? await openExistingSession({ ...opts, kubeconfig: opts.kubeconfig, contexts: contexts.args, suites: opts.suite ?? [], timeoutMs: ms, io, progress, onFailure })
+        : await openSession({ ...opts, suites: opts.suite ?? [], keep: opts.keep ?? false, reuse: opts.reuse ?? false, timeoutMs: ms, io, progress, onFailure });
   } catch (e) {
-    io.err(e instanceof UserInputError ? e.message : `kconn run: provisioning failed: ${(e as Error).message}`);
+    io.err(e instanceof UserInputError ? e.message : `kconn run: ${opts.kubeconfig !== undefined ? '' : 'provisioning failed: '}${(e as Error).message}`);
     return 1;
   }
   const { plan, project } = session;
@@ -80,21 +102,24 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
     const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
     const timings: PhaseTiming[] = [...session.timings];
-    const imagesStarted = performance.now();
-    const preload = await preloadImages({
-      docker: new Docker(),
-      kind: session.kind,
-      images: imagesOf(objects),
-      clusters: session.clusters.map((c) => c.kindName),
-      arch: hostArch(),
-      signal: session.signal,
-      log: (line) => progress.line('images', line),
-    }).catch((e: unknown) => ({ loaded: [], warnings: [`preloading failed: ${(e as Error).message}; the nodes pull every image themselves`] }));
-    for (const w of preload.warnings) io.err(`warning: ${w}`);
-    timings.push({ phase: 'images', ms: performance.now() - imagesStarted });
+    if (!('existing' in session)) {
+      // Only kind clusters are preloaded; existing clusters pull the images themselves.
+      const imagesStarted = performance.now();
+      const preload = await preloadImages({
+        docker: new Docker(),
+        kind: session.kind,
+        images: imagesOf(objects),
+        clusters: session.clusters.map((c) => c.kindName),
+        arch: hostArch(),
+        signal: session.signal,
+        log: (line) => progress.line('images', line),
+      }).catch((e: unknown) => ({ loaded: [], warnings: [`preloading failed: ${(e as Error).message}; the nodes pull every image themselves`] }));
+      for (const w of preload.warnings) io.err(`warning: ${w}`);
+      timings.push({ phase: 'images', ms: performance.now() - imagesStarted });
+    }
 
     const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
-      clusters: new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
+      clusters: 'existing' in session ? session.access : new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
       runNamespace: `kconn-${session.runId}`,
       cleanup: session.cleanup,
       keep: opts.keep ?? false,
@@ -108,7 +133,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       topology: plan.topology,
       kindVersion: plan.kindVersion,
       kubernetesVersion: plan.kubernetesVersion,
-      clusters: clusterInfo(plan),
+      clusters: clusterInfo(plan, 'existing' in session ? session.contexts : undefined),
       startedAt,
       finishedAt: new Date().toISOString(),
       timings,

@@ -35,7 +35,10 @@ export interface SuiteOutcome {
 
 export interface ClusterInfo {
   readonly name: string;
-  readonly kindName: string;
+  /** The kind cluster kconn created; absent for a cluster the user already had (`run --kubeconfig`). */
+  readonly kindName?: string;
+  /** The kubeconfig context of a cluster the user already had. */
+  readonly context?: string;
   readonly cni: string;
   readonly cniVersion: string;
 }

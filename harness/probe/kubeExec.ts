@@ -12,6 +12,8 @@ export interface KubeExecTarget {
   readonly container: string;
   /** Kubeconfig file the reproduce command points at. */
   readonly kubeconfigPath: string;
+  /** Context of that kubeconfig the pod is in, when it is not the file's current context. */
+  readonly context?: string;
 }
 
 /**
@@ -93,6 +95,7 @@ export class KubeExec implements PodExec {
 
   reproduce(argv: readonly string[]): string {
     const t = this.target;
-    return `kubectl --kubeconfig ${shellQuote(t.kubeconfigPath)} -n ${shellQuote(t.namespace)} exec ${shellQuote(t.pod)} -c ${shellQuote(t.container)} -- ${shellJoin(argv)}`;
+    const context = t.context === undefined ? '' : ` --context ${shellQuote(t.context)}`;
+    return `kubectl --kubeconfig ${shellQuote(t.kubeconfigPath)}${context} -n ${shellQuote(t.namespace)} exec ${shellQuote(t.pod)} -c ${shellQuote(t.container)} -- ${shellJoin(argv)}`;
   }
 }

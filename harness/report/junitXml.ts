@@ -163,6 +163,7 @@ function properties(report: RunReport, suite: SuiteOutcome): string[] {
     ['kindVersion', report.kindVersion],
     ['kubernetesVersion', report.kubernetesVersion],
     ...report.clusters.map((c) => [`cni.${c.name}`, `${c.cni} ${c.cniVersion}`.trim()] as const),
+    ...report.clusters.filter((c) => c.context !== undefined).map((c) => [`context.${c.name}`, c.context!] as const),
     ['suiteFile', suite.file],
     ['startedAt', report.startedAt],
     ['finishedAt', report.finishedAt],

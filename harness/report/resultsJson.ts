@@ -18,7 +18,7 @@ const REPORT_KEYS = [
   'summary',
   'suites',
 ] as const satisfies ReadonlyArray<keyof RunReport | 'summary'>;
-const CLUSTER_KEYS = ['name', 'kindName', 'cni', 'cniVersion'] as const satisfies ReadonlyArray<keyof ClusterInfo>;
+const CLUSTER_KEYS = ['name', 'kindName', 'context', 'cni', 'cniVersion'] as const satisfies ReadonlyArray<keyof ClusterInfo>;
 const TIMING_KEYS = ['phase', 'cluster', 'suite', 'ms'] as const satisfies ReadonlyArray<keyof PhaseTiming>;
 const SUITE_KEYS = ['name', 'file', 'tests', 'durationMs'] as const satisfies ReadonlyArray<keyof SuiteOutcome>;
 const TEST_KEYS = [

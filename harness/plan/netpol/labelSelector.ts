@@ -126,10 +126,9 @@ function parseRequirement(raw: unknown, path: FieldPath): { requirement?: Select
   } else if (values !== undefined && values !== null) {
     problems.push({ path: [...path, 'values'], message: `expected a list of label values, got ${describeValue(values)}` });
   }
-  if ((operator === 'In' || operator === 'NotIn') && Array.isArray(values) !== true) {
-    problems.push({ path, message: `operator ${operator} needs "values" (at least one)` });
-  } else if ((operator === 'In' || operator === 'NotIn') && (values as unknown[]).length === 0) {
-    problems.push({ path: [...path, 'values'], message: `operator ${operator} needs at least one value` });
+  if (operator === 'In' || operator === 'NotIn') {
+    if (!Array.isArray(values)) problems.push({ path, message: `operator ${operator} needs "values" (at least one)` });
+    else if (values.length === 0) problems.push({ path: [...path, 'values'], message: `operator ${operator} needs at least one value` });
   }
   if ((operator === 'Exists' || operator === 'DoesNotExist') && Array.isArray(values) && values.length > 0) {
     problems.push({ path: [...path, 'values'], message: `operator ${operator} takes no values` });

@@ -29,11 +29,8 @@ describe('Kubernetes API layer: container logs', () => {
   });
 
   it("a missing pod or container fails with the API server's reason", async () => {
-    let error: Error | undefined;
-    await api.logs('kube-system', 'gone', 'coredns', 10).catch((e: Error) => (error = e));
-    expect(error?.message).to.equal('logs of kube-system/gone (coredns): pods "gone" not found');
-    error = undefined;
-    await api.logs('kube-system', 'coredns-abc', 'sidecar', 10).catch((e: Error) => (error = e));
-    expect(error?.message).to.equal('logs of kube-system/coredns-abc (sidecar): container sidecar is not valid for pod coredns-abc');
+    const failure = (p: Promise<string>): Promise<string> => p.then((text) => `no error, got ${JSON.stringify(text)}`, (e: Error) => e.message);
+    expect(await failure(api.logs('kube-system', 'gone', 'coredns', 10))).to.equal('logs of kube-system/gone (coredns): pods "gone" not found');
+    expect(await failure(api.logs('kube-system', 'coredns-abc', 'sidecar', 10))).to.equal('logs of kube-system/coredns-abc (sidecar): container sidecar is not valid for pod coredns-abc');
   });
 });

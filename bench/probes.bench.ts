@@ -78,6 +78,7 @@ try {
         (late.length ? `, batch timeouts ended ${late[0]}..${late.at(-1)} ms (median ${late[Math.floor(late.length / 2)]}) after their wait` : ''),
     );
     for (const r of [...wrong, ...badVerdicts].slice(0, 5)) console.log(`  wrong: ${r.id} from ${r.source}: ${r.outcome} ${r.reason ?? ''} ${JSON.stringify(r.evidence ?? {})}`);
+    if (lone.length) console.log(`  first re-run alone: ${lone[0]!.id} from ${lone[0]!.source}: ${JSON.stringify(lone[0]!.evidence)}`);
     if (wrong.length || badVerdicts.length) problems.push(`${label}: ${wrong.length} wrong outcome(s), ${badVerdicts.length} wrong verdict(s)`);
   };
 

@@ -74,8 +74,14 @@ export interface ProbeEvidence {
   readonly alone: boolean;
   /** For a timeout: how much longer than the tool's own wait it took (process start included); the source's timekeeping. */
   readonly lateMs?: number;
-  /** Set when this result is a lone re-run: what the concurrent batch run had observed first. */
-  readonly batch?: { readonly outcome: ProbeOutcome; readonly reason?: string; readonly latencyMs?: number };
+  /** Set when this result is a lone re-run: what the concurrent batch run had observed first, and why it was re-run. */
+  readonly batch?: {
+    readonly outcome: ProbeOutcome;
+    readonly reason?: string;
+    readonly latencyMs?: number;
+    readonly lateMs?: number;
+    readonly controls?: readonly ControlRun[];
+  };
 }
 
 /**

@@ -47,6 +47,8 @@ export interface ScriptRun {
   readonly attempts: number;
   /** When the last attempt's deadline started (the connect), if the probe noted it (timedScript). */
   readonly deadlineStartUs?: number;
+  /** When its timer woke up at the deadline, if it did. */
+  readonly deadlineEndUs?: number;
 }
 
 /** What the script itself needs besides bash; GNU coreutils and busybox both provide them. */
@@ -105,8 +107,8 @@ function prologue(opts: ScriptOptions): string[] {
     '  local rc f s e n; [ -r "$d/$id.r" ] || return 0; read -r rc f s e n <"$d/$id.r"',
     '  case " $neg " in *" $rc "*) ;; *) return 0 ;; esac',
     '  if [ "$kconn_vouch" = 1 ]; then case " $tmo " in *" $rc "*)',
-    // From the deadline start when the probe noted it (timedScript): process start never counts as late.
-    '    local t0=; read -r t0 <"$d/$id.t" 2>/dev/null; [ -n "$t0" ] && s=${t0/./}',
+    // The timer's own lateness when the probe noted it (timedScript): process start and teardown never count.
+    '    local t0= t1=; { read -r t0; read -r t1; } <"$d/$id.t" 2>/dev/null; [ -n "$t1" ] && s=${t0/./} e=${t1/./}',
     `    [ $(( e - s )) -ge $(( wait - ${slackUs} )) ] && [ $(( e - s )) -le $(( wait + ${Math.round(opts.maxLateMs * 1000)} )) ] && return 0 ;; esac; fi`,
     '  if [ "$kconn_hasctl" = 1 ]; then',
     '    [ -z "$kconn_stop" ] && kconn_ctl',
@@ -158,7 +160,7 @@ export function entryScriptBytes(entry: ScriptEntry): number {
  *    and both answered, and it is a timeout that took its tool's wait, not more than `maxLateMs` longer. When a control
  *    fails alone, the lone phase stops (KCONN-SKIP).
  * Then it prints one line per run: `KCONN-RUN <name> <exit> <firstStartUs> <startUs> <endUs> <attempts>
- * <deadlineStartUs or 0> <b64 out or -> <b64 err or ->`, where name is the entry's index (batch run), `<index>.L` (lone re-run) or `c<k>` (control run k: 0 and
+ * <deadlineStartUs or 0> <deadlineEndUs or 0> <b64 out or -> <b64 err or ->`, where name is the entry's index (batch run), `<index>.L` (lone re-run) or `c<k>` (control run k: 0 and
  * 1 in the batch, 2... alone), plus `KCONN-LONE <index> <k>` (re-run alone right after control k, followed by control
  * k+1; `-` without control) and `KCONN-SKIP <index> <k>` (not re-run: control k failed alone).
  * Every value that came from a suite is single-quoted (shellQuote); the script's own text holds no user value.
@@ -183,9 +185,9 @@ export function buildBatchScript(entries: readonly ScriptEntry[], opts: ScriptOp
     if (control) lines.push('[ -n "$kconn_lone" ] && [ -z "$kconn_stop" ] && kconn_ctl');
   }
   lines.push('for r in "$d"/*.r; do');
-  lines.push('  [ -e "$r" ] || continue; id=${r##*/}; id=${id%.r}; read -r rc f s e n <"$r"; t0=; read -r t0 <"$d/$id.t" 2>/dev/null; t0=${t0/./}');
+  lines.push('  [ -e "$r" ] || continue; id=${r##*/}; id=${id%.r}; read -r rc f s e n <"$r"; t0= t1=; { read -r t0; read -r t1; } <"$d/$id.t" 2>/dev/null');
   lines.push('  o=-; [ -s "$d/$id.o" ] && o=$(kconn_b64 "$d/$id.o"); x=-; [ -s "$d/$id.e" ] && x=$(kconn_b64 "$d/$id.e")');
-  lines.push('  printf "KCONN-RUN %s %s %s %s %s %s %s %s %s\\n" "$id" "$rc" "$f" "$s" "$e" "$n" "${t0:-0}" "$o" "$x"');
+  lines.push('  t0=${t0/./}; t1=${t1/./}; printf "KCONN-RUN %s %s %s %s %s %s %s %s %s %s\\n" "$id" "$rc" "$f" "$s" "$e" "$n" "${t0:-0}" "${t1:-0}" "$o" "$x"');
   lines.push('done');
   lines.push('echo KCONN-END');
   return `${lines.join('\n')}\n`;
@@ -233,7 +235,7 @@ export function parseBatchOutput(stdout: string): BatchOutput {
     } else if (line.startsWith('KCONN-RUN ')) {
       const f = line.split(' ');
       const name = /^(\d+)(\.L)?$|^c(\d+)$/.exec(f[1] ?? '');
-      if (f.length !== 10 || !name || !f.slice(2, 8).every((x) => /^-?\d+$/.test(x))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
+      if (f.length !== 11 || !name || !f.slice(2, 9).every((x) => /^-?\d+$/.test(x))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
       const run: ScriptRun = {
         exitCode: Number(f[2]),
         firstStartUs: Number(f[3]),
@@ -241,8 +243,9 @@ export function parseBatchOutput(stdout: string): BatchOutput {
         endUs: Number(f[5]),
         attempts: Number(f[6]),
         ...(f[7] !== '0' ? { deadlineStartUs: Number(f[7]) } : {}),
-        stdout: decode(f[8]!),
-        stderr: decode(f[9]!),
+        ...(f[8] !== '0' ? { deadlineEndUs: Number(f[8]) } : {}),
+        stdout: decode(f[9]!),
+        stderr: decode(f[10]!),
       };
       if (name[3] !== undefined) controls.set(Number(name[3]), run);
       else if (name[2]) loneRuns.set(Number(name[1]), run);

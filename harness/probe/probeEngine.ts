@@ -113,8 +113,12 @@ function errorResult(exec: PodExec, request: ProbeRequest, reason: string, comma
 const latencyOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.startUs) / 1000);
 const durationOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.firstStartUs) / 1000);
 
-/** How long a run ran from its deadline start (the connect), when the probe noted it. */
-const fromDeadlineOf = (run: ScriptRun): number | undefined => (run.deadlineStartUs !== undefined ? Math.max(0, (run.endUs - run.deadlineStartUs) / 1000) : undefined);
+/**
+ * How long a timed-out run waited, by its own timer: from its deadline start (the connect) to the timer's wake-up,
+ * when the probe noted both (timedScript), so that neither process start nor teardown counts as late.
+ */
+const fromDeadlineOf = (run: ScriptRun): number | undefined =>
+  run.deadlineStartUs !== undefined && run.deadlineEndUs !== undefined ? Math.max(0, (run.deadlineEndUs - run.deadlineStartUs) / 1000) : undefined;
 
 const withDeadline = (run: ScriptRun): { fromDeadlineMs?: number } => {
   const ms = fromDeadlineOf(run);
@@ -135,8 +139,8 @@ function toResult(
 ): ProbeResult {
   const { fromDeadlineMs, ...run } = raw;
   const observation = classifyRun(request.spec, run, run.latencyMs);
-  // How much later than the tool's own wait a timeout ended: from the deadline start when the probe noted it, so
-  // that a slow process start never counts; else from the start of the attempt.
+  // How much later than the tool's own wait a timeout ended: by the probe's own timer when it noted it (process start
+  // and teardown never count); else from the start of the attempt to its end.
   const ranMs = fromDeadlineMs ?? run.latencyMs;
   const lateMs = observation.outcome === 'timeout' && ranMs !== undefined ? Math.round(ranMs - probeKind(request.spec).waitMs(request.spec)) : undefined;
   return {
@@ -296,6 +300,8 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
     const skippedAfter = parsed!.skipped.get(index);
     if (lone?.run) {
       const k = lone.controlBefore;
+      const firstFromDeadline = fromDeadlineOf(run);
+      const firstLate = first.outcome === 'timeout' ? Math.round((firstFromDeadline ?? first.latencyMs) - probeKind(request.spec).waitMs(request.spec)) : undefined;
       const again = lone.run;
       const result = toResult(
         exec,
@@ -305,7 +311,13 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
         {
           controls: k !== undefined && control ? [controlRun(k), controlRun(k + 1)] : [],
           alone: true,
-          batch: { outcome: first.outcome, latencyMs: Math.round(first.latencyMs), ...(first.reason ? { reason: first.reason } : {}) },
+          batch: {
+            outcome: first.outcome,
+            latencyMs: Math.round(first.latencyMs),
+            ...(first.reason ? { reason: first.reason } : {}),
+            ...(firstLate !== undefined ? { lateMs: firstLate } : {}),
+            ...(batchControls.length ? { controls: batchControls } : {}),
+          },
         },
       );
       return { index, result };

@@ -62,9 +62,10 @@ export function backstopSeconds(ms: number): number {
 }
 
 /**
- * File descriptor on which timedScript writes the time its deadline starts (EPOCHREALTIME), when it is open: the
- * batch script opens it to a file, so that how late a timeout ended is measured from the connect. Run by hand,
- * nothing is written.
+ * File descriptor on which timedScript writes, when it is open, the time its deadline starts (EPOCHREALTIME, one
+ * line) and, if the deadline passes, the time its timer woke up (a second line): how late a timeout ended is then the
+ * timer's own lateness, which process start and teardown never inflate. The batch script opens it to a file; run by
+ * hand, nothing is written.
  */
 export const DEADLINE_START_FD = 9;
 
@@ -85,7 +86,7 @@ export function timedScript(body: string, timeoutArg: string): string {
     'read -r -N 1 -u 8 _',
     `{ echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; } 2>/dev/null`,
     `read -r -t "${timeoutArg}" -u 8 _`,
-    '[ $? -gt 128 ] && { kill -s KILL "$p"; wait "$p"; exit 124; } 2>/dev/null',
+    `[ $? -gt 128 ] && { echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; kill -s KILL "$p"; wait "$p"; exit 124; } 2>/dev/null`,
     'wait "$p"',
   ].join('; ');
 }

@@ -53,21 +53,21 @@ describe('batch script', () => {
   it('reads runs, lone re-runs, skips and controls back, decoding output', () => {
     const out = [
       'noise from a profile script',
-      `KCONN-RUN 0 0 1700000000000000 1700000000000000 1700000000015000 1 0 ${b64('hello\n')} -`,
-      `KCONN-RUN 2 7 1 1 2 3 0 - ${b64('curl: (7) refused')}`,
-      'KCONN-RUN 4 124 10 10 1000020 1 15 - -',
+      `KCONN-RUN 0 0 1700000000000000 1700000000000000 1700000000015000 1 0 0 ${b64('hello\n')} -`,
+      `KCONN-RUN 2 7 1 1 2 3 0 0 - ${b64('curl: (7) refused')}`,
+      'KCONN-RUN 4 124 10 10 1000020 1 15 1000016 - -',
       'KCONN-LONE 4 2',
-      'KCONN-RUN 4.L 0 2000000 2000000 2000100 1 0 - -',
+      'KCONN-RUN 4.L 0 2000000 2000000 2000100 1 0 0 - -',
       'KCONN-SKIP 5 3',
-      'KCONN-RUN c0 0 1 1 2 1 0 - -',
-      'KCONN-RUN c3 124 5 5 1000005 1 6 - -',
+      'KCONN-RUN c0 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN c3 124 5 5 1000005 1 6 1000007 - -',
       'KCONN-END',
     ].join('\n');
     const parsed = parseBatchOutput(out);
     expect(parsed.complete).to.equal(true);
     expect(parsed.runs.get(0)).to.deep.equal({ exitCode: 0, firstStartUs: 1700000000000000, startUs: 1700000000000000, endUs: 1700000000015000, attempts: 1, stdout: 'hello\n', stderr: '' });
     expect(parsed.runs.get(2)).to.deep.include({ exitCode: 7, attempts: 3, stderr: 'curl: (7) refused' });
-    expect(parsed.runs.get(4)).to.deep.include({ exitCode: 124, deadlineStartUs: 15 });
+    expect(parsed.runs.get(4)).to.deep.include({ exitCode: 124, deadlineStartUs: 15, deadlineEndUs: 1000016 });
     expect(parsed.lone.get(4)).to.deep.equal({ controlBefore: 2, run: { exitCode: 0, firstStartUs: 2000000, startUs: 2000000, endUs: 2000100, attempts: 1, stdout: '', stderr: '' } });
     expect(parsed.skipped.get(5)).to.equal(3);
     expect([...parsed.controls.keys()]).to.deep.equal([0, 3]);
@@ -75,11 +75,12 @@ describe('batch script', () => {
   });
 
   it('a cut-short, failed or malformed output is detected', () => {
-    expect(parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 - -').complete).to.equal(false);
+    expect(parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 0 - -').complete).to.equal(false);
     expect(parseBatchOutput('KCONN-FATAL mktemp failed\n').fatal).to.deep.equal(['mktemp failed']);
     expect(parseBatchOutput('KCONN-MISSING curl\nKCONN-MISSING dig\n').missing).to.deep.equal(['curl', 'dig']);
-    expect(() => parseBatchOutput('KCONN-RUN 0 zero 1 1 2 1 0 - -')).to.throw(BatchOutputError);
-    expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN 0 zero 1 1 2 1 0 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 - -'), 'a field missing').to.throw(BatchOutputError);
     expect(() => parseBatchOutput('KCONN-LONE 1 two')).to.throw(BatchOutputError);
   });
 });

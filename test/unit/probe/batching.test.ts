@@ -22,7 +22,7 @@ function fakeSource(stdout = '') {
       const ids = [...script.matchAll(/^E(\d+)=\(/gm)].map((m) => m[1]);
       await new Promise((r) => setTimeout(r, 20));
       stats.running--;
-      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-RUN ${id} 0 1 1 2 1 0 ${out} -`).join('\n')}\nKCONN-END\n`, stderr: '' };
+      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-RUN ${id} 0 1 1 2 1 0 0 ${out} -`).join('\n')}\nKCONN-END\n`, stderr: '' };
     },
   };
   return { exec, stats };

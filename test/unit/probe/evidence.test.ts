@@ -19,9 +19,12 @@ function canned(out: Partial<ExecResult> & { stdout: string }) {
 }
 
 const S = 1_700_000_000_000_000; // a source clock reading, µs
-/** A KCONN-RUN line: name, exit code, start (ms after S), duration (ms), deadline start (ms after S, or none). */
-const line = (name: string, rc: number, atMs: number, tookMs: number, deadlineAtMs?: number, stderr = '') =>
-  `KCONN-RUN ${name} ${rc} ${S + atMs * 1000} ${S + atMs * 1000} ${S + (atMs + tookMs) * 1000} 1 ${deadlineAtMs === undefined ? 0 : S + deadlineAtMs * 1000} - ${stderr ? Buffer.from(stderr).toString('base64') : '-'}`;
+/**
+ * A KCONN-RUN line: name, exit code, start (ms after S), duration (ms), and for a run whose own timer fired, when its
+ * deadline started and when the timer woke (ms after S).
+ */
+const line = (name: string, rc: number, atMs: number, tookMs: number, timer?: [number, number]) =>
+  `KCONN-RUN ${name} ${rc} ${S + atMs * 1000} ${S + atMs * 1000} ${S + (atMs + tookMs) * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} - -`;
 
 const open: ProbeRequest = { id: 'open', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } };
 const dropped: ProbeRequest = { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } };
@@ -33,7 +36,7 @@ const byId = (rs: ProbeResult[]) => Object.fromEntries(rs.map((r) => [r.id, r]))
 describe('probe evidence: controls, lone re-runs and timekeeping, as the engine reports them', () => {
   it('the batch carries the control first and last; a timeout that ended on time is vouched for by it', async () => {
     const { exec, scripts } = canned({
-      stdout: [line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1030, 20), line('c1', 0, 2, 3), 'KCONN-END'].join('\n'),
+      stdout: [line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1030, [20, 1031]), line('c1', 0, 2, 3), 'KCONN-END'].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped], { control }));
     expect(scripts[0], 'the control times itself: no timeout around it').to.include("C=(0 0 0 0 '' -- bash -c").and.include(' dns 53 1)');
@@ -46,13 +49,14 @@ describe('probe evidence: controls, lone re-runs and timekeeping, as the engine 
       alone: false,
       lateMs: 11,
     });
+    // The timer woke 11 ms late, though the attempt took 1030 ms from its start: process start does not count.
     expect(judge(blocked, r['dropped']!).status).to.equal('pass');
     expect(judge(reachable, r['open']!).status).to.equal('pass');
   });
 
   it('a starved batch: its controls timed out, the lone control too, so its negatives carry the failed controls', async () => {
     const { exec } = canned({
-      stdout: [line('c0', 124, 0, 1002, 1), line('0', 0, 1, 900), line('1', 124, 1, 1001, 2), line('c1', 124, 2, 1001, 3), 'KCONN-SKIP 1 2', line('c2', 124, 1100, 1001, 1101), 'KCONN-END'].join('\n'),
+      stdout: [line('c0', 124, 0, 1002, [1, 1001]), line('0', 0, 1, 900), line('1', 124, 1, 1001, [2, 1002]), line('c1', 124, 2, 1001, [3, 1003]), 'KCONN-SKIP 1 2', line('c2', 124, 1100, 1001, [1101, 2101]), 'KCONN-END'].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped], { control }));
     expect(r['dropped']!.outcome, 'the probe still says what happened').to.equal('timeout');
@@ -66,37 +70,39 @@ describe('probe evidence: controls, lone re-runs and timekeeping, as the engine 
   it('a negative re-run alone and confirmed, between two controls', async () => {
     const { exec } = canned({
       stdout: [
-        line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1400, 300), line('c1', 0, 2, 3),
-        'KCONN-LONE 1 2', line('c2', 0, 1500, 2), line('1.L', 124, 1503, 1003, 1504), line('c3', 0, 2510, 2), 'KCONN-END',
+        line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1700, [300, 1600]), line('c1', 0, 2, 3),
+        'KCONN-LONE 1 2', line('c2', 0, 1500, 2), line('1.L', 124, 1503, 1003, [1504, 2505]), line('c3', 0, 2510, 2), 'KCONN-END',
       ].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped], { control }));
-    expect(r['dropped']).to.deep.include({ outcome: 'timeout', attempts: 2, durationMs: 1400 + 1003 });
-    expect(r['dropped']!.evidence).to.deep.include({ alone: true, batch: { outcome: 'timeout', latencyMs: 1400, reason: 'no answer before the deadline' } });
+    expect(r['dropped']).to.deep.include({ outcome: 'timeout', attempts: 2, durationMs: 1700 + 1003 });
+    expect(r['dropped']!.evidence).to.deep.include({ alone: true, lateMs: 1 });
+    expect(r['dropped']!.evidence!.batch, 'its timer woke 300 ms late: re-run').to.deep.include({ outcome: 'timeout', latencyMs: 1700, lateMs: 300 });
+    expect(r['dropped']!.evidence!.batch!.controls!.map((c) => c.outcome)).to.deep.equal(['connected', 'connected']);
     expect(r['dropped']!.evidence!.controls).to.have.length(2);
     expect(judge(blocked, r['dropped']!).status).to.equal('pass');
   });
 
   it('a negative that connects when re-run alone is reported connected, with what the batch saw', async () => {
     const { exec } = canned({
-      stdout: ['KCONN-LONE 1 -', line('0', 0, 1, 4), line('1', 124, 1, 1003, 2), line('1.L', 0, 1100, 5), 'KCONN-END'].join('\n'),
+      stdout: ['KCONN-LONE 1 -', line('0', 0, 1, 4), line('1', 124, 1, 1003, [2, 1003]), line('1.L', 0, 1100, 5), 'KCONN-END'].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped]));
     expect(r['dropped']).to.deep.include({ outcome: 'connected' });
-    expect(r['dropped']!.evidence).to.deep.include({ alone: true, controls: [], batch: { outcome: 'timeout', latencyMs: 1003, reason: 'no answer before the deadline' } });
+    expect(r['dropped']!.evidence).to.deep.include({ alone: true, controls: [], batch: { outcome: 'timeout', latencyMs: 1003, lateMs: 1, reason: 'no answer before the deadline' } });
     const verdict = judge(blocked, r['dropped']!);
     expect(verdict).to.deep.include({ status: 'fail' });
     expect(verdict.observed).to.equal('connected (timeout in the batch, connected when re-run alone)');
   });
 
   it('each probe has its own duration, measured in the source', async () => {
-    const { exec } = canned({ stdout: [line('0', 0, 0, 12), line('1', 124, 0, 1003, 1), 'KCONN-END'].join('\n') });
+    const { exec } = canned({ stdout: [line('0', 0, 0, 12), line('1', 124, 0, 1003, [1, 1002]), 'KCONN-END'].join('\n') });
     const r = byId(await runBatch(exec, [open, dropped]));
     expect([r['open']!.durationMs, r['dropped']!.durationMs]).to.deep.equal([12, 1003]);
   });
 
   it('a batch of one with no control ran alone: no lone phase', async () => {
-    const { exec, scripts } = canned({ stdout: [line('0', 124, 0, 1001, 1), 'KCONN-END'].join('\n') });
+    const { exec, scripts } = canned({ stdout: [line('0', 124, 0, 1001, [1, 1001]), 'KCONN-END'].join('\n') });
     const [r] = await runBatch(exec, [dropped]);
     expect(scripts[0]).to.not.include('kconn_confirm 0');
     expect(r!.evidence).to.deep.include({ alone: true, controls: [] });

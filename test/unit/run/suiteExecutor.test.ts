@@ -7,8 +7,8 @@ import type { ClusterAccess, SuiteRunOptions } from '../../../harness/run/runOpt
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 const S = 1_700_000_000_000_000;
-const run = (name: string, rc: number, tookMs: number, deadlineAtMs?: number) =>
-  `KCONN-RUN ${name} ${rc} ${S} ${S} ${S + tookMs * 1000} 1 ${deadlineAtMs === undefined ? 0 : S + deadlineAtMs * 1000} - -`;
+const run = (name: string, rc: number, tookMs: number, timer?: [number, number]) =>
+  `KCONN-RUN ${name} ${rc} ${S} ${S} ${S + tookMs * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} - -`;
 
 const test = (name: string, service: string, outcome: 'reachable' | 'blocked'): ConnectivityTest => ({
   type: 'connectivity',
@@ -36,7 +36,7 @@ function cluster(withDns: boolean) {
     reproduce: (argv) => argv.join(' '),
     exec: async (argv): Promise<ExecResult> => {
       scripts.push(argv[2]!);
-      const lines = [run('0', 0, 12), run('1', 124, 1009, 3), ...(withDns ? [run('c0', 0, 2), run('c1', 0, 2)] : ['KCONN-LONE 1 -', run('1.L', 124, 1004, 2)])];
+      const lines = [run('0', 0, 12), run('1', 124, 1009, [3, 1005]), ...(withDns ? [run('c0', 0, 2), run('c1', 0, 2)] : ['KCONN-LONE 1 -', run('1.L', 124, 1004, [2, 1003])])];
       return { exitCode: 0, stdout: `${lines.join('\n')}\nKCONN-END\n`, stderr: '' };
     },
   };

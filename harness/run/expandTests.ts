@@ -1,3 +1,4 @@
+import type { ControlTarget } from '../model/probe.js';
 import type { Suite, SuiteTest } from '../model/suite.js';
 
 /** One test as it runs: from one cluster (tests that name none run once per cluster). */
@@ -7,6 +8,8 @@ export interface ExpandedTest {
   readonly fromCluster: string;
   /** Cluster of a service or pod target; the source's cluster unless the test names another. */
   readonly toCluster: string;
+  /** The positive control of the source's batch, when the test brings its own (else the cluster's DNS service). */
+  readonly control?: ControlTarget;
 }
 
 export function expandTests(suite: Suite, clusters: readonly string[]): ExpandedTest[] {

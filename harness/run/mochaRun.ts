@@ -9,6 +9,9 @@ import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
 import { checkPolicyEnforcement, type PolicyControl } from './policyControl.js';
 import { applySuiteManifests, readSuiteManifest } from './suiteManifests.js';
+import { runTruthTable, truthTableTestNames } from './truthTableRun.js';
+import { attachDiagnostics } from './diagnostics/failureDiagnostics.js';
+import { failureLine } from './diagnostics/failureLine.js';
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
@@ -17,11 +20,12 @@ export interface MochaRunOptions extends SuiteRunOptions {
   readonly policyControl?: (cluster: string) => Promise<PolicyControl>;
 }
 
-/** The message mocha shows for a test that did not pass: expected vs observed and the command to reproduce it. */
+/**
+ * The message mocha shows for a test that did not pass: in one line expected vs observed, source -> destination and
+ * the command to reproduce it; then where its diagnostics are.
+ */
 export function failureMessage(o: TestOutcome): string {
-  const lines = o.status === 'error' ? [`could not run: ${o.message ?? o.observed ?? 'unknown error'}`] : [`expected ${o.expected}, observed ${o.observed}`];
-  if (o.reproduce) lines.push(`reproduce: ${o.reproduce}`);
-  return lines.join('\n');
+  return o.diagnostics ? `${failureLine(o)}\ndiagnostics: ${o.diagnostics.path}` : failureLine(o);
 }
 
 /**
@@ -64,12 +68,14 @@ export async function runSuitesWithMocha(
   for (const plan of planned) {
     const suite = suites.find((s) => s.name === plan.name)!;
     const expanded = expandTests(suite, clusterNames);
+    // The suite's own tests, then one per cell of its truth table (known before the run: the grid fixes the cells).
+    const all = [...expanded.map((t) => ({ name: t.name, cluster: t.fromCluster })), ...(suite.truthTable ? truthTableTestNames(suite.truthTable, clusterNames) : [])];
     const describe = Mocha.Suite.create(mocha.suite, suite.name);
     const record = { name: suite.name, file: suite.source.file, tests: [] as TestOutcome[], durationMs: 0 };
     outcomes.push(record);
     if (plan.status === 'skip') {
-      record.tests = expanded.map((t) => ({ suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'skip', message: plan.reason, durationMs: 0, attempts: 0, results: [] }));
-      for (const t of expanded) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
+      record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: plan.reason, durationMs: 0, attempts: 0, results: [] }));
+      for (const t of all) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
       continue;
     }
     // A suite's manifests are removed right after it; if the run is interrupted first, the run's cleanup does it.
@@ -82,7 +88,7 @@ export async function runSuitesWithMocha(
       try {
         if (suite.requires.includes('networkPolicy')) {
           const controlStarted = performance.now();
-          const clusters = [...new Set(expanded.flatMap((t) => [t.fromCluster, t.toCluster]))].sort();
+          const clusters = [...new Set([...expanded.flatMap((t) => [t.fromCluster, t.toCluster]), ...(suite.truthTable ? clusterNames : [])])].sort();
           const results = await Promise.all(clusters.map(async (c) => ({ cluster: c, result: await control(c) })));
           opts.onTiming?.({ phase: 'policy control', suite: suite.name, ms: performance.now() - controlStarted });
           const broken = results.find((r) => r.result.status === 'error');
@@ -90,24 +96,26 @@ export async function runSuitesWithMocha(
           const lax = results.filter((r) => r.result.status === 'not-enforced');
           if (lax.length) {
             const reason = lax.map((r) => `cluster ${r.cluster}: ${r.result.detail}`).join('; ');
-            record.tests = expanded.map((t) => ({ suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'skip', message: reason, durationMs: 0, attempts: 0, results: [] }));
+            record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: reason, durationMs: 0, attempts: 0, results: [] }));
             record.durationMs = Date.now() - started;
             return;
           }
         }
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         const probeStarted = performance.now();
-        record.tests = await executeTests(suite.name, expanded, opts);
+        record.tests = [...(await executeTests(suite.name, expanded, opts)), ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : [])];
         opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
+        // Best effort, never throws: tests that did not pass get a diagnostics folder; no verdict changes.
+        record.tests = await attachDiagnostics(suite.name, expanded, record.tests, opts);
       } catch (e) {
-        record.tests = expanded.map((t) => ({
-          suite: suite.name, name: t.name, cluster: t.fromCluster, status: 'error', message: `suite setup failed: ${(e as Error).message}`,
+        record.tests = all.map((t) => ({
+          suite: suite.name, name: t.name, cluster: t.cluster, status: 'error', message: `suite setup failed: ${(e as Error).message}`,
           durationMs: Date.now() - started, attempts: 0, results: [],
         }));
       }
       record.durationMs = Date.now() - started;
     });
-    expanded.forEach((t, i) => {
+    all.forEach((t, i) => {
       describe.addTest(
         new Mocha.Test(t.name, function (this: Mocha.Context) {
           const o = record.tests[i];

@@ -56,7 +56,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       const access = opts.clusters.get(p.expanded.fromCluster)!;
       for (const pod of p.sources) {
         const key = `${p.expanded.fromCluster}/${pod.namespace}/${pod.name}`;
-        const control = controls.get(p.expanded.fromCluster);
+        const control = p.expanded.control ?? controls.get(p.expanded.fromCluster);
         const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [], ...(control ? { control } : {}) };
         p.targets.forEach((address, j) => batch.requests.push({ id: `${i}|${j}|${key}`, spec: probeSpecFor(p.expanded.test, address || undefined) }));
         batches.set(key, batch);

@@ -90,12 +90,31 @@ export async function readSuiteManifest(m: SuiteManifest): Promise<KubernetesObj
 
 /** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
 export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, sweepKinds: readonly { apiVersion: string; kind: string }[] = []): Promise<void> {
-  const runId = opts.runNamespace.replace(/^kconn-/, '');
+  const runId = runIdOf(opts);
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
     const objects = labelForSuite(placeInRunNamespace(await readSuiteManifest(m), opts.runNamespace), runId, suite.name);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
+  await applyToClusters(suite.name, perCluster, opts, sweepKinds);
+}
+
+export function runIdOf(opts: Pick<SuiteRunOptions, 'runNamespace'>): string {
+  return opts.runNamespace.replace(/^kconn-/, '');
+}
+
+/**
+ * Applies each cluster's objects (labelled for the suite) after removing what other suites or runs left, registers
+ * their removal, and waits until their workloads are ready; every cluster settles before this returns.
+ */
+export async function applyToClusters(
+  suiteName: string,
+  perCluster: ReadonlyMap<string, readonly KubernetesObject[]>,
+  opts: SuiteRunOptions,
+  sweepKinds: readonly { apiVersion: string; kind: string }[] = [],
+): Promise<void> {
+  const runId = runIdOf(opts);
+  const suite = { name: suiteName };
   // Every cluster settles before this returns (no apply still running when cleanup starts); the first error wins.
   const settled = await Promise.allSettled(
     [...perCluster].map(async ([cluster, objects]) => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { findCni } from '../cni/registry.js';
 import { detectCni, type DetectedCni } from '../kube/cniDetection.js';
+import type { KubeApi } from '../kube/kubeApi.js';
 import type { LoadedProject } from '../load/loadProject.js';
 import type { Capability } from '../model/capability.js';
 import type { ClusterPlan, Plan } from '../model/plan.js';
@@ -149,6 +150,38 @@ export function existingPlan(plan: Plan, clusters: readonly ExistingCluster[], s
   };
 }
 
+/**
+ * The cluster's API, with every object kconn applies registered for removal in the run's cleanup (once per object):
+ * on a cluster kconn did not create, nothing kconn applied may outlive the run, whichever part of kconn applied it
+ * and however the run ends (Ctrl-C, timeout, a failed suite). Objects already removed by their suite are gone: deleting
+ * them again is a no-op.
+ */
+export function removingWhatItApplies(access: ContextAccess, cleanup: CleanupRegistry): ContextAccess {
+  const inner = access.api;
+  const registered = new Set<string>();
+  const apply: KubeApi['apply'] = async (object, options) => {
+    const { apiVersion, kind } = object;
+    const name = object.metadata?.name;
+    const namespace = object.metadata?.namespace;
+    const key = `${apiVersion}/${kind}/${namespace ?? ''}/${name}`;
+    if (!registered.has(key)) {
+      registered.add(key);
+      const ref: KubernetesObject = { apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } };
+      cleanup.add(`${kind} ${namespace ? `${namespace}/` : ''}${name} on ${access.name}`, () => inner.delete(ref));
+    }
+    return inner.apply(object, options);
+  };
+  // Every other verb goes straight through, whatever KubeApi grows.
+  const api = new Proxy(inner, {
+    get(target, prop) {
+      if (prop === 'apply') return apply;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { ...access, api };
+}
+
 /** An error's message and those of its causes ("fetch failed" says little; "connect ECONNREFUSED ..." does). */
 export function withCauses(e: unknown): string {
   const parts: string[] = [];
@@ -191,12 +224,12 @@ export async function openExistingSession(opts: ExistingSessionOptions): Promise
   const mapping = mapContexts({ clusters: plan.clusters.map((c) => c.name), topology: plan.topology, contexts: readContexts(kubeconfig, opts.kubeconfig), kubeconfig: opts.kubeconfig, args: opts.contexts });
   if (!mapping.ok) throw new UserInputError(mapping.problems);
   const contexts = mapping.contexts;
-  const access = new Map<string, ContextAccess>([...contexts].map(([cluster, context]) => [cluster, contextAccess(kubeconfig, context, cluster)]));
 
   // From here on the clusters are contacted: a failure is the run's, with a report.
   const controller = new AbortController();
   const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(opts.timeoutMs)]);
   const cleanup = new CleanupRegistry((line) => opts.progress.line('cleanup', line));
+  const access = new Map<string, ContextAccess>([...contexts].map(([cluster, context]) => [cluster, removingWhatItApplies(contextAccess(kubeconfig, context, cluster), cleanup)]));
   const removeHandlers = installSignalCleanup(controller, cleanup, (line) => opts.progress.line('kconn', line));
   const timings: PhaseTiming[] = [];
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} existing cluster(s) of topology ${plan.topology}, from ${kubeconfig}`);

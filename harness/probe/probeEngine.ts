@@ -35,12 +35,12 @@ const EXEC_MARGIN_MS = 10_000;
 const DEFAULT_INTERVAL_MS = 500;
 export const DEFAULT_EXEC_CONCURRENCY = 16;
 /**
- * Most probes one source runs at once (its positive control included). Every probe in flight is a small process
- * tree (timeout, bash or the tool, the deadline timer); what a busy source cannot afford is many of them starting at
- * the same moment, which is what made its probes late. 12 was measured (bench/probes.bench.ts, 10 sources on the
- * 2-core build machine, quiet and with two CPU-bound processes beside it): it keeps how late a timeout ends under
- * MAX_LATE_MS for nearly every probe, so few need a lone re-run, and a source's ten blocked targets plus its control
- * still run in one round (an all-blocked matrix in about one probe timeout). See the README's "Probes".
+ * Most probes one source runs at once (its positive control included). Every probe in flight is a few processes
+ * (bash or the tool, `timeout` or the deadline's process substitution), each costing a few ms of CPU to start; a busy
+ * source should not start them all at the same moment. 12 was measured with bench/probes.bench.ts (`--cap N`: 10
+ * sources with 10 blocked targets each, on the 2-core build machine): caps 4 and 8 took 2.4x and 1.6x as long (the
+ * blocked probes no longer fit one round), 16 and 24 gained nothing, and at every cap the timeouts' own timers woke
+ * at most 51 ms late. See the README's "Probes".
  */
 export const DEFAULT_PROBE_CAP = 12;
 /**

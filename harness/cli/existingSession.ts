@@ -256,6 +256,8 @@ export async function openExistingSession(opts: ExistingSessionOptions): Promise
   );
   const failed = facts.filter((f): f is PromiseRejectedResult => f.status === 'rejected');
   if (failed.length) {
+    // Nothing was applied yet; running the (empty) cleanup also lets a pending Ctrl-C handler exit at once.
+    for (const f of await cleanup.runAll()) opts.io.err(f);
     removeHandlers();
     const message = failed.map((f) => (f.reason as Error).message).join('; ');
     const base: Plan = { ...plan, kindVersion: NO_KIND, kubernetesVersion: 'unknown', clusters: plan.clusters.map((c) => ({ ...c, kindName: '', cni: { name: opts.cni ?? UNKNOWN_CNI, version: '', options: {} } })) };

@@ -89,6 +89,8 @@ export async function checkPolicyEnforcement(access: ClusterAccess, opts: Policy
   const before = await until('connected', 'without a policy');
   if (!before.ok) return { status: 'error', detail: `the control client cannot reach the control server without any policy (${before.last})` };
   const policy = denyAllIngress(opts.namespace, labels);
+  // Registered first: an interrupted control must not leave a deny-all behind.
+  opts.onCreated?.(`NetworkPolicy ${opts.namespace}/${POLICY} on ${access.name}`, () => access.api.delete(policy));
   await access.api.apply(policy);
   const denied = await until('blocked', 'under deny-all');
   await access.api.delete(policy);

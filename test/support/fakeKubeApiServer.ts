@@ -19,6 +19,7 @@ const RESOURCES: readonly Resource[] = [
   { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true },
   { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
   { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
   { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
   { group: 'apps', version: 'v1', plural: 'daemonsets', kind: 'DaemonSet', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
@@ -194,9 +195,11 @@ export class FakeKubeApiServer {
     }
     if (req.method === 'GET' && !name) {
       const selector = url.searchParams.get('labelSelector');
-      const wanted = selector ? selector.split(',').map((t) => t.split('=') as [string, string]) : [];
+      // Equality (k=v) and existence (k) terms, as the API server reads them.
+      const wanted = selector ? selector.split(',').map((t) => t.split('=') as [string, string?]) : [];
+      const matches = (labels: Record<string, string> | undefined, [k, v]: [string, string?]): boolean => (v === undefined ? labels?.[k] !== undefined : labels?.[k] === v);
       const items = [...this.objects.values()].filter(
-        (o) => o.kind === resource.kind && (ns === undefined || o.metadata.namespace === ns) && wanted.every(([k, v]) => o.metadata.labels?.[k] === v),
+        (o) => o.kind === resource.kind && (ns === undefined || o.metadata.namespace === ns) && wanted.every((term) => matches(o.metadata.labels, term)),
       );
       return this.send(res, 200, { kind: `${resource.kind}List`, apiVersion: apiVersionOf(resource), metadata: {}, items });
     }

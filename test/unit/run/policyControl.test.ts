@@ -75,7 +75,10 @@ describe('NetworkPolicy control: a policy suite counts only where a deny-all rea
     const { access } = cluster();
     const created: string[] = [];
     await checkPolicyEnforcement(access, { ...options(() => 'connected'), onCreated: (what) => created.push(what) });
-    expect(created).to.deep.equal(['Namespace kconn-ab12cd on main', 'Pod kconn-ab12cd/kconn-control-server on main', 'Pod kconn-ab12cd/kconn-control-client on main']);
+    expect(created).to.deep.equal([
+      'Namespace kconn-ab12cd on main', 'Pod kconn-ab12cd/kconn-control-server on main', 'Pod kconn-ab12cd/kconn-control-client on main',
+      'NetworkPolicy kconn-ab12cd/kconn-control-deny-all on main',
+    ]);
   });
 });
 

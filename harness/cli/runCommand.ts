@@ -127,6 +127,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       progress: (line) => progress.line('run', line),
       readyTimeoutMs: READY_TIMEOUT_MS,
       onTiming: (t) => timings.push(t),
+      diagnosticsDir: join(opts.reportsDir ?? 'reports', session.runId),
     });
     const report: RunReport = {
       runId: session.runId,

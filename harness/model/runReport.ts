@@ -22,8 +22,18 @@ export interface TestOutcome {
   readonly attempts: number;
   /** Passed only after a retry. */
   readonly flaky?: boolean;
+  /** What was collected because the test did not pass (harness/run/diagnostics/). */
+  readonly diagnostics?: TestDiagnostics;
   /** Every probe result behind this test (one per source pod, last attempt). */
   readonly results: readonly ProbeResult[];
+}
+
+/** Where the diagnostics of a test that did not pass were written, and the source address they found. */
+export interface TestDiagnostics {
+  /** The folder: `<reports>/<run-id>/diagnostics/<suite>/<test>`. */
+  readonly path: string;
+  /** IP of the source pod of the failing probe, when it was found. */
+  readonly sourceIp?: string;
 }
 
 export interface SuiteOutcome {

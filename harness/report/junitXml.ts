@@ -1,5 +1,6 @@
 import type { ProbeResult, ProbeSpec } from '../model/probe.js';
 import type { RunReport, SuiteOutcome, TestOutcome } from '../model/runReport.js';
+import { failureLine } from '../run/diagnostics/failureLine.js';
 import { describeObservation } from '../run/verdict.js';
 import { countTests } from './summary.js';
 
@@ -116,6 +117,7 @@ function details(test: TestOutcome, head: readonly string[]): string {
   if (test.cluster !== undefined) lines.push(`cluster: ${test.cluster}`);
   lines.push(`attempts: ${test.attempts}`);
   if (test.reproduce !== undefined) lines.push(`reproduce: ${test.reproduce}`);
+  if (test.diagnostics !== undefined) lines.push(`diagnostics: ${test.diagnostics.path}${test.diagnostics.sourceIp ? ` (source IP ${test.diagnostics.sourceIp})` : ''}`);
   const probes = test.results.map((r, i) => describeProbe(r, i, test.results.length));
   return [lines.join('\n'), ...probes].join('\n\n') + '\n';
 }
@@ -133,15 +135,14 @@ function testcase(suite: SuiteOutcome, test: TestOutcome): string[] {
       const observed = test.observed ?? notRecorded;
       const head = [`expected: ${expected}`, `observed: ${observed}`];
       if (test.message !== undefined) head.push(`message: ${test.message}`);
-      const failure = textElement('failure', [['message', `expected ${expected}, observed ${observed}`], ['type', 'mismatch']], details(test, head));
+      const failure = textElement('failure', [['message', failureLine(test)], ['type', 'mismatch']], details(test, head));
       return [`    ${openTag('testcase', open)}`, `      ${failure}`, '    </testcase>'];
     }
     case 'error': {
       const head: string[] = [];
       if (test.message !== undefined) head.push(`message: ${test.message}`);
       if (test.observed !== undefined) head.push(`observed: ${test.observed}`);
-      const message = test.message ?? test.observed ?? 'the test could not run';
-      const error = textElement('error', [['message', message], ['type', 'infrastructure']], details(test, head));
+      const error = textElement('error', [['message', failureLine(test)], ['type', 'infrastructure']], details(test, head));
       return [`    ${openTag('testcase', open)}`, `      ${error}`, '    </testcase>'];
     }
     case 'skip':

@@ -1,5 +1,5 @@
 import type { ProbeResult, ProbeSpec } from '../model/probe.js';
-import type { ClusterInfo, PhaseTiming, RunReport, SuiteOutcome, TestOutcome } from '../model/runReport.js';
+import type { ClusterInfo, PhaseTiming, RunReport, SuiteOutcome, TestDiagnostics, TestOutcome } from '../model/runReport.js';
 import { summarize } from './summary.js';
 
 /** Version of the results.json layout; raise it when a field changes meaning or goes away. */
@@ -33,8 +33,10 @@ const TEST_KEYS = [
   'durationMs',
   'attempts',
   'flaky',
+  'diagnostics',
   'results',
 ] as const satisfies ReadonlyArray<keyof TestOutcome>;
+const DIAGNOSTICS_KEYS = ['path', 'sourceIp'] as const satisfies ReadonlyArray<keyof TestDiagnostics>;
 /** ProbeObservation's fields, then ProbeResult's own. */
 const RESULT_KEYS = [
   'outcome',
@@ -81,7 +83,7 @@ function probeResult(r: ProbeResult): Record<string, unknown> {
 }
 
 function testOutcome(t: TestOutcome): Record<string, unknown> {
-  return { ...ordered(t, TEST_KEYS), results: t.results.map(probeResult) };
+  return { ...ordered(t, TEST_KEYS), ...(t.diagnostics ? { diagnostics: ordered(t.diagnostics, DIAGNOSTICS_KEYS) } : {}), results: t.results.map(probeResult) };
 }
 
 function suiteOutcome(s: SuiteOutcome): Record<string, unknown> {

@@ -29,4 +29,6 @@ export interface SuiteRunOptions {
   readonly execConcurrency?: number;
   /** Told how long each phase of a suite took (control, apply, wait, probe). */
   readonly onTiming?: (timing: PhaseTiming) => void;
+  /** The run's reports folder (reports/<run-id>): tests that do not pass get diagnostics in its diagnostics/ folder. */
+  readonly diagnosticsDir?: string;
 }

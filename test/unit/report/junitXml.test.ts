@@ -50,7 +50,9 @@ describe('JUnit XML', () => {
     const failure = `${basic}/testcase[3]/failure`;
     expect(await read(`count(//failure)`)).to.equal('1');
     expect(await read(`string(${failure}/@type)`)).to.equal('mismatch');
-    expect(await read(`string(${failure}/@message)`)).to.equal('expected blocked (timeout or refused), observed connected HTTP 200 backend echo-1 <&>');
+    expect(await read(`string(${failure}/@message)`), 'one line: expected vs observed, source -> destination, reproduce').to.equal(
+      `expected blocked (timeout or refused), observed connected HTTP 200 backend echo-1 <&>: pod east/demo/client-abc -> http://echo.demo.svc:8080/hostname; reproduce: ${FAIL_REPRODUCE}`,
+    );
     const body = await read(`string(${failure})`);
     expect(body).to.contain('expected: blocked (timeout or refused)\nobserved: connected HTTP 200 backend echo-1 <&>\ncluster: east\nattempts: 3\n');
     expect(body).to.contain(`reproduce: ${FAIL_REPRODUCE}\n`);
@@ -65,7 +67,10 @@ describe('JUnit XML', () => {
     const error = `${basic}/testcase[4]/error`;
     expect(await read(`count(//error)`)).to.equal('1');
     expect(await read(`string(${error}/@type)`)).to.equal('infrastructure');
-    expect(await read(`string(${error}/@message)`)).to.equal('exec failed: pods "client-abc" not found');
+    expect(await read(`string(${error}/@message)`)).to.equal(
+      'could not run: exec failed: pods "client-abc" not found: pod east/demo/client-abc -> dns A echo.demo.svc.cluster.local via the source\'s resolver (resolv.conf); ' +
+        'reproduce: kubectl -n demo exec client-abc -c client -- dig +short echo.demo.svc.cluster.local A',
+    );
     const body = await read(`string(${error})`);
     expect(body).to.contain('message: exec failed: pods "client-abc" not found\nobserved: error (tool missing in the source: dig)\n');
     expect(body).to.contain('reproduce: kubectl -n demo exec client-abc -c client -- dig +short echo.demo.svc.cluster.local A\n');

@@ -11,6 +11,10 @@ describe('Kubernetes exec', () => {
     ).to.equal(28);
     expect(exitCodeFromStatus({ status: 'Failure', message: 'exec: "bash": executable file not found in $PATH' })).to.equal(127);
     expect(() => exitCodeFromStatus({ status: 'Failure', reason: 'NotFound', message: 'pods "client-x" not found' })).to.throw(ExecError, 'pods "client-x" not found');
+    // Only a missing executable is "tool missing"; any other "no such file or directory" is the exec failing.
+    expect(exitCodeFromStatus({ status: 'Failure', message: 'failed to exec in container: exec: "bash": stat bash: no such file or directory' })).to.equal(127);
+    const cwd = 'OCI runtime exec failed: exec failed: unable to start container process: chdir to cwd ("/work") set in config.json failed: no such file or directory: unknown';
+    expect(() => exitCodeFromStatus({ status: 'Failure', message: cwd })).to.throw(ExecError, 'chdir to cwd');
   });
 
   it('reproduces with kubectl, every value quoted', () => {

@@ -1,4 +1,4 @@
-import { closeSync, constants, existsSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { checkDnsLabel } from '../model/formats.js';
 import { isRecord } from '../model/isRecord.js';
@@ -17,7 +17,7 @@ import { labelKeyProblem, labelValueProblem, NAMESPACE_NAME_LABEL } from '../pla
 import { MAX_DECLARED_NAMESPACE_LENGTH } from '../plan/netpol/namespaceRewrite.js';
 import { parseNetworkPolicy } from '../plan/netpol/policy.js';
 import type { Diagnostic } from './diagnostic.js';
-import { MAX_FILE_BYTES, parseYamlFile, type FieldPath, type YamlDocument, type YamlFile } from './yamlFile.js';
+import { readYamlFileSync, type FieldPath, type YamlDocument } from './yamlFile.js';
 
 type Raw = Record<string, unknown>;
 
@@ -188,33 +188,6 @@ function checkPorts(value: unknown, err: Err): TruthTablePort[] | undefined {
   return ok ? out : undefined;
 }
 
-/** Reads a policy file synchronously with the limits of readYamlFile: regular files only, MAX_FILE_BYTES, UTF-8. */
-function readPolicyFile(abs: string, shown: string): YamlFile {
-  const fail = (message: string): YamlFile => ({ file: shown, documents: [], errors: [{ file: shown, line: 1, col: 1, path: '', message }] });
-  let bytes: Buffer;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below then refuses it.
-    const fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const info = fstatSync(fd);
-      if (!info.isFile()) return fail('not a regular file: kconn reads only regular files');
-      if (info.size > MAX_FILE_BYTES) return fail(`file too large: ${info.size} bytes (limit ${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
-      bytes = readFileSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    return fail(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return fail('the file is not UTF-8; save it as UTF-8');
-  }
-  return parseYamlFile(shown, text, abs);
-}
-
 function checkPolicies(
   suite: YamlDocument,
   value: unknown,
@@ -253,7 +226,7 @@ function checkPolicies(
       return;
     }
     const shown = normalize(join(dirname(suite.file), entry));
-    const file = readPolicyFile(abs, shown);
+    const file = readYamlFileSync(abs, shown);
     diagnostics.push(...file.errors);
     if (file.errors.length) {
       ok = false;

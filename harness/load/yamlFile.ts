@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import * as jsYaml from 'js-yaml';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
 import { formatPath } from '../model/source.js';
@@ -37,27 +37,19 @@ export const MAX_ALIASES = 100;
 /** Values per document once aliases are expanded (what an API server would receive). */
 export const MAX_EXPANDED_VALUES = 100_000;
 
-/**
- * Reads a YAML file and parses it. Only regular files are read (a FIFO would block forever), at most MAX_FILE_BYTES,
- * and only UTF-8: each of these problems is a diagnostic of the file, never an exception.
- */
-export async function readYamlFile(absPath: string, shownAs = absPath): Promise<YamlFile> {
-  const fail = (message: string, line = 1, col = 1): YamlFile => ({ file: shownAs, documents: [], errors: [{ file: shownAs, line, col, path: '', message }] });
-  let bytes: Buffer;
-  try {
-    // O_NONBLOCK: opening a FIFO must not wait for a writer; the fstat below then refuses it.
-    const handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) return fail(`not a regular file (${fileType(info)}): kconn reads only regular files`);
-      if (info.size > MAX_FILE_BYTES) return fail(`file too large: ${info.size} bytes (limit ${MAX_FILE_BYTES / 1024 / 1024} MiB)`);
-      bytes = await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  } catch (e) {
-    return fail(`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+type Stat = { size: number; isFile(): boolean; isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean };
+
+const failure = (file: string, message: string, line = 1, col = 1): YamlFile => ({ file, documents: [], errors: [{ file, line, col, path: '', message }] });
+
+/** Why a file must not be read (not a regular file, too large); undefined when it may. */
+function statProblem(info: Stat): string | undefined {
+  if (!info.isFile()) return `not a regular file (${fileType(info)}): kconn reads only regular files`;
+  if (info.size > MAX_FILE_BYTES) return `file too large: ${info.size} bytes (limit ${MAX_FILE_BYTES / 1024 / 1024} MiB)`;
+  return undefined;
+}
+
+/** UTF-8 text of a file's bytes, then its YAML; a byte that is not UTF-8 is located. */
+function parseBytes(shownAs: string, bytes: Buffer, absPath: string): YamlFile {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -65,12 +57,48 @@ export async function readYamlFile(absPath: string, shownAs = absPath): Promise<
     const at = firstInvalidUtf8(bytes);
     const before = bytes.subarray(0, at);
     const line = before.filter((b) => b === 0x0a).length + 1;
-    return fail(`the file is not UTF-8 (invalid byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte ${at}); save it as UTF-8`, line, at - before.lastIndexOf(0x0a));
+    return failure(shownAs, `the file is not UTF-8 (invalid byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte ${at}); save it as UTF-8`, line, at - before.lastIndexOf(0x0a));
   }
   return parseYamlFile(shownAs, text, absPath);
 }
 
-function fileType(info: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+const cannotRead = (shownAs: string, e: unknown): YamlFile => failure(shownAs, `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+
+/**
+ * Reads a YAML file and parses it. Only regular files are read (a FIFO would block forever: it is opened without
+ * waiting for a writer, then refused), at most MAX_FILE_BYTES, and only UTF-8: each of these problems is a diagnostic
+ * of the file, never an exception.
+ */
+export async function readYamlFile(absPath: string, shownAs = absPath): Promise<YamlFile> {
+  try {
+    const handle = await open(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const problem = statProblem(await handle.stat());
+      return problem ? failure(shownAs, problem) : parseBytes(shownAs, await handle.readFile(), absPath);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    return cannotRead(shownAs, e);
+  }
+}
+
+/** readYamlFile, synchronously (for checks that run inside synchronous loaders), with the same limits. */
+export function readYamlFileSync(absPath: string, shownAs = absPath): YamlFile {
+  try {
+    const fd = openSync(absPath, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const problem = statProblem(fstatSync(fd));
+      return problem ? failure(shownAs, problem) : parseBytes(shownAs, readFileSync(fd), absPath);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    return cannotRead(shownAs, e);
+  }
+}
+
+function fileType(info: Stat): string {
   if (info.isDirectory()) return 'a directory';
   if (info.isFIFO()) return 'a FIFO';
   if (info.isSocket()) return 'a socket';

@@ -87,7 +87,7 @@ describe('loader: truth tables', () => {
   it('a policy file that is not UTF-8, or a YAML syntax error in it, is located in that file', async () => {
     writeFileSync(join(dir, 'policies', 'bin.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0x0a]));
     const binary = await load(SUITE.replace('deny.yaml', 'bin.yaml'), {});
-    expect(binary.diagnostics.map(formatDiagnostic)).to.include('policies/bin.yaml:1:1: the file is not UTF-8; save it as UTF-8');
+    expect(binary.diagnostics.map(formatDiagnostic)).to.include('policies/bin.yaml:1:4: the file is not UTF-8 (invalid byte 0xff at byte 3); save it as UTF-8');
     const broken = await load(SUITE, { 'deny.yaml': 'apiVersion: [\n' });
     expect(broken.diagnostics.map((d) => `${d.file}:${d.line}`)).to.include('policies/deny.yaml:2');
     expect(broken.suites).to.deep.equal([]);

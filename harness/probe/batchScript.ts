@@ -120,8 +120,25 @@ function prologue(opts: ScriptOptions): string[] {
   ];
 }
 
+/** Words of at least this length used more than once (a probe kind's script) are defined once, as W<n>. */
+const HOIST_MIN_LENGTH = 32;
+
+/** Long argv words that repeat across the batch, each with the variable that holds it. */
+function hoistedWords(argvs: readonly (readonly string[])[]): Map<string, string> {
+  const seen = new Map<string, number>();
+  for (const argv of argvs) for (const w of new Set(argv)) if (w.length >= HOIST_MIN_LENGTH) seen.set(w, (seen.get(w) ?? 0) + 1);
+  const out = new Map<string, string>();
+  for (const [w, n] of seen) if (n > 1) out.set(w, `W${out.size}`);
+  return out;
+}
+
+/** An argv as shell words: a hoisted word as its variable (double-quoted: the exact same string), others quoted. */
+function argvWords(argv: readonly string[], hoisted: ReadonlyMap<string, string>): string {
+  return argv.map((w) => (hoisted.has(w) ? `"$${hoisted.get(w)!}"` : shellQuote(w))).join(' ');
+}
+
 /** The lines that define and start one probe (phase 1), and the line that confirms it (phase 2). */
-function entryLines(entry: ScriptEntry): { define: string; confirm: string } {
+function entryLines(entry: ScriptEntry, hoisted: ReadonlyMap<string, string> = new Map()): { define: string; confirm: string } {
   const u = entry.until;
   const pats = u ? [...(u.condition.stdout ?? []).flatMap((p) => ['o', p]), ...(u.condition.stderr ?? []).flatMap((p) => ['e', p])] : [];
   const head = [
@@ -132,7 +149,7 @@ function entryLines(entry: ScriptEntry): { define: string; confirm: string } {
     u ? u.condition.codes.join(' ') : '',
   ];
   const id = String(entry.index);
-  const define = `E${id}=(${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${shellJoin(entry.argv)}); kconn_go kconn_probe ${id} "\${E${id}[@]}"`;
+  const define = `E${id}=(${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${argvWords(entry.argv, hoisted)}); kconn_go kconn_probe ${id} "\${E${id}[@]}"`;
   const c = entry.confirm;
   const confirm = c
     ? `kconn_confirm ${id} ${shellQuote(c.negative.join(' '))} ${shellQuote(c.timeout.join(' '))} ${Math.round(c.waitMs * 1000)} -- "\${E${id}[@]}"`
@@ -169,12 +186,15 @@ export function entryScriptBytes(entry: ScriptEntry): number {
 export function buildBatchScript(entries: readonly ScriptEntry[], opts: ScriptOptions): string {
   const lines = prologue(opts);
   const control = opts.control;
+  // A probe kind's script is the same in every probe of the kind: defined once, it keeps the exec request small.
+  const hoisted = hoistedWords([...entries.map((e) => e.argv), ...(control ? [control.argv] : [])]);
+  for (const [word, name] of hoisted) lines.push(`${name}=${shellQuote(word)}`);
   lines.push(`kconn_hasctl=${control ? 1 : 0}; kconn_vouch=0; kconn_lone=`);
   if (control) {
-    lines.push(`C=(${control.deadlineSeconds} 0 0 0 '' -- ${shellJoin(control.argv)})`);
+    lines.push(`C=(${control.deadlineSeconds} 0 0 0 '' -- ${argvWords(control.argv, hoisted)})`);
     lines.push('kconn_go kconn_probe c0 "${C[@]}"');
   }
-  const parts = entries.map(entryLines);
+  const parts = entries.map((e) => entryLines(e, hoisted));
   for (const p of parts) lines.push(p.define);
   if (control) lines.push('kconn_go kconn_probe c1 "${C[@]}"');
   lines.push('wait');

@@ -362,10 +362,12 @@ describe('probe engine in real containers', function () {
       const inner = lab.exec(client);
       let execs = 0;
       const counting: PodExec = { source: inner.source, exec: (argv, ms) => (execs++, inner.exec(argv, ms)), reproduce: (a) => inner.reproduce(a) };
-      const path = `/${'p'.repeat(2040)}`;
       const results = await runBatch(
         counting,
-        Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({ id: String(i), spec: { kind: 'http', scheme: 'http', host: 'server', port: 8080, path, timeoutMs: 3000 } as ProbeSpec })),
+        Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({
+          id: String(i),
+          spec: { kind: 'http', scheme: 'http', host: 'server', port: 8080, path: `/${i}${'p'.repeat(2040)}`, timeoutMs: 3000 } as ProbeSpec,
+        })),
       );
       expect(results.filter((r) => r.outcome === 'connected' && r.httpStatus === 200)).to.have.length(MAX_PROBES_PER_EXEC);
       expect(execs).to.be.greaterThan(1);

@@ -50,10 +50,10 @@ describe('batching', () => {
 
   it('a batch of long HTTP paths is split by size: no script reaches the single-argument limit', async () => {
     const { exec, stats } = fakeSource('KCONN-HTTP 200 0.001\n');
-    const path = `/${'a'.repeat(2040)}`;
+    // Distinct paths: a word repeated across probes would be defined once.
     const requests = Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => ({
       id: `h${i}`,
-      spec: { kind: 'http', scheme: 'http', host: 'echo.demo.svc.cluster.local', port: 8080, path, timeoutMs: 2000 } as ProbeSpec,
+      spec: { kind: 'http', scheme: 'http', host: 'echo.demo.svc.cluster.local', port: 8080, path: `/${i}${'a'.repeat(2040)}`, timeoutMs: 2000 } as ProbeSpec,
     }));
     const results = await runBatch(exec, requests);
     expect(results.every((r) => r.outcome === 'connected')).to.equal(true);
@@ -70,6 +70,15 @@ describe('batching', () => {
     await runBatches(Array.from({ length: 10 }, () => ({ exec, requests: [tcp(1)] })), 3);
     expect(stats.execs).to.equal(10);
     expect(stats.maxRunning).to.equal(3);
+  });
+
+  it('a kind’s script is defined once in the batch, not once per probe', async () => {
+    const { exec, stats } = fakeSource();
+    await runBatch(exec, Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => tcp(i)), { control: { host: '10.96.0.10', port: 53 } });
+    const script = stats.scripts[0]!;
+    expect(script.split('\n').filter((l) => l.includes('/dev/tcp/'))).to.have.length(1);
+    expect(script).to.match(/^E0=\(0 0 0 0 '' -- bash -c "\$W0" server 1000 1\); kconn_go kconn_probe 0 /m);
+    expect(encodeURIComponent(script).length).to.be.lessThan(32 * 1024);
   });
 
   it('a script of typical probes stays small enough for an exec URL', () => {

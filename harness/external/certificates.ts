@@ -1,0 +1,86 @@
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { CA_EXTENSIONS, caSubject, checkedIp, serverExtensions, serverSubject } from './endpointConfig.js';
+
+/** The run's CA and the endpoint's certificate, as PEM, and where they were written (every file mode 0600). */
+export interface RunCertificates {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly files: { readonly ca: string; readonly caKey: string; readonly cert: string; readonly key: string };
+}
+
+/** Days a run's certificates are valid: a run lasts minutes, a kept run a day or so. */
+const VALID_DAYS = '7';
+
+/** A fresh EC P-256 private key (node's crypto), PKCS#8 PEM. */
+function newKey(): string {
+  return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+}
+
+async function writePrivate(path: string, content: string): Promise<void> {
+  await writeFile(path, content, { mode: 0o600 });
+  await chmod(path, 0o600); // mode applies only when the file is created
+}
+
+async function openssl(dir: string, args: string[]): Promise<void> {
+  try {
+    await execa('openssl', args, { cwd: dir, stdin: 'ignore' });
+  } catch (e) {
+    const err = e as { code?: string; stderr?: string; shortMessage?: string };
+    if (err.code === 'ENOENT') throw new Error('openssl is not on PATH: the external endpoint signs its certificates with it (Debian: apt-get install openssl)', { cause: e });
+    throw new Error(`openssl ${args[0] ?? ''} failed: ${(err.stderr ?? err.shortMessage ?? String(e)).trim()}`, { cause: e });
+  }
+}
+
+/**
+ * Makes a CA for the run (fresh key pair) and a server certificate it signs for `name` and `ip` (both as
+ * subjectAltNames), in `dir` (created with mode 0700; every file 0600). Keys come from node's crypto; openssl (via
+ * argument arrays, no shell) builds and signs the certificates, since node cannot. The result is checked with node's
+ * X509Certificate before it is returned: issued by the CA, signed by its key, valid for the name and the IP.
+ */
+export async function makeRunCertificates(opts: { dir: string; runId: string; name: string; ip: string }): Promise<RunCertificates> {
+  const ip = checkedIp(opts.ip);
+  await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  await chmod(opts.dir, 0o700);
+  const files = { ca: join(opts.dir, 'ca.crt'), caKey: join(opts.dir, 'ca.key'), cert: join(opts.dir, 'server.crt'), key: join(opts.dir, 'server.key') };
+  const csr = join(opts.dir, 'server.csr');
+  const ext = join(opts.dir, 'server.ext');
+  const keyPem = newKey();
+  await writePrivate(files.caKey, newKey());
+  await writePrivate(files.key, keyPem);
+  await writePrivate(ext, serverExtensions(opts.name, ip));
+
+  await openssl(opts.dir, [
+    'req', '-x509', '-new', '-sha256', '-key', files.caKey, '-days', VALID_DAYS, '-subj', caSubject(opts.runId),
+    ...CA_EXTENSIONS.flatMap((e) => ['-addext', e]), '-out', files.ca,
+  ]);
+  await openssl(opts.dir, ['req', '-new', '-sha256', '-key', files.key, '-subj', serverSubject(opts.name), '-out', csr]);
+  // A random positive 127-bit serial (RFC 5280: unique per CA, at most 20 octets).
+  const serial = `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
+  await openssl(opts.dir, [
+    'x509', '-req', '-sha256', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-set_serial', serial, '-days', VALID_DAYS,
+    '-extfile', ext, '-out', files.cert,
+  ]);
+  await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);
+  await Promise.all([chmod(files.ca, 0o600), chmod(files.cert, 0o600)]);
+
+  const [caPem, certPem] = await Promise.all([readFile(files.ca, 'utf8'), readFile(files.cert, 'utf8')]);
+  checkIssued(caPem, certPem, opts.name, ip);
+  return { caPem, certPem, keyPem, files };
+}
+
+/** Throws unless `certPem` was signed by `caPem` and holds `name` and `ip`. */
+export function checkIssued(caPem: string, certPem: string, name: string, ip: string): void {
+  const ca = new X509Certificate(caPem);
+  const cert = new X509Certificate(certPem);
+  const problems = [
+    ca.ca ? '' : 'the run CA is not a CA',
+    cert.checkIssued(ca) && cert.verify(ca.publicKey) ? '' : 'the server certificate is not signed by the run CA',
+    cert.checkHost(name, { subject: 'never' }) === name ? '' : `the server certificate does not hold the name ${name}`,
+    cert.checkIP(ip) === ip ? '' : `the server certificate does not hold the IP ${ip}`,
+  ].filter(Boolean);
+  if (problems.length) throw new Error(`external endpoint certificates: ${problems.join('; ')}`);
+}

@@ -220,7 +220,7 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     const test = results.suites[0].tests[0];
     expect(test.status).to.equal('error');
     expect(test.results[0].outcome).to.equal('error');
-    expect(test.results[0].reproduce).to.match(/^kubectl --kubeconfig \/\S+\/state\/runs\/\w+\/main\/kubeconfig -n demo exec client-1 -c client -- timeout 3 bash -c /);
+    expect(test.results[0].reproduce).to.match(/^kubectl --kubeconfig \/\S+\/state\/runs\/\w+\/main\/kubeconfig -n demo exec client-1 -c client -- bash -c /);
     expect(test.results[0].reason).to.match(/^exec in pod main\/demo\/client-1 failed/);
     expect(String(r.stderr)).to.include('0 passed, 0 failed, 1 error');
     expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
@@ -274,15 +274,24 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
       // Timings per phase, measured: the cluster's, the images', the suite's.
       const phases = (results.timings as { phase: string; cluster?: string; suite?: string; ms: number }[]).map((t) => `${t.phase}|${t.cluster ?? ''}|${t.suite ?? ''}`);
       // (this suite applies no manifests: no apply or wait phase)
-      expect(phases).to.deep.equal(['cluster create|main|', 'ready|main|', 'images||', 'probe||s']);
+      expect(phases).to.deep.equal(['cluster create|main|', 'ready|main|', 'images||', 'probe||s', 'diagnostics||s']);
       expect(results.timings.every((t: { ms: number }) => t.ms >= 0)).to.equal(true);
       expect(String(r.stderr)).to.match(/^timings: cluster main: cluster create \d+\.\ds, ready \d+\.\ds$/m);
-      expect(String(r.stderr)).to.match(/^timings: suite s: probe \d+\.\ds$/m);
+      expect(String(r.stderr)).to.match(/^timings: suite s: probe \d+\.\ds, diagnostics \d+\.\ds$/m);
       const junit = readFileSync(join(project, 'reports', runId, 'junit.xml'), 'utf8');
       expect(junit).to.match(/<property name="timing\.probe" value="\d+"\/>/);
       expect(junit).to.match(/<property name="timing\.cluster create\.main" value="\d+"\/>/);
       expect(junit).to.match(/<failure message="expected reachable, observed refused/);
       expect(junit).to.include('kubectl --kubeconfig');
+      // The failed test's diagnostics, collected through the API's exec (the same path as the probes) into reports/<run-id>/.
+      const folder = join('reports', runId, 'diagnostics', 's', 'a-closed-port-wrongly-expected-reachable');
+      expect(fail.diagnostics).to.deep.equal({ path: folder, sourceIp: lab.ip(client) });
+      expect(pass.diagnostics).to.equal(undefined);
+      expect(readFileSync(join(project, folder, 'source-ip-addr.txt'), 'utf8')).to.include(`inet ${lab.ip(client)}/`);
+      expect(statSync(join(project, folder, 'capture.pcap')).size).to.be.greaterThan(24);
+      expect(readFileSync(join(project, folder, 'capture.txt'), 'utf8')).to.include(`> ${lab.ip(server)}.9: Flags [S]`);
+      expect(junit).to.include(`diagnostics: ${folder} (source IP ${lab.ip(client)})`);
+      expect(junit).to.include(`(${lab.ip(client)}) -&gt; tcp ${lab.ip(server)}:9; reproduce: kubectl --kubeconfig`);
       expect(String(r.stdout), 'mocha reports through its own reporter').to.match(/1 passing[\s\S]*1 failing/);
       expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
     });

@@ -94,7 +94,8 @@ export async function collectTestDiagnostics(root: string, segments: readonly st
 }
 
 /**
- * After a suite's tests are judged: collects diagnostics for every test that did not pass (fail or error), into
+ * After a suite's tests are judged (`outcomes[i]` being `tests[i]`'s; outcomes past the tests, such as a truth table's
+ * cells, are left as they are): collects diagnostics for every test that did not pass (fail or error), into
  * `<diagnosticsDir>/diagnostics/<suite>/<test>/`, and returns the outcomes with `diagnostics` set where that worked.
  * Without `opts.diagnosticsDir` it does nothing. Never throws and never changes a status: a collector that fails
  * writes its error into the folder, and a test whose folder cannot be made is reported as a progress line.
@@ -108,8 +109,9 @@ export async function attachDiagnostics(
 ): Promise<TestOutcome[]> {
   const result = [...outcomes];
   try {
-    if (!opts.diagnosticsDir || tests.length !== outcomes.length) return result;
-    const failed = outcomes.flatMap((o, i) => (o.status === 'fail' || o.status === 'error' ? [i] : []));
+    if (!opts.diagnosticsDir || outcomes.length < tests.length) return result;
+    // outcomes[i] is tests[i]'s; outcomes past the tests (a truth table's cells) have no test to look into.
+    const failed = outcomes.slice(0, tests.length).flatMap((o, i) => (o.status === 'fail' || o.status === 'error' ? [i] : []));
     if (failed.length === 0) return result;
     const started = performance.now();
     const root = join(opts.diagnosticsDir, 'diagnostics');

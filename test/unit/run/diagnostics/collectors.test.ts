@@ -236,6 +236,14 @@ describe('diagnostics collectors against recorded API responses', () => {
       expect(lines[0]).to.match(/^basic: could not collect the diagnostics of "client reaches echo": ENOTDIR/);
     });
 
+    it('outcomes past the suite\'s tests (a truth table\'s cells) are left alone; the tests before them still get theirs', async () => {
+      const dir = tmp();
+      const cell: TestOutcome = { ...tcpFailure(), name: 'x/a -> y/b 80/TCP' };
+      const result = await attachDiagnostics('basic', [expanded(TCP_TEST)], [tcpFailure(), cell], options(dir, []));
+      expect(result[0]!.diagnostics?.path).to.equal(join(dir, 'diagnostics', 'basic', 'client-reaches-echo'));
+      expect(result[1]).to.equal(cell);
+    });
+
     it('keeps to the first maxTests failures of a suite and says so', async () => {
       const dir = tmp();
       const lines: string[] = [];

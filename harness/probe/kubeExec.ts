@@ -58,7 +58,8 @@ export class KubeExec implements PodExec {
       });
     const { namespace, pod, container } = this.target;
     return new Promise<ExecResult>((resolve, reject) => {
-      let socket: { close(): void } | undefined;
+      // terminate(), not close(): a closing handshake waits up to 30 s for an API server that no longer answers.
+      let socket: { terminate(): void } | undefined;
       let settled = false;
       const finish = (fn: () => void): void => {
         if (settled) return;
@@ -67,7 +68,7 @@ export class KubeExec implements PodExec {
         fn();
       };
       const timer = setTimeout(() => {
-        socket?.close();
+        socket?.terminate();
         finish(() => reject(new ExecError(`exec in ${this.source} did not finish within ${timeoutMs} ms`)));
       }, timeoutMs);
       this.api
@@ -86,7 +87,7 @@ export class KubeExec implements PodExec {
         .then((ws) => {
           socket = ws;
           // The deadline passed while connecting: close at once, or the remote command and the socket live on.
-          if (settled) ws.close();
+          if (settled) ws.terminate();
           ws.on('close', () => finish(() => reject(new ExecError(`exec in ${this.source}: connection closed without a status`))));
         })
         .catch((e: unknown) => finish(() => reject(new ExecError(`exec in ${this.source} failed: ${(e as Error).message}`, { cause: e }))));

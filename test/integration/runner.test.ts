@@ -115,7 +115,7 @@ describe('suite runner: real probes, in-memory API', function () {
     const failed = byName['a closed port is wrongly expected reachable']!;
     expect(failed).to.deep.include({ expected: 'reachable', attempts: 3 });
     expect(failed.observed).to.match(/^refused \(connection refused\) from docker:/);
-    expect(failed.reproduce).to.match(/^docker exec \S+ timeout 1 bash -c /);
+    expect(failed.reproduce).to.match(/^docker exec \S+ bash -c /);
     expect(byName['the sink is blocked']!.attempts, 'a blocked verdict is confirmed by a second attempt').to.equal(2);
     expect(byName['client reaches echo over HTTP']!.attempts, 'a positive verdict needs one').to.equal(1);
     expect(byName['no source pod']!.message).to.equal('no running, ready pod matches app=nobody in namespace demo on cluster main');

@@ -9,6 +9,12 @@ export type ProbeSpec =
       readonly port: number;
       readonly path?: string;
       readonly timeoutMs: number;
+      /**
+       * https only: a CA bundle (an absolute path inside the source) the server's certificate must verify against,
+       * name or IP included (`curl --cacert`). A certificate that does not verify is an `error`, never `connected`.
+       * Without it, https skips verification (`curl -k`): the probe is then about reachability only.
+       */
+      readonly caFile?: string;
     }
   | {
       readonly kind: 'dns';

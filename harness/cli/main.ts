@@ -116,6 +116,15 @@ program
   });
 
 program
+  .command('cnis')
+  .description('print every CNI with its version, capabilities and known differences (each with its upstream source)')
+  .addOption(new Option('--output <format>', 'output format (markdown: the README block)').choices(['text', 'json', 'markdown']).default('text'))
+  .action(async (opts: { output: string }) => {
+    const { cnisCommand } = await import('./cnisCommand.js');
+    process.exitCode = cnisCommand(opts, io);
+  });
+
+program
   .command('schema')
   .description('write the JSON Schemas of the file kinds to schema/ (for editors)')
   .option('--check', 'fail when schema/ is out of date instead of writing')

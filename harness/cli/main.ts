@@ -124,6 +124,18 @@ program
     process.exitCode = cnisCommand(opts, io);
   });
 
+const report = program.command('report').description('work on reports written by kconn run');
+report
+  .command('merge')
+  .description("merge cells' results.json (from separate runs or CI jobs) into one junit.xml and summary.md; --baseline compares with an earlier merge")
+  .argument('<dirs...>', 'folders holding results.json (searched a few levels deep)')
+  .option('--out <dir>', 'where the merged reports go', 'reports/merged')
+  .option('--baseline <dir>', 'an earlier run to compare with (its merged output or its cells): new failures, fixes, still failing, flaky')
+  .action(async (dirs: string[], opts: { out: string; baseline?: string }) => {
+    const { reportMergeCommand } = await import('./reportCommand.js');
+    process.exitCode = await reportMergeCommand(dirs, opts, io);
+  });
+
 program
   .command('schema')
   .description('write the JSON Schemas of the file kinds to schema/ (for editors)')

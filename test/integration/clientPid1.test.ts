@@ -15,7 +15,7 @@ interface Container {
 /** Every container of the shipped manifests that overrides its command (the long-lived client pods). */
 function clientContainers(): { file: string; container: Container; grace: unknown }[] {
   const dir = join(REPO_ROOT, 'manifests');
-  return readdirSync(dir).flatMap((f) => {
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) => {
     const docs: unknown[] = [];
     jsYaml.loadAll(readFileSync(join(dir, f), 'utf8'), (d) => docs.push(d));
     return docs.flatMap((d) => {

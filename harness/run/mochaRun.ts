@@ -7,6 +7,7 @@ import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
+import { confirmNxdomains, type DnsLookup } from './dnsControl.js';
 import { checkPolicyEnforcement, type PolicyControl } from './policyControl.js';
 import { applySuiteManifests, readSuiteManifest } from './suiteManifests.js';
 import { runTruthTable, truthTableTestNames } from './truthTableRun.js';
@@ -16,6 +17,8 @@ import { failureLine } from './diagnostics/failureLine.js';
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
   readonly reporter?: string | Mocha.ReporterConstructor;
+  /** Looks the known name up from a source pod (default: a real DNS probe through the cluster's exec). */
+  readonly dnsLookup?: DnsLookup;
   /** Measures whether a cluster enforces NetworkPolicy (default: checkPolicyEnforcement); asked once per cluster. */
   readonly policyControl?: (cluster: string) => Promise<PolicyControl>;
 }
@@ -103,7 +106,9 @@ export async function runSuitesWithMocha(
         }
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         const probeStarted = performance.now();
-        record.tests = [...(await executeTests(suite.name, expanded, opts)), ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : [])];
+        // An NXDOMAIN counts only where the same source resolves a name that must exist.
+        const own = await confirmNxdomains(expanded, await executeTests(suite.name, expanded, opts), opts, opts.dnsLookup);
+        record.tests = [...own, ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : [])];
         opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
         // Best effort, never throws: tests that did not pass get a diagnostics folder; no verdict changes.
         record.tests = await attachDiagnostics(suite.name, expanded, record.tests, opts);

@@ -1,6 +1,6 @@
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { DNS_RECORD_TYPES, PROTOCOLS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
+import { DNS_RECORD_TYPES, EXTERNAL_NAME, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
 import { KUBE_PROXY_MODES } from '../model/topology.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
 import { MESH_NAMES } from '../mesh/registry.js';
@@ -140,13 +140,19 @@ export const suiteSchema: Schema = envelope(
                 service: { type: 'string', format: 'namespaced-name', description: `namespace/name, or name (${runNamespaceNote})` },
                 pod: strictObject({ namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } }, ['selector']),
                 host: { type: 'string', format: 'host' },
+                external: { const: true, description: `the run's external endpoint by its address (by name: host: ${EXTERNAL_NAME})` },
                 port,
                 path: { type: 'string', pattern: '^/[^\\s]*$', description: 'HTTP(S) path, default /' },
               },
               [],
-              'exactly one of service, pod or host',
+              'exactly one of service, pod, host or external',
             ),
             protocol: { enum: [...PROTOCOLS] },
+            tls: strictObject(
+              { ca: { enum: [...TLS_CAS], description: "run: the CA kconn makes for the run's external endpoint" } },
+              ['ca'],
+              'https only: verify the server certificate (name or IP included) against this CA instead of skipping verification',
+            ),
             dns: strictObject({ name: { type: 'string', format: 'dns-name' }, type: { enum: [...DNS_RECORD_TYPES] } }, ['name']),
             expect: {
               if: { type: 'string' },

@@ -13,8 +13,10 @@ import type {
   SuiteManifest,
   SuiteTest,
   Target,
+  TlsCa,
   TruthTable,
 } from '../model/suite.js';
+import { EXTERNAL_NAME } from '../model/suite.js';
 import type { Diagnostic } from './diagnostic.js';
 import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -87,6 +89,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   const expectWord = typeof expect === 'string' ? expect : undefined;
   if (hasDns) {
     if (t['protocol'] !== undefined) err([...path, 'protocol'], 'a dns test takes no protocol');
+    if (t['tls'] !== undefined) err([...path, 'tls'], 'a dns test takes no tls');
     if (expectWord && !DNS_EXPECTS.includes(expectWord)) {
       err([...path, 'expect'], `a dns test expects ${DNS_EXPECTS.join(' or ')}, not "${expectWord}"`);
     }
@@ -97,12 +100,14 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   }
   const to = t['to'];
   if (!isRecord(to)) return;
-  const kinds = ['service', 'pod', 'host'].filter((k) => to[k] !== undefined);
+  const kinds = ['service', 'pod', 'host', 'external'].filter((k) => to[k] !== undefined);
   if (kinds.length !== 1) {
-    err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of service, pod or host` : '"to" needs one of service, pod or host');
+    err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of service, pod, host or external` : '"to" needs one of service, pod, host or external');
   }
   if (to['host'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'a host target is outside the clusters; it takes no cluster');
+  if (to['external'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'the external endpoint is outside the clusters; it takes no cluster');
   const protocol = typeof t['protocol'] === 'string' ? t['protocol'] : 'tcp';
+  if (t['tls'] !== undefined && protocol !== 'https') err([...path, 'tls'], `tls (verify against a CA) needs protocol https, not ${protocol}`);
   if (protocol === 'icmp' && to['port'] !== undefined) err([...path, 'to', 'port'], 'icmp has no ports; remove "port"');
   if (to['path'] !== undefined && protocol !== 'http' && protocol !== 'https') err([...path, 'to', 'path'], `a path needs protocol http or https, not ${protocol}`);
   if (protocol !== 'icmp' && to['port'] === undefined) err([...path, 'to'], `missing required field "port" (protocol ${protocol})`);
@@ -164,6 +169,7 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
       to: toTarget(t['to'] as Raw),
       protocol: (t['protocol'] as Protocol | undefined) ?? 'tcp',
       expect: toConnectivityExpectation(t['expect']),
+      ...(isRecord(t['tls']) ? { tls: { ca: t['tls']['ca'] as TlsCa } } : {}),
     };
   });
   return {
@@ -191,6 +197,7 @@ function toTarget(to: Raw): Target {
     const pod = to['pod'];
     return { kind: 'pod', ...(typeof pod['namespace'] === 'string' ? { namespace: pod['namespace'] } : {}), selector: pod['selector'] as string, ...cluster, ...port };
   }
+  if (to['external'] === true) return { kind: 'host', host: EXTERNAL_NAME, external: true, ...port };
   return { kind: 'host', host: to['host'] as string, ...port };
 }
 

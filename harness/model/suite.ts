@@ -24,7 +24,26 @@ interface TargetBase {
 export type Target =
   | (TargetBase & { readonly kind: 'service'; readonly cluster?: string; readonly namespace?: string; readonly name: string })
   | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace?: string; readonly selector: string })
-  | (TargetBase & { readonly kind: 'host'; readonly host: string });
+  | (TargetBase & {
+      readonly kind: 'host';
+      readonly host: string;
+      /**
+       * `to: {external: true}`: the run's external endpoint by its address, known only once the run has started it
+       * (`host` is then its name, for reports). A host outside the clusters like any other.
+       */
+      readonly external?: true;
+    });
+
+/**
+ * The zone the run's external endpoint serves (`.test` is reserved, RFC 2606); its name is `external.kconn.test`.
+ * A suite that names anything in it, targets `external` or verifies against the run CA needs the endpoint.
+ */
+export const EXTERNAL_ZONE = 'kconn.test';
+export const EXTERNAL_NAME = `external.${EXTERNAL_ZONE}`;
+
+/** Which CA an https test verifies the server against: `run`, the CA made for this run's external endpoint. */
+export const TLS_CAS = ['run'] as const;
+export type TlsCa = (typeof TLS_CAS)[number];
 
 /** What a connectivity test should observe. */
 export interface ConnectivityExpectation {
@@ -56,6 +75,8 @@ export interface ConnectivityTest extends TestBase {
   readonly to: Target;
   readonly protocol: Protocol;
   readonly expect: ConnectivityExpectation;
+  /** https only: verify the server's certificate (name or IP included) against this CA instead of skipping verification. */
+  readonly tls?: { readonly ca: TlsCa };
 }
 
 export interface DnsTest extends TestBase {
@@ -140,6 +161,23 @@ export interface Suite {
 export function truthTableCells(table: TruthTable): number {
   const pods = table.namespaces.reduce((n, ns) => n + ns.pods.length, 0);
   return pods * pods * table.ports.length;
+}
+
+/** `name` (with or without the final dot) is in the external endpoint's zone. */
+export function inExternalZone(name: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  return n === EXTERNAL_ZONE || n.endsWith(`.${EXTERNAL_ZONE}`);
+}
+
+/** The test looks up a name of the external endpoint's zone (a DNS test, or a host target by name). */
+export function usesExternalName(test: SuiteTest): boolean {
+  if (test.type === 'dns') return inExternalZone(test.dns.name);
+  return test.to.kind === 'host' && !test.to.external && inExternalZone(test.to.host);
+}
+
+/** The test needs the run's external endpoint: it targets it, looks up its zone, or verifies against the run CA. */
+export function needsExternalEndpoint(test: SuiteTest): boolean {
+  return usesExternalName(test) || (test.type === 'connectivity' && ((test.to.kind === 'host' && test.to.external === true) || test.tls?.ca === 'run'));
 }
 
 /** Every cluster a test names explicitly. */

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { buildMatrix, cellSlug, compareWithBaseline, parseResultsJson, type Cell, type CellInput } from '../report/matrix.js';
 import { renderMatrixSummary } from '../report/matrixSummary.js';
 import { renderMergedJunit } from '../report/mergedJunit.js';
+import { renderMatrixPage } from '../report/matrixPage.js';
 import type { CommandIO } from './commandIO.js';
 
 export interface ReportMergeOptions {
@@ -57,7 +58,7 @@ async function readCells(dirs: readonly string[], problems: string[]): Promise<C
 
 /**
  * `kconn report merge DIR... [--out DIR] [--baseline DIR]`: merges the cells' results.json into `<out>/junit.xml`,
- * `<out>/summary.md` and `<out>/cells/<cell>/results.json` (so an output folder can be the next baseline). Exit 0 when
+ * `<out>/summary.md`, `<out>/index.html` (the page) and `<out>/cells/<cell>/results.json` (so an output folder can be the next baseline). Exit 0 when
  * every test of every cell passed or was skipped, 1 when one failed or erred, or an input could not be read.
  */
 export async function reportMergeCommand(dirs: readonly string[], opts: ReportMergeOptions, io: CommandIO): Promise<number> {
@@ -74,12 +75,13 @@ export async function reportMergeCommand(dirs: readonly string[], opts: ReportMe
   await mkdir(join(opts.out, 'cells'), { recursive: true });
   await writeFile(join(opts.out, 'junit.xml'), junit, 'utf8');
   await writeFile(join(opts.out, 'summary.md'), summary, 'utf8');
+  await writeFile(join(opts.out, 'index.html'), renderMatrixPage(cells, diff, { generatedAt: new Date().toISOString() }), 'utf8');
   for (const cell of cells) {
     const dir = join(opts.out, 'cells', cellSlug(cell.key));
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'results.json'), await readFile(cell.origin, 'utf8'), 'utf8');
   }
-  io.out(`merged ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} into ${relative(process.cwd(), opts.out) || '.'}: junit.xml, summary.md, cells/`);
+  io.out(`merged ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} into ${relative(process.cwd(), opts.out) || '.'}: junit.xml, summary.md, index.html, cells/`);
   for (const cell of cells) {
     const c = cell.counts;
     io.out(`  ${cell.key}: ${c.passed} passed, ${c.failed} failed, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}, ${c.flaky} flaky, ${c.skipped} skipped`);

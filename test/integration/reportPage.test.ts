@@ -1,0 +1,101 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { expect } from 'chai';
+import { execa } from 'execa';
+import { chromium, type Browser } from 'playwright-core';
+import type { RunReport, TestOutcome } from '../../harness/model/runReport.js';
+import { renderResultsJson } from '../../harness/report/resultsJson.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+/** Debian's chromium package; the test never downloads a browser. */
+const CHROMIUM = '/usr/bin/chromium';
+const HOSTILE = '<script>window.__kconnPwned = 1</script><img src=x onerror="window.__kconnPwned = 2">';
+const SCREENSHOT_DIR = join(REPO_ROOT, 'reports', 'test-output');
+
+function cell(cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport {
+  return {
+    runId: `p${cni.slice(0, 3)}`,
+    topology: 'default',
+    kindVersion: 'v0.33.0',
+    kubernetesVersion: 'v1.35.8',
+    clusters: [{ name: 'main', kindName: 'kconn-x-main', cni, cniVersion: version }],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:01:00.000Z',
+    suites: [
+      {
+        name: 'network-policy',
+        file: 'suites/network-policy.yaml',
+        durationMs: 100,
+        tests: tests.map((t, i) => ({ suite: 'network-policy', name: `test ${i}`, status: 'pass', durationMs: 1, attempts: 1, results: [], ...t })),
+      },
+    ],
+  };
+}
+
+describe('the report page in headless Chromium (kconn report merge → index.html)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let browser: Browser | undefined;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.warn(`    SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package (apt-get install -y chromium) to run the report page test`);
+      this.skip();
+    }
+    dir = mkdtempSync(join(tmpdir(), 'kconn-page-'));
+    const write = (name: string, r: RunReport): void => {
+      mkdirSync(join(dir, 'cells', name), { recursive: true });
+      writeFileSync(join(dir, 'cells', name, 'results.json'), renderResultsJson(r));
+    };
+    write('calico', cell('calico', 'v3.32.1', [{ status: 'pass' }, { name: HOSTILE, status: 'fail', expected: 'blocked (timeout or refused)', observed: 'connected HTTP 200', reproduce: 'kubectl -n demo exec client -- curl -sS http://echo:8080/' }]));
+    write('flannel', cell('flannel', 'v0.28.9', [{ status: 'pass' }, { name: HOSTILE, status: 'skip', message: 'requires networkPolicy' }]));
+    const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), 'report', 'merge', join(dir, 'cells'), '--out', join(dir, 'merged')], { cwd: REPO_ROOT, reject: false });
+    expect(r.exitCode, r.stderr).to.equal(1);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the grid and a failure with its reproduce command; a hostile test name is text, never markup', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1000, height: 800 } });
+    const requests: string[] = [];
+    page.on('request', (req) => requests.push(req.url()));
+    const url = pathToFileURL(join(dir, 'merged', 'index.html')).href;
+    await page.goto(url);
+
+    const grid = page.locator('#suite-grid');
+    expect(await grid.isVisible()).to.equal(true);
+    expect(await grid.locator('thead th').allInnerTexts()).to.deep.equal(['suite', 'calico v3.32.1\nv1.35.8\ndefault', 'flannel v0.28.9\nv1.35.8\ndefault']);
+    const failedSquare = grid.locator('td.sq.fail[data-suite]');
+    expect(await failedSquare.innerText()).to.equal('✗ 1/2 passed, 1 failed');
+    // The colour comes from the inline CSS (red text on a pale red square).
+    expect(await failedSquare.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).to.equal('rgb(207, 34, 46)');
+
+    const failure = page.locator('details.failure').first();
+    await failure.locator('summary').click(); // folds it
+    expect(await failure.locator('pre').isVisible()).to.equal(false);
+    await failure.locator('summary').click(); // and opens it again
+    expect(await failure.locator('pre').isVisible()).to.equal(true);
+    expect(await failure.locator('pre').innerText()).to.equal('kubectl -n demo exec client -- curl -sS http://echo:8080/');
+    expect(await failure.innerText()).to.contain('blocked (timeout or refused)');
+
+    expect(await failure.locator('.test-name').innerText()).to.equal(HOSTILE);
+    expect(await page.evaluate(() => (globalThis as unknown as { __kconnPwned?: number }).__kconnPwned)).to.equal(undefined);
+    expect(await page.locator('script, img').count()).to.equal(0);
+
+    expect(await page.locator('#expected-differences').innerText()).to.contain('flannel-no-networkpolicy');
+    expect(requests, 'the page loads nothing besides itself').to.deep.equal([url]);
+
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
+    const shot = join(SCREENSHOT_DIR, 'report-page.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    expect(statSync(shot).size).to.be.greaterThan(1000);
+    expect(readFileSync(shot).subarray(1, 4).toString()).to.equal('PNG');
+    await page.close();
+  });
+});

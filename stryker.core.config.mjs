@@ -1,0 +1,14 @@
+// The trust core (run/verdict.ts, probe/kinds/): what CI checks (`npm run test:mutation:core`). The run fails
+// (exit 1) when fewer than `thresholds.break` percent of its mutants are killed; uncovered mutants count as
+// survivors, so a condition no test reaches fails it too.
+import base from './stryker.config.mjs';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  ...base,
+  mutate: ['harness/run/verdict.ts', 'harness/probe/kinds/**/*.ts'],
+  // Only the tests of the core: a mutant in code run at module load needs a fresh worker, which then loads just these.
+  mochaOptions: { ...base.mochaOptions, spec: ['test/unit/run/verdict*.test.ts', 'test/unit/probe/**/*.test.ts'] },
+  incrementalFile: 'reports/mutation/stryker-incremental-core.json',
+  thresholds: { high: 90, low: 85, break: 85 },
+};

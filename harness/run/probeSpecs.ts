@@ -2,6 +2,12 @@ import type { KubeApi } from '../kube/kubeApi.js';
 import type { ControlTarget, ProbeSpec } from '../model/probe.js';
 import type { SuiteTest } from '../model/suite.js';
 
+/**
+ * Where a test with `tls: {ca: run}` finds the run's CA inside its source pod (written there before its batch,
+ * see externalPrep.ts); the http probe's caFile.
+ */
+export const RUN_CA_PATH = '/tmp/kconn-run-ca.pem';
+
 /** The probe a test sends to one resolved target address (a ClusterIP, a pod IP or the host as written). */
 export function probeSpecFor(test: SuiteTest, address?: string): ProbeSpec {
   if (test.type === 'dns') return { kind: 'dns', name: test.dns.name, recordType: test.dns.recordType, timeoutMs: test.timeoutMs };
@@ -14,7 +20,10 @@ export function probeSpecFor(test: SuiteTest, address?: string): ProbeSpec {
       return { kind: 'udp', host, port, timeoutMs: test.timeoutMs };
     case 'http':
     case 'https':
-      return { kind: 'http', scheme: test.protocol, host, port, ...(test.to.path ? { path: test.to.path } : {}), timeoutMs: test.timeoutMs };
+      return {
+        kind: 'http', scheme: test.protocol, host, port, ...(test.to.path ? { path: test.to.path } : {}), timeoutMs: test.timeoutMs,
+        ...(test.protocol === 'https' && test.tls?.ca === 'run' ? { caFile: RUN_CA_PATH } : {}),
+      };
     case 'icmp':
       return { kind: 'icmp', host, timeoutMs: test.timeoutMs };
   }

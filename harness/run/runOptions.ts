@@ -17,6 +17,18 @@ export interface ClusterAccess {
   execFor(pod: PodRef): PodExec;
 }
 
+/** The run's external endpoint, as the tests see it (harness/external/ starts it; runCommand passes it on). */
+export interface RunExternalEndpoint {
+  /** Its address: what `to: {external: true}` probes. */
+  readonly ip: string;
+  /** The name its DNS serves and its certificate holds (external.kconn.test). */
+  readonly name: string;
+  /** The run's CA (PEM): written into source pods of tests with `tls: {ca: run}`. */
+  readonly caPem: string;
+  /** How long a cluster's CoreDNS may take to forward the zone before tests of the name are errors. Default 150 s. */
+  readonly dnsWaitMs?: number;
+}
+
 export interface SuiteRunOptions {
   readonly clusters: ReadonlyMap<string, ClusterAccess>;
   /** Namespace of this run (kconn-<run-id>): manifest objects that name no namespace go there, and so do tests. */
@@ -31,4 +43,6 @@ export interface SuiteRunOptions {
   readonly onTiming?: (timing: PhaseTiming) => void;
   /** The run's reports folder (reports/<run-id>): tests that do not pass get diagnostics in its diagnostics/ folder. */
   readonly diagnosticsDir?: string;
+  /** The run's external endpoint, when a running suite needs it; tests that need it error without it. */
+  readonly external?: RunExternalEndpoint;
 }

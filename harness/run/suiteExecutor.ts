@@ -2,6 +2,7 @@ import type { ProbeResult } from '../model/probe.js';
 import type { TestOutcome } from '../model/runReport.js';
 import { runBatches, type ProbeRequest, type SourceBatch } from '../probe/probeEngine.js';
 import type { ExpandedTest } from './expandTests.js';
+import { prepareExternal } from './externalPrep.js';
 import { clusterControlTarget, probeSpecFor } from './probeSpecs.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { resolveTest } from './testResolution.js';
@@ -30,7 +31,8 @@ function negative(t: ExpandedTest): boolean {
  * passes as "blocked". Returns one outcome per expanded test, in order; the last attempt decides.
  */
 export async function executeTests(suiteName: string, tests: readonly ExpandedTest[], opts: SuiteRunOptions): Promise<TestOutcome[]> {
-  const prepared = await Promise.all(tests.map((t) => resolveTest(t, opts)));
+  // Tests of the run's external endpoint get their sources readied first (the run CA, the cluster DNS of its name).
+  const prepared = await prepareExternal(await Promise.all(tests.map((t) => resolveTest(t, opts))), opts);
   const controls = new Map(await Promise.all([...opts.clusters].map(async ([name, access]) => [name, await clusterControlTarget(access.api)] as const)));
   /** Per test: the time its own probes took, summed over its attempts (the slowest source of each attempt). */
   const durations = new Map<number, number>();

@@ -1,4 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { needsExternalEndpoint } from '../model/suite.js';
 import type { ExpandedTest } from './expandTests.js';
 import type { PodRef, SuiteRunOptions } from './runOptions.js';
 
@@ -40,9 +41,12 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
   if (sources.length === 0) {
     return { expanded: t, sources, targets: [], problem: `no running, ready pod matches ${t.test.from.selector} in namespace ${fromNs} on cluster ${t.fromCluster}` };
   }
+  if (needsExternalEndpoint(t.test) && !opts.external) {
+    return { expanded: t, sources, targets: [], problem: "this test needs the run's external endpoint, and this run has none" };
+  }
   if (t.test.type === 'dns') return { expanded: t, sources, targets: [''] };
   const target = t.test.to;
-  if (target.kind === 'host') return { expanded: t, sources, targets: [target.host] };
+  if (target.kind === 'host') return { expanded: t, sources, targets: [target.external ? opts.external!.ip : target.host] };
   const toNs = target.namespace ?? opts.runNamespace;
   if (target.kind === 'service') {
     const svc = (await to.api.get('v1', 'Service', target.name, toNs)) as { spec?: { clusterIP?: string } } | undefined;

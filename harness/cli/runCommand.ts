@@ -9,6 +9,8 @@ import { writeReports } from '../report/writeReports.js';
 import { imagesOf, preloadImages } from '../provision/imageLoader.js';
 import { runSuitesWithMocha } from '../run/mochaRun.js';
 import { readSuiteManifest } from '../run/suiteManifests.js';
+import type { RunExternalEndpoint } from '../run/runOptions.js';
+import { EXISTING_CLUSTER_REASON, externalImage, KIND_NETWORK, skipSuites, startRunEndpoint, suitesNeedingEndpoint } from '../external/runEndpoint.js';
 import { clusterAccess } from './clusterAccess.js';
 import { hostArch } from './environment.js';
 import { openSession, type SessionFailure } from './clusterSession.js';
@@ -31,6 +33,8 @@ export interface RunOptions {
   readonly kubeconfig?: string;
   /** `--context NAME` / `--context cluster=context` (with kubeconfig). */
   readonly context?: readonly string[];
+  /** Docker network of the run's external endpoint (default kind, where the nodes are; tests use their own). */
+  readonly externalNetwork?: string;
 }
 
 export const DEFAULT_RUN_TIMEOUT = '60m';
@@ -118,8 +122,34 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       timings.push({ phase: 'images', ms: performance.now() - imagesStarted });
     }
 
-    const suites = await runSuitesWithMocha(plan.suites, project.suites, plan.clusters.map((c) => c.name), {
-      clusters: 'existing' in session ? session.access : new Map(session.clusters.map((c) => [c.name, clusterAccess(c)])),
+    const clusters = 'existing' in session ? session.access : new Map(session.clusters.map((c) => [c.name, clusterAccess(c)]));
+    // Suites of the external endpoint: it runs on the kind network, which clusters of --kubeconfig cannot reach.
+    let planned = plan.suites;
+    let external: RunExternalEndpoint | undefined;
+    const needing = suitesNeedingEndpoint(plan.suites, project.suites);
+    if (needing.length && 'existing' in session) {
+      planned = skipSuites(plan.suites, needing, EXISTING_CLUSTER_REASON);
+    } else if (needing.length && !('existing' in session)) {
+      const endpointStarted = performance.now();
+      external = await startRunEndpoint({
+        network: opts.externalNetwork ?? process.env['KCONN_EXTERNAL_NETWORK'] ?? KIND_NETWORK,
+        runId: session.runId,
+        dir: session.runDir,
+        image: externalImage(),
+        clusters: [...clusters.values()],
+        cleanup: session.cleanup,
+        progress: (line) => progress.line('external', line),
+      }).catch((e: unknown) => {
+        // Its suites' tests become errors ("this run has none"); the rest of the run goes on.
+        io.err(`kconn run: the external endpoint could not be set up (${needing.join(', ')} will error): ${(e as Error).message}`);
+        return undefined;
+      });
+      timings.push({ phase: 'external endpoint', ms: performance.now() - endpointStarted });
+    }
+
+    const suites = await runSuitesWithMocha(planned, project.suites, plan.clusters.map((c) => c.name), {
+      clusters,
+      ...(external ? { external } : {}),
       runNamespace: `kconn-${session.runId}`,
       cleanup: session.cleanup,
       keep: opts.keep ?? false,

@@ -194,6 +194,22 @@ program.hook('preSubcommand', async (_program, sub) => {
 });
 
 program
+  .command('matrix')
+  .description('run one isolated cell (kconn run) per CNI x Kubernetes version, at most N at once, then merge their reports (junit.xml, summary.md, index.html)')
+  .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
+  .requiredOption('--cni <names>', 'CNIs, comma-separated (e.g. flannel,calico,cilium)')
+  .option('--k8s <versions>', "Kubernetes versions, comma-separated (default: the topology's own)")
+  .option('--suite <name>', 'only this suite (repeatable)', collect, [])
+  .option('--parallel <n>', 'cells at once (default: from CPUs and memory, counting nodes; printed)')
+  .option('--timeout <duration>', 'bound on the whole matrix and on each cell; every cell is stopped and cleaned when it expires (e.g. 90m)', durationArg)
+  .option('--reports-dir <dir>', 'where reports go (reports/<matrix-id>/<cell>/ and reports/<matrix-id>/merged/)', 'reports')
+  .option('--baseline <dir>', 'an earlier merge to compare with (new failures, fixes, still failing, flaky)')
+  .action(async (opts: { topology?: string; cni: string; k8s?: string; suite: string[]; parallel?: string; timeout?: string; reportsDir: string; baseline?: string }) => {
+    const { matrixCommand } = await import('./matrixCommand.js');
+    process.exitCode = await matrixCommand(opts, io);
+  });
+
+program
   .command('down')
   .description('remove the clusters of a run (the newest one by default)')
   .option('--run-id <id>', 'the run to remove')

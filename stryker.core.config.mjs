@@ -10,5 +10,7 @@ export default {
   // Only the tests of the core: a mutant in code run at module load needs a fresh worker, which then loads just these.
   mochaOptions: { ...base.mochaOptions, spec: ['test/unit/run/verdict*.test.ts', 'test/unit/probe/**/*.test.ts'] },
   incrementalFile: 'reports/mutation/stryker-incremental-core.json',
-  thresholds: { high: 90, low: 85, break: 85 },
+  // The core scores 99-100% (the rest are equivalent mutants); the margin leaves room for new equivalent ones, not
+  // for a weakened test.
+  thresholds: { high: 95, low: 90, break: 95 },
 };

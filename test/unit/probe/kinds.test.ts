@@ -104,6 +104,7 @@ describe('probe kinds, module by module', () => {
     it('classify: a reply is connected (one trailing newline dropped), exit 124 is a timeout, a refusal refused', () => {
       expect(udpProbe.classify(udp(), run(0, 'echo-1\n'))).to.deep.equal({ outcome: 'connected', body: 'echo-1', backend: 'echo-1' });
       expect(udpProbe.classify(udp(), run(0, 'two words\n\n'))).to.deep.equal({ outcome: 'connected', body: 'two words\n' });
+      expect(udpProbe.classify(udp(), run(0, 'line 1\nline 2\n'))).to.deep.equal({ outcome: 'connected', body: 'line 1\nline 2' });
       expect(udpProbe.classify(udp(), run(0, 'x'.repeat(600))).body).to.have.length(512);
       expect(udpProbe.classify(udp(), run(124))).to.deep.equal({ outcome: 'timeout', reason: 'no UDP reply within the timeout' });
       expect(udpProbe.classify(udp(), run(1, '', "dd: error reading 'standard input': Connection refused"))).to.deep.equal({
@@ -231,9 +232,10 @@ describe('probe kinds, module by module', () => {
         header('NOERROR'),
         ';; ANSWER SECTION:',
         '; echo.demo. 30 IN A 10.0.0.9',
+        ';echo.demo. 30 IN A 10.0.0.8',
         'echo.demo.svc.cluster.local. 30 IN CNAME other.',
         '',
-        'other.\t30\tIN\tA\t10.0.0.1',
+        'other.\t\t30\tIN\tA\t10.0.0.1',
         'other. 30 IN A 10.0.0.2',
         '   ',
       ].join('\n');
@@ -258,6 +260,7 @@ describe('probe kinds, module by module', () => {
     });
 
     it('validate: the name, the timeout, then the server', () => {
+      expect(dnsProbe.validate(dns())).to.equal(undefined);
       expect(dnsProbe.validate(dns({ server: '10.96.0.10' }))).to.equal(undefined);
       expect(dnsProbe.validate(dns({ name: 'a..b', timeoutMs: 1, server: 'x y' }))).to.match(/^invalid DNS name "a\.\.b"/);
       expect(dnsProbe.validate(dns({ timeoutMs: 1, server: 'x y' }))).to.match(/^invalid timeout/);

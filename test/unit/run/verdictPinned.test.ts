@@ -70,6 +70,7 @@ describe('verdict: the cases no other test pinned', () => {
       observed: 'connected HTTP 200',
     });
     expect(status(want, result({ httpStatus: 200 }))).to.equal('fail');
+    expect(status({ ...want, bodyContains: 'e' }, result({ httpStatus: 200 })), 'no body contains nothing').to.equal('fail');
     expect(status(want, result({ httpStatus: 200, body: 'the echo server' }))).to.equal('pass');
     expect(status({ kind: 'connectivity', outcome: 'reachable', bodyContains: '' }, result({})), 'an empty needle is in any body').to.equal('pass');
   });

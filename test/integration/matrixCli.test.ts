@@ -116,6 +116,19 @@ describe('kconn matrix (child runs, fake kind, fake API server)', function () {
     expect(deleted.sort()).to.deep.equal(created.sort());
   });
 
+  it('--timeout stops the running cells and records the cells not started; exit 1', async () => {
+    const started = Date.now();
+    const r = await kconn(['matrix', '--topology', 'clusters/t.yaml', '--cni', 'kindnet', '--k8s', 'v1.35.8,v1.34.11', '--parallel', '1', '--timeout', '3s'], { KCONN_FAKE_KIND_SLEEP: '30' });
+    expect(r.exitCode, String(r.stderr)).to.equal(1);
+    expect(Date.now() - started).to.be.lessThan(25_000);
+    expect(String(r.stderr)).to.include('--timeout 3s reached: stopping every cell');
+    const m = matrixJson(matrixIdOf(String(r.stdout)));
+    expect(m.stopped).to.equal('timeout');
+    expect(m.cells.map((c) => [c.cell, c.status])).to.deep.equal([['kindnet-v1.35.8', 'provisioning-failed'], ['kindnet-v1.34.11', 'not-run']]);
+    expect(tools.calls().filter((c) => c[0] === 'create')).to.have.length(1);
+    expect(tools.clusters()).to.deep.equal([]);
+  });
+
   it('wrong usage is refused before anything runs: exit 2', async () => {
     const r = await kconn(['matrix', '--cni', 'kindnet,weave', '--k8s', 'v1.2.3', '--parallel', '0']);
     expect(r.exitCode).to.equal(2);

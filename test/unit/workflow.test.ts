@@ -102,6 +102,13 @@ describe('.github/workflows/e2e.yml', () => {
     expect(index(host)).to.be.lessThan(index(stepRunning(job, /^npm test\b/m)));
   });
 
+  it('builds the external endpoint image (no registry serves it) before npm test', () => {
+    const job = e2eJob();
+    const build = stepRunning(job, /images\/build\.sh server/);
+    expect(build.run).to.match(/^sudo bash images\/build\.sh server$/m);
+    expect(job.steps.indexOf(build)).to.be.lessThan(job.steps.indexOf(stepRunning(job, /^npm test\b/m)));
+  });
+
   it('runs npm test with --cni ${{ matrix.cni }}, bounded by a kconn timeout shorter than the job', () => {
     const job = e2eJob();
     const test = stepRunning(job, /^npm test\b/m);

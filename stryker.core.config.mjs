@@ -9,6 +9,7 @@ export default {
   mutate: ['harness/run/verdict.ts', 'harness/probe/kinds/**/*.ts'],
   // Only the tests of the core: a mutant in code run at module load needs a fresh worker, which then loads just these.
   mochaOptions: { ...base.mochaOptions, spec: ['test/unit/run/verdict*.test.ts', 'test/unit/probe/**/*.test.ts'] },
+  ignoreStatic: false,
   incrementalFile: 'reports/mutation/stryker-incremental-core.json',
   // The core scores 99-100% (the rest are equivalent mutants); the margin leaves room for new equivalent ones, not
   // for a weakened test.

@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { BatchOutputError, buildBatchScript, parseBatchOutput, SCRIPT_TOOLS, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+
+// The generated batch script run for real under the local bash (>= 5.1), with fake probes (bash one-liners) instead
+// of curl or dig: what the Docker tests prove in containers, here in milliseconds, so a mutant of the script's text
+// (an exit code not kept, a pattern not matched, a lone re-run skipped) fails a unit test. Built inside each `it`.
+const BASH = spawnSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
+const fake = (body: string): string[] => ['bash', '-c', body];
+const runScript = (entries: ScriptEntry[], opts: ScriptOptions, env: NodeJS.ProcessEnv = process.env) => {
+  const r = spawnSync(BASH, ['-c', buildBatchScript(entries, opts)], { encoding: 'utf8', env: { ...env, TMPDIR: tmpdir() }, timeout: 20_000 });
+  return { status: r.status, out: parseBatchOutput(r.stdout), stdout: r.stdout };
+};
+const noLone: ScriptOptions = { cap: 4, lonePhase: false, maxLateMs: 250 };
+
+describe('batch script under a local bash', () => {
+  it('runs every probe and reports its exit code, output and one attempt', () => {
+    const { status, out } = runScript(
+      [
+        { index: 0, deadlineSeconds: 5, argv: fake('echo hello; echo oops >&2') },
+        { index: 1, deadlineSeconds: 0, argv: fake('printf "%s" "$0"; exit 3') },
+        { index: 2, deadlineSeconds: 5, argv: fake('exit 0') },
+      ],
+      { ...noLone, cap: 1 },
+    );
+    expect(status).to.equal(0);
+    expect(out.complete).to.equal(true);
+    expect(out.missing).to.deep.equal([]);
+    expect(out.runs.get(0)).to.deep.include({ exitCode: 0, stdout: 'hello\n', stderr: 'oops\n', attempts: 1 });
+    expect(out.runs.get(1)).to.deep.include({ exitCode: 3, stdout: 'bash', stderr: '', attempts: 1 });
+    expect(out.runs.get(2)).to.deep.include({ exitCode: 0, stdout: '', stderr: '' });
+    for (const run of out.runs.values()) {
+      expect(run.startUs).to.be.at.least(run.firstStartUs);
+      expect(run.endUs).to.be.at.least(run.startUs);
+      expect(run.deadlineStartUs).to.equal(undefined);
+    }
+  });
+
+  it('a hard deadline ends the probe with timeout\'s exit 124', () => {
+    const { out } = runScript([{ index: 0, deadlineSeconds: 1, argv: ['sleep', '5'] }], noLone);
+    expect(out.runs.get(0)!.exitCode).to.equal(124);
+  });
+
+  it('keeps at most 64 KiB of each stream', () => {
+    const { out } = runScript([{ index: 0, deadlineSeconds: 5, argv: fake('head -c 70000 /dev/zero | tr "\\0" x') }], noLone);
+    expect(out.runs.get(0)!.stdout).to.equal('x'.repeat(65536));
+  });
+
+  it('until: polls until the exit code is in the set and every stdout and stderr pattern matches', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kconn-until-'));
+    try {
+      // Attempt n prints "try n"; from the third on it exits 0, from the fourth on it also says "ready" on stderr.
+      const counting = fake(`n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n >"$0"; echo "try $n"; [ $n -ge 4 ] && echo ready >&2; [ $n -ge 3 ]`);
+      const entry = (index: number, stdout: string[], stderr: string[], codes = [0]): ScriptEntry => ({
+        index,
+        deadlineSeconds: 5,
+        argv: [...counting, join(dir, String(index))],
+        until: { withinMs: 10_000, intervalMs: 10, condition: { codes, stdout, stderr } },
+      });
+      const { out } = runScript([entry(0, [], []), entry(1, ['^try [0-9]$'], ['ready']), entry(2, ['try 2'], [], [1])], noLone);
+      expect(out.runs.get(0)).to.deep.include({ exitCode: 0, attempts: 3, stdout: 'try 3\n' });
+      expect(out.runs.get(1)).to.deep.include({ exitCode: 0, attempts: 4, stdout: 'try 4\n', stderr: 'ready\n' });
+      expect(out.runs.get(2)).to.deep.include({ exitCode: 1, attempts: 2 });
+      expect(out.runs.get(0)!.startUs).to.be.greaterThan(out.runs.get(0)!.firstStartUs);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('until: gives up when the time is up, keeping the last attempt', () => {
+    const { out } = runScript([{ index: 0, deadlineSeconds: 5, argv: fake('exit 7'), until: { withinMs: 300, intervalMs: 100, condition: { codes: [0] } } }], noLone);
+    const run = out.runs.get(0)!;
+    expect(run.exitCode).to.equal(7);
+    expect(run.attempts).to.be.within(2, 4);
+  });
+
+  it('lone phase: a negative is re-run alone between two control runs; a positive is not', () => {
+    const { out } = runScript(
+      [
+        { index: 0, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [124], waitMs: 1000 } },
+        { index: 1, deadlineSeconds: 5, argv: fake('exit 0'), confirm: { negative: [1], timeout: [124], waitMs: 1000 } },
+        { index: 2, deadlineSeconds: 5, argv: fake('exit 2'), confirm: { negative: [1], timeout: [124], waitMs: 1000 } },
+      ],
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('echo ctl') } },
+    );
+    expect([...out.controls.keys()].sort()).to.deep.equal([0, 1, 2, 3]);
+    expect(out.controls.get(0)).to.deep.include({ exitCode: 0, stdout: 'ctl\n' });
+    expect([...out.lone.keys()]).to.deep.equal([0]);
+    expect(out.lone.get(0)!.controlBefore).to.equal(2);
+    expect(out.lone.get(0)!.run).to.deep.include({ exitCode: 1, attempts: 1 });
+    expect(out.skipped.size).to.equal(0);
+  });
+
+  it('lone phase without control: re-run alone, no control before it', () => {
+    const { out } = runScript([{ index: 4, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } }], { ...noLone, lonePhase: true });
+    expect(out.lone.get(4)).to.not.have.property('controlBefore');
+    expect(out.lone.get(4)!.run!.exitCode).to.equal(1);
+    expect(out.controls.size).to.equal(0);
+  });
+
+  it('a lone re-run runs once, even for a probe that polls until', () => {
+    const { out } = runScript(
+      [{ index: 0, deadlineSeconds: 5, argv: fake('exit 1'), until: { withinMs: 300, intervalMs: 50, condition: { codes: [0] } }, confirm: { negative: [1], timeout: [], waitMs: 1000 } }],
+      { ...noLone, lonePhase: true },
+    );
+    expect(out.runs.get(0)!.attempts).to.be.greaterThan(1);
+    expect(out.lone.get(0)!.run!.attempts).to.equal(1);
+  });
+
+  it('a control that fails alone stops the lone phase: the negatives are skipped, naming that control', () => {
+    const { out } = runScript(
+      [
+        { index: 0, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } },
+        { index: 1, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } },
+      ],
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 9') } },
+    );
+    expect(out.skipped).to.deep.equal(new Map([[0, 2], [1, 2]]));
+    expect(out.lone.size).to.equal(0);
+    expect([...out.controls.keys()].sort()).to.deep.equal([0, 1, 2]);
+    expect(out.controls.get(2)!.exitCode).to.equal(9);
+  });
+
+  it('a timeout the batch vouches for (controls answered, ended on time) is not re-run; a late one is', () => {
+    const timing = (waitMs: number): ScriptEntry['confirm'] => ({ negative: [124], timeout: [124], waitMs });
+    const { out } = runScript(
+      [
+        // Took its 1 s wait, give or take process start: vouched for with a generous lateness allowance.
+        { index: 0, deadlineSeconds: 1, argv: ['sleep', '5'], confirm: timing(1000) },
+        // Ended long before the 60 s its tool would wait: not a timeout of that tool, re-run alone.
+        { index: 1, deadlineSeconds: 1, argv: ['sleep', '5'], confirm: timing(60_000) },
+      ],
+      { cap: 4, lonePhase: true, maxLateMs: 3000, control: { deadlineSeconds: 5, argv: fake('exit 0') } },
+    );
+    expect(out.runs.get(0)!.exitCode).to.equal(124);
+    expect(out.lone.has(0), 'vouched').to.equal(false);
+    expect(out.lone.get(1)!.run!.exitCode).to.equal(124);
+  });
+
+  it('a missing helper tool stops the script before any probe (exit 91), naming it', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'kconn-bin-'));
+    try {
+      for (const tool of SCRIPT_TOOLS.filter((t) => t !== 'base64')) {
+        const path = spawnSync(BASH, ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        symlinkSync(path, join(bin, tool));
+      }
+      const { status, out } = runScript([{ index: 0, deadlineSeconds: 5, argv: ['true'] }], noLone, { PATH: bin });
+      expect(status).to.equal(91);
+      expect(out.missing).to.deep.equal(['base64']);
+      expect(out.runs.size).to.equal(0);
+      expect(out.complete).to.equal(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it('the preflight checks exactly these tools', () => {
+    expect(SCRIPT_TOOLS).to.deep.equal(['timeout', 'mktemp', 'base64', 'grep', 'head', 'tr', 'sleep']);
+  });
+
+  it('the parser refuses a run line with a field too many or too few', () => {
+    const line = 'KCONN-RUN 0 0 1 1 2 1 0 0 - -';
+    expect(parseBatchOutput(`${line}\nKCONN-END\n`).runs.get(0)).to.deep.include({ exitCode: 0, endUs: 2 });
+    expect(() => parseBatchOutput(`${line} -\n`)).to.throw(BatchOutputError, /malformed probe line/);
+    expect(() => parseBatchOutput(`${line.slice(0, -2)}\n`)).to.throw(BatchOutputError, /malformed probe line/);
+  });
+});

@@ -12,6 +12,10 @@ export default {
   mochaOptions: { ...base.mochaOptions, spec: ['test/unit/run/verdict*.test.ts', 'test/unit/probe/!(batchScriptBash).test.ts'] },
   ignoreStatic: false,
   incrementalFile: 'reports/mutation/stryker-incremental-core.json',
+  // Its own reports and sandboxes, so a core run never overwrites (or cleans up under) a full run.
+  jsonReporter: { fileName: 'reports/mutation/core/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/core/mutation.html' },
+  tempDirName: 'reports/mutation/.stryker-tmp-core',
   // The core scores 99-100% (the rest are equivalent mutants); the margin leaves room for new equivalent ones, not
   // for a weakened test.
   thresholds: { high: 95, low: 90, break: 95 },

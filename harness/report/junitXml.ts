@@ -23,7 +23,7 @@ function text(s: string): string {
 }
 
 /** Attribute value (double-quoted): whitespace other than spaces is written as references so it survives normalisation. */
-function attr(s: string): string {
+export function attr(s: string): string {
   return legal(s).replace(/[&<>"'\t\n\r]/g, (c) => ATTR_ENTITIES[c] ?? c);
 }
 

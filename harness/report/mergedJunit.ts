@@ -1,23 +1,8 @@
 import type { RunReport } from '../model/runReport.js';
-import { renderJunitXml } from './junitXml.js';
+import { attr, renderJunitXml } from './junitXml.js';
 import type { Cell } from './matrix.js';
 import { countTests } from './summary.js';
 
-const ILLEGAL_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const ATTR_ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&apos;',
-  '\t': '&#9;',
-  '\n': '&#10;',
-  '\r': '&#13;',
-};
-
-function attr(s: string): string {
-  return s.replace(ILLEGAL_XML_CHARS, '').replace(/[&<>"'\t\n\r]/g, (c) => ATTR_ENTITIES[c] ?? c);
-}
 
 function property(name: string, value: string): string {
   return `      <property name="${attr(name)}" value="${attr(value)}"/>`;

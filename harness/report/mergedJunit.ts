@@ -3,7 +3,6 @@ import { attr, renderJunitXml } from './junitXml.js';
 import type { Cell } from './matrix.js';
 import { countTests } from './summary.js';
 
-
 function property(name: string, value: string): string {
   return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
 }

@@ -125,7 +125,11 @@ export async function runSuitesWithMocha(
         new Mocha.Test(t.name, function (this: Mocha.Context) {
           const o = record.tests[i];
           if (!o) throw new Error('no outcome recorded for this test');
-          if (o.status === 'skip') this.skip();
+          if (o.status === 'skip') {
+            // Mocha's skip takes no reason: the title carries it, as for the suites the plan skipped.
+            if (this.test) this.test.title = `${t.name} (skipped: ${o.message ?? 'no reason given'})`;
+            this.skip();
+          }
           expect(o.status, failureMessage(o)).to.equal('pass');
         }),
       );

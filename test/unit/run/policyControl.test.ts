@@ -87,17 +87,21 @@ describe('policy suites and the control', () => {
     const s = suite('np', { requires: requires as never });
     const api = new MemoryKubeApi();
     const asked: string[] = [];
+    const pending: string[] = [];
     const [outcome] = await runSuitesWithMocha([{ name: 'np', file: 'suites/np.yaml', status: 'run', tests: 1 }], [s], ['main'], {
       clusters: new Map([['main', { name: 'main', api, execFor: () => { throw new Error('no exec'); } } as ClusterAccess]]),
       runNamespace: 'kconn-ab12cd', cleanup: new CleanupRegistry(), keep: false, signal: new AbortController().signal,
-      progress: () => undefined, readyTimeoutMs: 1000, reporter: class { constructor() {} } as never,
+      progress: () => undefined, readyTimeoutMs: 1000,
+      // Records what mocha itself shows for skipped tests.
+      reporter: class { constructor(runner: { on(e: string, f: (t: { title: string }) => void): void }) { runner.on('pending', (t) => pending.push(t.title)); } } as never,
       policyControl: async (c) => (asked.push(c), control),
     });
-    return { outcome: outcome!, asked, objects: [...api.objects.values()] as KubernetesObject[] };
+    return { outcome: outcome!, asked, pending, objects: [...api.objects.values()] as KubernetesObject[] };
   };
 
   it('not enforced: every test is skipped with the control\'s reason, nothing is applied', async () => {
-    const { outcome, asked, objects } = await run({ status: 'not-enforced', detail: 'this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)' });
+    const { outcome, asked, objects, pending } = await run({ status: 'not-enforced', detail: 'this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)' });
+    expect(pending, 'mocha shows the reason too').to.deep.equal(['client reaches echo (skipped: cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all))']);
     expect(asked).to.deep.equal(['main']);
     expect(outcome.tests.map((t) => [t.status, t.message])).to.deep.equal([['skip', 'cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)']]);
     expect(objects).to.deep.equal([]);

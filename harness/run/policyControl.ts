@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { pollUntil } from '../kube/poll.js';
-import { podsReady } from '../kube/readiness.js';
+import { PollTimeoutError, pollUntil, ReadinessFailedError } from '../kube/poll.js';
+import { podsReady, type Readiness } from '../kube/readiness.js';
 import { RUN_LABEL } from '../model/labels.js';
 import type { ProbeOutcome } from '../model/probe.js';
 import { probeImages, type ProbeImages } from '../probe/probeImages.js';
@@ -70,20 +70,24 @@ export async function checkPolicyEnforcement(access: ClusterAccess, opts: Policy
   if (!address) return { status: 'error', detail: 'the control server pod has no IP' };
   const client: PodRef = { namespace: opts.namespace, name: CLIENT, container: 'client' };
 
+  /** Probes until the wanted outcome holds (the policy takes a moment to be programmed), an error, or `converge`. */
   const until = async (want: 'connected' | 'blocked', phase: string): Promise<{ ok: boolean; last: string }> => {
-    const deadline = Date.now() + converge;
-    let last: string;
-    for (;;) {
-      opts.signal.throwIfAborted();
+    let last = 'not probed';
+    const check = async (): Promise<Readiness> => {
       const r = await probe(client, address);
       last = r.reason ? `${r.outcome} (${r.reason})` : r.outcome;
       const blocked = r.outcome === 'timeout' || r.outcome === 'refused';
-      if ((want === 'connected' && r.outcome === 'connected') || (want === 'blocked' && blocked)) return { ok: true, last };
-      if (r.outcome === 'error') return { ok: false, last };
-      if (Date.now() >= deadline) return { ok: false, last };
-      opts.progress(`${access.name}: policy control ${phase}: ${last}, probing again`);
-      await new Promise((res) => setTimeout(res, opts.intervalMs ?? 1000));
-    }
+      const ready = (want === 'connected' && r.outcome === 'connected') || (want === 'blocked' && blocked);
+      return { ready, detail: last, ...(r.outcome === 'error' ? { failed: true } : {}) };
+    };
+    const onProgress = (d: string): void => opts.progress(`${access.name}: policy control ${phase}: ${d}`);
+    return pollUntil(`policy control ${phase}`, check, { timeoutMs: converge, intervalMs: opts.intervalMs ?? 1000, signal: opts.signal, onProgress }).then(
+      () => ({ ok: true, last }),
+      (e: unknown) => {
+        if (e instanceof PollTimeoutError || e instanceof ReadinessFailedError) return { ok: false, last };
+        throw e;
+      },
+    );
   };
 
   const before = await until('connected', 'without a policy');

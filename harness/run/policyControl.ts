@@ -6,6 +6,7 @@ import type { ProbeOutcome } from '../model/probe.js';
 import { probeImages, type ProbeImages } from '../probe/probeImages.js';
 import { runSingle } from '../probe/probeEngine.js';
 import type { ClusterAccess, PodRef } from './runOptions.js';
+import { runIdOf } from './suiteManifests.js';
 
 /** Label of the control's own objects (never a suite's: the leftover sweep does not touch them). */
 export const CONTROL_LABEL = 'kconn.dev/control';
@@ -48,7 +49,7 @@ export interface PolicyControlOptions {
 export async function checkPolicyEnforcement(access: ClusterAccess, opts: PolicyControlOptions): Promise<PolicyControl> {
   const images = opts.images ?? probeImages();
   const converge = opts.convergeMs ?? 30_000;
-  const run = opts.namespace.replace(/^kconn-/, '');
+  const run = runIdOf({ runNamespace: opts.namespace });
   const labels = { [RUN_LABEL]: run, [CONTROL_LABEL]: 'true' };
   const objects = controlObjects(opts.namespace, labels, images);
   const probe = opts.probe ?? ((client: PodRef, address: string) => tcpProbe(access, client, address));

@@ -25,7 +25,7 @@ const CLUSTER_SCOPED = new Set([
 export function placeInRunNamespace(objects: readonly KubernetesObject[], runNamespace: string): KubernetesObject[] {
   const placed = objects.map((o) => (o.kind && !CLUSTER_SCOPED.has(o.kind) && !o.metadata?.namespace ? { ...o, metadata: { ...o.metadata, namespace: runNamespace } } : o));
   if (!placed.some((o, i) => o !== objects[i])) return placed;
-  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: runNamespace, labels: { [RUN_LABEL]: runNamespace.replace(/^kconn-/, '') } } };
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: runNamespace, labels: { [RUN_LABEL]: runIdOf({ runNamespace }) } } };
   return [ns, ...placed];
 }
 
@@ -99,6 +99,7 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, s
   await applyToClusters(suite.name, perCluster, opts, sweepKinds);
 }
 
+/** The run id a run namespace (kconn-<run-id>) stands for. */
 export function runIdOf(opts: Pick<SuiteRunOptions, 'runNamespace'>): string {
   return opts.runNamespace.replace(/^kconn-/, '');
 }

@@ -1,3 +1,4 @@
+import { KNOWN_DIFFERENCES } from '../cni/knownDifferences.js';
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
 import { DNS_RECORD_TYPES, EXTERNAL_NAME, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
@@ -172,6 +173,13 @@ export const suiteSchema: Schema = envelope(
         ),
       },
       truthTable,
+      dependsOn: {
+        type: 'array',
+        items: { enum: KNOWN_DIFFERENCES.map((d) => d.id) },
+        minItems: 1,
+        uniqueItems: true,
+        description: 'ids of known differences (kconn cnis) the results depend on: a test that fails where one holds for the CNI version is an expected difference',
+      },
     },
     [],
     'a suite has tests, a truthTable, or both',

@@ -178,6 +178,7 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
     manifests,
     tests,
     ...(truthTable ? { truthTable } : {}),
+    ...(Array.isArray(spec['dependsOn']) ? { dependsOn: spec['dependsOn'] as string[] } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };
 }

@@ -154,6 +154,11 @@ export interface Suite {
   /** Empty for a suite that has only a truth table. */
   readonly tests: readonly SuiteTest[];
   readonly truthTable?: TruthTable;
+  /**
+   * Ids of known differences (harness/cni/knownDifferences.ts) its results depend on: a test of the suite that fails
+   * where one of them holds for a cluster's CNI version is an expected difference, not a failure.
+   */
+  readonly dependsOn?: readonly string[];
   readonly source: SourceRef;
 }
 

@@ -87,6 +87,30 @@ const sourceSelector = strictObject(
   ['selector'],
 );
 
+/** How backends are grouped when answers are tallied (see AnswerSpread): pod, cluster or label:<key>. */
+export const GROUPING_PATTERN = '^(pod|cluster|label:([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$';
+const grouping = (description: string): Schema => ({ type: 'string', pattern: GROUPING_PATTERN, description });
+
+/** The largest `requests` of one test: every request is a process in the source pod. */
+export const MAX_REQUESTS = 1000;
+
+const answeredBy: Schema = strictObject(
+  {
+    every: grouping('pod, cluster or label:<key>: every one among the target\'s ready backends answers at least once'),
+    by: grouping('with shares: what a share is of (pod, cluster or label:<key>)'),
+    shares: {
+      type: 'object',
+      minProperties: 1,
+      description: 'group -> expected percent of the answers (they add up to 100); each count must be within the binomial tolerance',
+      additionalProperties: { type: 'number', minimum: 0, maximum: 100 },
+    },
+    confidence: { type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, description: 'two-sided confidence of the binomial tolerance of shares; default 0.999' },
+    clusters: { type: 'array', items: dnsLabel, minItems: 1, uniqueItems: true, description: "clusters whose pods behind the target are its backends; default the target's own" },
+  },
+  [],
+  'how the answers of `requests` requests spread over the backends of the target (each answer names its backend, e.g. path /hostname)',
+);
+
 const labelMap = (description: string): Schema => ({ type: 'object', additionalProperties: { type: 'string' }, description });
 
 const truthTable: Schema = strictObject(
@@ -164,10 +188,12 @@ export const suiteSchema: Schema = envelope(
                 http: strictObject({ status: { type: 'integer', minimum: 100, maximum: 599 }, bodyContains: { type: 'string' } }),
                 resolves: { type: 'boolean' },
                 addresses: { type: 'array', items: { type: 'string' } },
+                answeredBy,
               }),
             },
             timeout: { type: 'string', format: 'duration' },
             attempts: { type: 'integer', minimum: 1, maximum: 100 },
+            requests: { type: 'integer', minimum: 1, maximum: MAX_REQUESTS, description: 'requests each source sends to each target address, each a new connection (with expect.answeredBy)' },
           },
           ['name', 'from', 'expect'],
         ),

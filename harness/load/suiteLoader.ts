@@ -4,6 +4,8 @@ import type { Capability } from '../model/capability.js';
 import { MAX_PROBE_TIMEOUT_MS, MIN_PROBE_TIMEOUT_MS, parseDuration } from '../model/duration.js';
 import { isRecord } from '../model/isRecord.js';
 import type {
+  AnswerSpread,
+  BackendGrouping,
   ConnectivityExpectation,
   DnsExpectation,
   DnsRecordType,
@@ -16,7 +18,7 @@ import type {
   TlsCa,
   TruthTable,
 } from '../model/suite.js';
-import { EXTERNAL_NAME } from '../model/suite.js';
+import { DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
 import type { Diagnostic } from './diagnostic.js';
 import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -90,6 +92,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   if (hasDns) {
     if (t['protocol'] !== undefined) err([...path, 'protocol'], 'a dns test takes no protocol');
     if (t['tls'] !== undefined) err([...path, 'tls'], 'a dns test takes no tls');
+    if (t['requests'] !== undefined) err([...path, 'requests'], 'a dns test takes no requests (requests tallies the answers of a connectivity test)');
     if (expectWord && !DNS_EXPECTS.includes(expectWord)) {
       err([...path, 'expect'], `a dns test expects ${DNS_EXPECTS.join(' or ')}, not "${expectWord}"`);
     }
@@ -127,6 +130,36 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
     if (expect['reachable'] === undefined && expect['refused'] === undefined) {
       err([...path, 'expect'], 'say what should happen: reachable: true|false or refused: true');
     }
+  }
+  checkAnswerSpread(t, to, protocol, path, err);
+}
+
+/** `requests` and `expect.answeredBy` go together, on a reachable HTTP(S) test of a service or pods. */
+function checkAnswerSpread(t: Raw, to: Raw, protocol: string, path: FieldPath, err: (path: FieldPath, message: string) => void): void {
+  const expect = isRecord(t['expect']) ? t['expect'] : undefined;
+  const spread = expect?.['answeredBy'];
+  if (spread === undefined) {
+    if (t['requests'] !== undefined) err([...path, 'requests'], 'requests repeats a request to tally which backends answer: add expect.answeredBy, or remove requests');
+    return;
+  }
+  const at: FieldPath = [...path, 'expect', 'answeredBy'];
+  if (t['requests'] === undefined) err(at, 'answeredBy tallies the answers of several requests: add "requests: N" to the test');
+  if (protocol !== 'http' && protocol !== 'https') err(at, `answeredBy needs protocol http or https (each answer names its backend, e.g. path /hostname), not ${protocol}`);
+  if (expect?.['reachable'] === false || expect?.['refused'] === true) err(at, 'answeredBy needs answers: the test must expect reachable: true');
+  if (to['service'] === undefined && to['pod'] === undefined) err(at, 'answeredBy needs a service or pod target (its backends are the pods behind it)');
+  if (!isRecord(spread)) return;
+  const hasEvery = spread['every'] !== undefined;
+  const hasShares = spread['shares'] !== undefined;
+  if (hasEvery === hasShares) {
+    err(at, hasEvery ? 'give either "every" or "shares", not both' : 'say what to check: every: pod|cluster|label:<key>, or shares: {group: percent} with by');
+  }
+  if (hasShares && spread['by'] === undefined) err(at, 'shares need "by": pod, cluster or label:<key> (what a share is of)');
+  if (!hasShares && spread['by'] !== undefined) err([...at, 'by'], '"by" goes with shares; with every, write every: <grouping>');
+  if (!hasShares && spread['confidence'] !== undefined) err([...at, 'confidence'], 'confidence is the tolerance of shares; every has none');
+  if (isRecord(spread['shares'])) {
+    const values = Object.values(spread['shares']);
+    const sum = values.reduce<number>((n, v) => n + (typeof v === 'number' ? v : 0), 0);
+    if (values.every((v) => typeof v === 'number') && Math.abs(sum - 100) > 1e-6) err([...at, 'shares'], `shares add up to ${sum}, not 100`);
   }
 }
 
@@ -170,6 +203,7 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
       protocol: (t['protocol'] as Protocol | undefined) ?? 'tcp',
       expect: toConnectivityExpectation(t['expect']),
       ...(isRecord(t['tls']) ? { tls: { ca: t['tls']['ca'] as TlsCa } } : {}),
+      ...(typeof t['requests'] === 'number' ? { requests: t['requests'] } : {}),
     };
   });
   return {
@@ -212,6 +246,24 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
     outcome,
     ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
     ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
+    ...(isRecord(e['answeredBy']) ? { answeredBy: toAnswerSpread(e['answeredBy']) } : {}),
+  };
+}
+
+/** `pod`, `cluster` or `label:<key>` (the schema checked the spelling). */
+export function parseGrouping(text: string): BackendGrouping {
+  if (text === 'pod' || text === 'cluster') return { by: text };
+  return { by: 'label', label: text.slice('label:'.length) };
+}
+
+function toAnswerSpread(a: Raw): AnswerSpread {
+  const shares = isRecord(a['shares']) ? (a['shares'] as Record<string, number>) : undefined;
+  return {
+    group: parseGrouping(String(a['every'] ?? a['by'])),
+    ...(a['every'] !== undefined ? { every: true as const } : {}),
+    ...(shares ? { shares } : {}),
+    confidence: typeof a['confidence'] === 'number' ? a['confidence'] : DEFAULT_SHARE_CONFIDENCE,
+    ...(Array.isArray(a['clusters']) ? { clusters: a['clusters'] as string[] } : {}),
   };
 }
 

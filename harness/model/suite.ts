@@ -45,6 +45,28 @@ export const EXTERNAL_NAME = `external.${EXTERNAL_ZONE}`;
 export const TLS_CAS = ['run'] as const;
 export type TlsCa = (typeof TLS_CAS)[number];
 
+/** What one backend of a target counts as when answers are tallied: its pod, its cluster, or one of its pod labels. */
+export type BackendGrouping = { readonly by: 'pod' } | { readonly by: 'cluster' } | { readonly by: 'label'; readonly label: string };
+
+/** Two-sided confidence of a share's binomial tolerance when a suite states none. */
+export const DEFAULT_SHARE_CONFIDENCE = 0.999;
+
+/**
+ * How the answers of a test's `requests` repeated requests (each a new connection) must spread over the backends
+ * of its target. Each answer names its backend (an HTTP server that reports its hostname, as agnhost's /hostname).
+ * - `every`: every group among the target's ready backends answers at least once;
+ * - `shares`: each group's count of answers is within the exact two-sided binomial tolerance of its expected share
+ *   (percent) at `confidence`; a share of 0 or 100 allows no answer, or only answers, from that group.
+ */
+export interface AnswerSpread {
+  readonly group: BackendGrouping;
+  readonly every?: true;
+  readonly shares?: Readonly<Record<string, number>>;
+  readonly confidence: number;
+  /** Clusters whose pods behind the target are its backends (the same Service or selector in each); default its own. */
+  readonly clusters?: readonly string[];
+}
+
 /** What a connectivity test should observe. */
 export interface ConnectivityExpectation {
   readonly kind: 'connectivity';
@@ -52,6 +74,8 @@ export interface ConnectivityExpectation {
   readonly outcome: 'reachable' | 'blocked' | 'refused';
   readonly httpStatus?: number;
   readonly bodyContains?: string;
+  /** With `requests` (reachable only): how the answers must spread over the target's backends. */
+  readonly answeredBy?: AnswerSpread;
 }
 
 export interface DnsExpectation {
@@ -77,6 +101,8 @@ export interface ConnectivityTest extends TestBase {
   readonly expect: ConnectivityExpectation;
   /** https only: verify the server's certificate (name or IP included) against this CA instead of skipping verification. */
   readonly tls?: { readonly ca: TlsCa };
+  /** How many requests each source sends to each target address (with `expect.answeredBy`); one when absent. */
+  readonly requests?: number;
 }
 
 export interface DnsTest extends TestBase {
@@ -190,5 +216,6 @@ export function clustersNamedBy(test: SuiteTest): string[] {
   const names = new Set<string>();
   if (test.from.cluster) names.add(test.from.cluster);
   if (test.type === 'connectivity' && test.to.kind !== 'host' && test.to.cluster) names.add(test.to.cluster);
+  if (test.type === 'connectivity') for (const c of test.expect.answeredBy?.clusters ?? []) names.add(c);
   return [...names];
 }

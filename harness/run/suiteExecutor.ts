@@ -5,13 +5,41 @@ import type { ExpandedTest } from './expandTests.js';
 import { prepareExternal } from './externalPrep.js';
 import { clusterControlTarget, probeSpecFor } from './probeSpecs.js';
 import type { SuiteRunOptions } from './runOptions.js';
-import { resolveTest } from './testResolution.js';
+import { describeSpread, judgeSpread } from './answerSpread.js';
+import { resolveTest, type Prepared } from './testResolution.js';
 import { describeExpectation, judge, type Verdict } from './verdict.js';
 
 function worst(verdicts: readonly Verdict[]): Verdict['status'] {
   if (verdicts.some((v) => v.status === 'error')) return 'error';
   if (verdicts.some((v) => v.status === 'fail')) return 'fail';
   return 'pass';
+}
+
+/** A verdict and the probe result it is about (for a spread: the source's first answer, which names the source). */
+interface Judged {
+  readonly verdict: Verdict;
+  readonly result: ProbeResult;
+}
+
+/**
+ * Every verdict of one attempt of a test: one per probe result against the test's expectation; for a test with
+ * `expect.answeredBy` whose answers all passed, one more per source, on how the answers spread over the backends.
+ */
+function judgeAll(p: Prepared, results: readonly ProbeResult[]): Judged[] {
+  const test = p.expanded.test;
+  const judged = results.map((r) => ({ verdict: judge(test.expect, r), result: r }));
+  const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
+  if (!spread || judged.some((j) => j.verdict.status !== 'pass')) return judged;
+  const sources = [...new Set(results.map((r) => r.source))];
+  return sources.map((source) => {
+    const answers = results.filter((r) => r.source === source);
+    return { verdict: judgeSpread(spread, answers, p.backends ?? []), result: answers[0]! };
+  });
+}
+
+/** Requests each source sends to each target address of a test. */
+function requestsOf(p: Prepared): number {
+  return p.expanded.test.type === 'connectivity' ? (p.expanded.test.requests ?? 1) : 1;
 }
 
 /** Pause between attempts, so that a retry gives a cluster time to converge (policies, endpoints). */
@@ -60,7 +88,10 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
         const key = `${p.expanded.fromCluster}/${pod.namespace}/${pod.name}`;
         const control = p.expanded.control ?? controls.get(p.expanded.fromCluster);
         const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [], ...(control ? { control } : {}) };
-        p.targets.forEach((address, j) => batch.requests.push({ id: `${i}|${j}|${key}`, spec: probeSpecFor(p.expanded.test, address || undefined) }));
+        p.targets.forEach((address, j) => {
+          const spec = probeSpecFor(p.expanded.test, address || undefined);
+          for (let r = 0; r < requestsOf(p); r++) batch.requests.push({ id: `${i}|${j}|${key}|${r}`, spec });
+        });
         batches.set(key, batch);
       }
     }
@@ -71,7 +102,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       results.set(i, mine);
       attempts.set(i, attempt);
       durations.set(i, (durations.get(i) ?? 0) + Math.max(0, ...mine.map((r) => r.durationMs ?? 0)));
-      if (worst(mine.map((r) => judge(p.expanded.test.expect, r))) === 'pass') {
+      if (worst(judgeAll(p, mine).map((j) => j.verdict)) === 'pass') {
         streak.set(i, (streak.get(i) ?? 0) + 1);
       } else {
         streak.set(i, 0);
@@ -83,14 +114,17 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
     const base = { suite: suiteName, name: p.expanded.name, cluster: p.expanded.fromCluster, durationMs: durations.get(i) ?? 0, attempts: attempts.get(i) ?? 0 };
     if (p.problem) return { ...base, status: 'error', message: p.problem, observed: `could not run: ${p.problem}`, results: [] };
     const mine = results.get(i) ?? [];
-    const verdicts = mine.map((r) => judge(p.expanded.test.expect, r));
-    const status = worst(verdicts);
-    const bad = mine.find((_, k) => verdicts[k]!.status !== 'pass');
-    const observed = [...new Set(verdicts.map((v, k) => `${v.observed} from ${mine[k]!.source}`))].join('; ');
+    const judged = judgeAll(p, mine);
+    const status = worst(judged.map((j) => j.verdict));
+    const bad = judged.find((j) => j.verdict.status !== 'pass')?.result;
+    const observed = [...new Set(judged.map((j) => `${j.verdict.observed} from ${j.result.source}`))].join('; ');
+    const test = p.expanded.test;
+    const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
+    const expected = describeExpectation(test.expect) + (spread ? `, ${describeSpread(spread, requestsOf(p) * p.targets.length, p.backends ?? [])}` : '');
     return {
       ...base,
       status,
-      expected: describeExpectation(p.expanded.test.expect),
+      expected,
       observed,
       ...(bad ? { reproduce: bad.reproduce } : {}),
       ...(status === 'pass' && everFailed.has(i) ? { flaky: true } : {}),

@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { needsExternalEndpoint } from '../model/suite.js';
+import { needsExternalEndpoint, type AnswerSpread, type Target } from '../model/suite.js';
+import type { Backend } from './answerSpread.js';
 import type { ExpandedTest } from './expandTests.js';
 import type { PodRef, SuiteRunOptions } from './runOptions.js';
 
@@ -28,7 +29,39 @@ export interface Prepared {
   readonly expanded: ExpandedTest;
   readonly sources: PodRef[];
   readonly targets: string[];
+  /** For a test with `expect.answeredBy`: the ready pods behind its target, in every cluster it counts. */
+  readonly backends?: Backend[];
   readonly problem?: string;
+}
+
+type LabelledPod = KubernetesObject & { metadata?: { labels?: Record<string, string> } };
+
+/**
+ * The ready pods behind a service or pod target in each cluster of the spread (the same Service, or selector, in
+ * each; default the target's cluster), or why they cannot be counted. A Service's pods are the ones its selector
+ * matches.
+ */
+async function backendsOf(target: Exclude<Target, { kind: 'host' }>, toNs: string, spread: AnswerSpread, toCluster: string, opts: SuiteRunOptions): Promise<Backend[] | string> {
+  const backends: Backend[] = [];
+  for (const cluster of spread.clusters ?? [toCluster]) {
+    const access = opts.clusters.get(cluster);
+    if (!access) return `cluster ${cluster} (expect.answeredBy.clusters) is not part of this run`;
+    let selector = target.kind === 'pod' ? target.selector : undefined;
+    if (target.kind === 'service') {
+      const svc = (await access.api.get('v1', 'Service', target.name, toNs)) as { spec?: { selector?: Record<string, string> } } | undefined;
+      if (!svc) continue; // the Service lives in some of the clusters only: the others add no backend
+      const labels = Object.entries(svc.spec?.selector ?? {});
+      if (labels.length === 0) return `service ${toNs}/${target.name} on cluster ${cluster} has no selector: its backends cannot be counted`;
+      selector = labels.map(([k, v]) => `${k}=${v}`).join(',');
+    }
+    const pods = await access.api.list('v1', 'Pod', toNs, selector);
+    const ready = new Set(readyPods(pods).map((p) => p.name));
+    for (const pod of pods as LabelledPod[]) {
+      const name = pod.metadata?.name;
+      if (name && ready.has(name)) backends.push({ pod: name, cluster, labels: { ...(pod.metadata?.labels ?? {}) } });
+    }
+  }
+  return backends;
 }
 
 /** Finds a test's source pods (ready ones) and target addresses (a ClusterIP, pod IPs, or the host). */
@@ -53,9 +86,18 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
     const ip = svc?.spec?.clusterIP;
     if (!svc) return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} not found on cluster ${t.toCluster}` };
     if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} is headless: target its pods instead` };
-    return { expanded: t, sources, targets: [ip] };
+    return withBackends({ expanded: t, sources, targets: [ip] }, target, toNs, opts);
   }
   const pods = readyPods(await to.api.list('v1', 'Pod', toNs, target.selector)).filter((p) => p.ip);
   if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${toNs} on cluster ${t.toCluster}` };
-  return { expanded: t, sources, targets: pods.map((p) => p.ip!) };
+  return withBackends({ expanded: t, sources, targets: pods.map((p) => p.ip!) }, target, toNs, opts);
+}
+
+/** Adds the backends a test with `expect.answeredBy` counts answers against. */
+async function withBackends(p: Prepared, target: Exclude<Target, { kind: 'host' }>, toNs: string, opts: SuiteRunOptions): Promise<Prepared> {
+  const test = p.expanded.test;
+  const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
+  if (!spread) return p;
+  const backends = await backendsOf(target, toNs, spread, p.expanded.toCluster, opts);
+  return typeof backends === 'string' ? { ...p, targets: [], problem: backends } : { ...p, backends };
 }

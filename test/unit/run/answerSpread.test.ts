@@ -1,0 +1,144 @@
+import { expect } from 'chai';
+import type { ProbeResult } from '../../../harness/model/probe.js';
+import type { AnswerSpread } from '../../../harness/model/suite.js';
+import { describeSpread, groupOf, judgeSpread, type Backend } from '../../../harness/run/answerSpread.js';
+import { binomialRange } from '../../../harness/run/binomialRange.js';
+
+const answer = (backend: string | undefined, source = 'pod east/demo/client'): ProbeResult => ({
+  id: 'x',
+  spec: { kind: 'http', scheme: 'http', host: '10.96.0.5', port: 8080, path: '/hostname', timeoutMs: 1000 },
+  source,
+  outcome: 'connected',
+  httpStatus: 200,
+  body: backend ?? '<html>',
+  ...(backend ? { backend } : {}),
+  attempts: 1,
+  command: [],
+  stdout: '',
+  stderr: '',
+  reproduce: '',
+});
+const answers = (tally: Record<string, number>): ProbeResult[] => Object.entries(tally).flatMap(([b, n]) => Array.from({ length: n }, () => answer(b)));
+
+const backends: Backend[] = [
+  { pod: 'echo-v1-a', cluster: 'east', labels: { version: 'v1' } },
+  { pod: 'echo-v1-b', cluster: 'west', labels: { version: 'v1' } },
+  { pod: 'echo-v2-a', cluster: 'west', labels: { version: 'v2' } },
+];
+
+describe('binomialRange: exact two-sided binomial acceptance', () => {
+  // Cross-checked with exact rational arithmetic (python fractions + math.comb, the minimum-likelihood p-value).
+  for (const [n, p, conf, lo, hi] of [
+    [200, 0.1, 0.999, 8, 35],
+    [100, 0.5, 0.999, 34, 66],
+    [50, 0.9, 0.99, 39, 49],
+    [40, 0.5, 0.999, 10, 30],
+    [30, 1 / 3, 0.95, 5, 15],
+  ] as const) {
+    it(`Binomial(${n}, ${p.toFixed(3)}) at ${conf} accepts ${lo}-${hi}`, () => {
+      expect(binomialRange(n, p, conf)).to.deep.equal({ lo, hi });
+    });
+  }
+
+  it('shares of 0 and 100% accept only none and all', () => {
+    expect(binomialRange(50, 0, 0.999)).to.deep.equal({ lo: 0, hi: 0 });
+    expect(binomialRange(50, 1, 0.999)).to.deep.equal({ lo: 50, hi: 50 });
+  });
+
+  it('a higher confidence widens the range, more requests narrow it relatively', () => {
+    const narrow = binomialRange(100, 0.5, 0.9);
+    const wide = binomialRange(100, 0.5, 0.999);
+    expect(wide.lo).to.be.below(narrow.lo);
+    expect(wide.hi).to.be.above(narrow.hi);
+    const big = binomialRange(1000, 0.5, 0.999);
+    expect((big.hi - big.lo) / 1000).to.be.below((wide.hi - wide.lo) / 100);
+  });
+
+  it('refuses nonsense', () => {
+    expect(() => binomialRange(-1, 0.5, 0.9)).to.throw(RangeError, /n must be/);
+    expect(() => binomialRange(2.5, 0.5, 0.9)).to.throw(RangeError, /n must be/);
+    expect(() => binomialRange(10, 1.5, 0.9)).to.throw(RangeError, /p must be/);
+    expect(() => binomialRange(10, Number.NaN, 0.9)).to.throw(RangeError, /p must be/);
+    expect(() => binomialRange(10, 0.5, 1)).to.throw(RangeError, /confidence/);
+    expect(() => binomialRange(10, 0.5, 0)).to.throw(RangeError, /confidence/);
+  });
+});
+
+describe('answerSpread: who answered the repeated requests', () => {
+  it('groups a backend by pod, cluster or label (a pod without the label is its own group)', () => {
+    const b = backends[2]!;
+    expect(groupOf({ by: 'pod' }, b)).to.equal('echo-v2-a');
+    expect(groupOf({ by: 'cluster' }, b)).to.equal('west');
+    expect(groupOf({ by: 'label', label: 'version' }, b)).to.equal('v2');
+    expect(groupOf({ by: 'label', label: 'track' }, b)).to.equal('(no track)');
+  });
+
+  it('every pod: passes only when each ready backend answered at least once', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999 };
+    expect(judgeSpread(every, answers({ 'echo-v1-a': 5, 'echo-v1-b': 3, 'echo-v2-a': 2 }), backends)).to.deep.equal({
+      status: 'pass',
+      observed: '10 answers: echo-v1-a 5, echo-v1-b 3, echo-v2-a 2',
+    });
+    const missed = judgeSpread(every, answers({ 'echo-v1-a': 6, 'echo-v1-b': 4 }), backends);
+    expect(missed.status).to.equal('fail');
+    expect(missed).to.have.property('observed').that.matches(/never answered: echo-v2-a \(with an even spread over 3, one given group gets no answer in 10 requests with probability 0\.017\)/);
+    expect(missed).to.have.property('expected', 'every pod answers at least once in 10 requests (3: echo-v1-a, echo-v1-b, echo-v2-a)');
+  });
+
+  it('every cluster counts clusters, not pods', () => {
+    const every: AnswerSpread = { group: { by: 'cluster' }, every: true, confidence: 0.999, clusters: ['east', 'west'] };
+    expect(judgeSpread(every, answers({ 'echo-v1-a': 1, 'echo-v2-a': 9 }), backends).status).to.equal('pass');
+    const local = judgeSpread(every, answers({ 'echo-v1-a': 10 }), backends);
+    expect(local.status).to.equal('fail');
+    expect(local).to.have.property('observed').that.contains('10 answers: east 10; never answered: west');
+  });
+
+  it('an answer from a pod that is not a backend fails, naming it', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999, clusters: ['east'] };
+    const v = judgeSpread(every, [...answers({ 'echo-v1-a': 2, 'echo-v1-b': 1, 'echo-v2-a': 1 }), answer('intruder-1')], backends);
+    expect(v.status).to.equal('fail');
+    expect(v).to.have.property('observed').that.contains('answered by intruder-1, which is not a ready backend of the target in east');
+    expect(v).to.have.property('observed').that.contains('intruder-1 (not a backend) 1');
+  });
+
+  it('an answer that names no backend is an error: the test cannot count', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999 };
+    const v = judgeSpread(every, [answer('echo-v1-a'), answer(undefined)], backends);
+    expect(v).to.deep.equal({ status: 'error', observed: '1 of 2 answers named no backend (body "<html>"): the server must answer with its hostname, e.g. path /hostname' });
+  });
+
+  it('every with no ready backend is an error, not a pass', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999 };
+    expect(judgeSpread(every, [], []).status).to.equal('error');
+  });
+
+  it('shares: each count within its exact binomial range; groups not listed must not answer', () => {
+    const canary: AnswerSpread = { group: { by: 'label', label: 'version' }, shares: { v1: 90, v2: 10 }, confidence: 0.999 };
+    // Binomial(200, 0.1) at 0.999 accepts 8-35 answers from v2 (and so 165-192 from v1).
+    expect(judgeSpread(canary, answers({ 'echo-v1-a': 100, 'echo-v1-b': 80, 'echo-v2-a': 20 }), backends).status).to.equal('pass');
+    expect(judgeSpread(canary, answers({ 'echo-v1-a': 100, 'echo-v1-b': 92, 'echo-v2-a': 8 }), backends).status, 'the low edge').to.equal('pass');
+    const few = judgeSpread(canary, answers({ 'echo-v1-a': 100, 'echo-v1-b': 93, 'echo-v2-a': 7 }), backends);
+    expect(few.status).to.equal('fail');
+    expect(few).to.have.property('observed').that.contains('outside the tolerance: v1 193 of 200, expected 165-192 (90%); v2 7 of 200, expected 8-35 (10%)');
+    expect(few).to.have.property('expected', 'answers by label version: v1 90% (165-192 of 200), v2 10% (8-35 of 200) at 0.999 confidence');
+  });
+
+  it('shares of 0 and 100: failover must send every answer to the remote cluster', () => {
+    const failover: AnswerSpread = { group: { by: 'cluster' }, shares: { east: 0, west: 100 }, confidence: 0.999, clusters: ['east', 'west'] };
+    expect(judgeSpread(failover, answers({ 'echo-v1-b': 30 }), backends).status).to.equal('pass');
+    const leak = judgeSpread(failover, answers({ 'echo-v1-b': 29, 'echo-v1-a': 1 }), backends);
+    expect(leak.status).to.equal('fail');
+    expect(leak).to.have.property('observed').that.contains('east 1 of 30, expected 0 (0%); west 29 of 30, expected 30 (100%)');
+  });
+
+  it('a group nobody listed in shares counts as 0%', () => {
+    const split: AnswerSpread = { group: { by: 'cluster' }, shares: { east: 100 }, confidence: 0.999 };
+    const v = judgeSpread(split, answers({ 'echo-v1-a': 9, 'echo-v1-b': 1 }), backends);
+    expect(v.status).to.equal('fail');
+    expect(v).to.have.property('observed').that.contains('west 1 of 10, expected 0 (0%)');
+  });
+
+  it('describes an every spread with no backend plainly', () => {
+    expect(describeSpread({ group: { by: 'pod' }, every: true, confidence: 0.999 }, 5, [])).to.equal('every pod answers at least once in 5 requests (0: none)');
+  });
+});

@@ -20,17 +20,24 @@ function newKey(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 }
 
-async function writePrivate(path: string, content: string): Promise<void> {
+/** A random positive 127-bit serial for openssl -set_serial (RFC 5280: unique per CA, at most 20 octets). */
+export function randomSerial(): string {
+  return `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
+}
+
+/** Writes a file only its owner may read, whatever the umask (also when it existed). */
+export async function writePrivate(path: string, content: string): Promise<void> {
   await writeFile(path, content, { mode: 0o600 });
   await chmod(path, 0o600); // mode applies only when the file is created
 }
 
-async function openssl(dir: string, args: string[]): Promise<void> {
+/** Runs openssl with an argument array (no shell) in `dir`; a missing openssl or a failure is one plain sentence. */
+export async function openssl(dir: string, args: string[]): Promise<void> {
   try {
     await execa('openssl', args, { cwd: dir, stdin: 'ignore' });
   } catch (e) {
     const err = e as { code?: string; stderr?: string; shortMessage?: string };
-    if (err.code === 'ENOENT') throw new Error('openssl is not on PATH: the external endpoint signs its certificates with it (Debian: apt-get install openssl)', { cause: e });
+    if (err.code === 'ENOENT') throw new Error('openssl is not on PATH: kconn signs the run\'s certificates (external endpoint, mesh CA) with it (Debian: apt-get install openssl)', { cause: e });
     throw new Error(`openssl ${args[0] ?? ''} failed: ${(err.stderr ?? err.shortMessage ?? String(e)).trim()}`, { cause: e });
   }
 }
@@ -58,10 +65,8 @@ export async function makeRunCertificates(opts: { dir: string; runId: string; na
     ...CA_EXTENSIONS.flatMap((e) => ['-addext', e]), '-out', files.ca,
   ]);
   await openssl(opts.dir, ['req', '-new', '-sha256', '-key', files.key, '-subj', serverSubject(opts.name), '-out', csr]);
-  // A random positive 127-bit serial (RFC 5280: unique per CA, at most 20 octets).
-  const serial = `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
   await openssl(opts.dir, [
-    'x509', '-req', '-sha256', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-set_serial', serial, '-days', VALID_DAYS,
+    'x509', '-req', '-sha256', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS,
     '-extfile', ext, '-out', files.cert,
   ]);
   await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);

@@ -158,6 +158,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       readyTimeoutMs: READY_TIMEOUT_MS,
       onTiming: (t) => timings.push(t),
       diagnosticsDir: join(opts.reportsDir ?? 'reports', session.runId),
+      cnis: new Map(plan.clusters.map((c) => [c.name, { name: c.cni.name, version: c.cni.version }])),
     });
     const report: RunReport = {
       runId: session.runId,

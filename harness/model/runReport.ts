@@ -1,7 +1,19 @@
 import type { ProbeResult } from './probe.js';
 
-/** How one suite test ended, after every attempt. */
-export type TestStatus = 'pass' | 'fail' | 'error' | 'skip';
+/**
+ * How one suite test ended, after every attempt. `expected-difference`: it failed where a known difference its suite
+ * depends on holds for the CNI version (harness/cni/knownDifferences.ts); neither a pass nor a failure.
+ */
+export type TestStatus = 'pass' | 'fail' | 'error' | 'skip' | 'expected-difference';
+
+/** The known difference that explains an `expected-difference` result: its id, the reason and the upstream source. */
+export interface ExpectedDifference {
+  readonly id: string;
+  /** The CNI and version it held for: `cilium 1.19.1`. */
+  readonly cni: string;
+  readonly reason: string;
+  readonly source: string;
+}
 
 export interface TestOutcome {
   readonly suite: string;
@@ -22,6 +34,8 @@ export interface TestOutcome {
   readonly attempts: number;
   /** Passed only after a retry. */
   readonly flaky?: boolean;
+  /** Why a failure is an expected difference (status `expected-difference`). */
+  readonly difference?: ExpectedDifference;
   /** What was collected because the test did not pass (harness/run/diagnostics/). */
   readonly diagnostics?: TestDiagnostics;
   /** Every probe result behind this test (one per source pod, last attempt). */

@@ -147,6 +147,17 @@ function testcase(suite: SuiteOutcome, test: TestOutcome): string[] {
     }
     case 'skip':
       return [`    ${openTag('testcase', open)}`, `      ${openTag('skipped', [['message', test.message]], true)}`, '    </testcase>'];
+    case 'expected-difference': {
+      // Not a failure: the known difference, its reason and source, then what was seen, as the test's output.
+      const d = test.difference;
+      const head = [
+        `expected difference${d ? ` ${d.id} (${d.cni})` : ''}: ${d?.reason ?? notRecorded}`,
+        `source: ${d?.source ?? notRecorded}`,
+        `expected: ${test.expected ?? notRecorded}`,
+        `observed: ${test.observed ?? notRecorded}`,
+      ];
+      return [`    ${openTag('testcase', open)}`, `      ${textElement('system-out', [], details(test, head))}`, '    </testcase>'];
+    }
     case 'pass':
       if (!test.flaky) return [`    ${openTag('testcase', open, true)}`];
       return [

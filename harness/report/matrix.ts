@@ -43,7 +43,7 @@ export function cellKey(id: CellId): string {
 
 export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
 
-const STATUSES = new Set(['pass', 'fail', 'error', 'skip']);
+const STATUSES = new Set(['pass', 'fail', 'error', 'skip', 'expected-difference']);
 
 /**
  * Reads a results.json as written by harness/report/resultsJson.ts, checking the fields the merge relies on (and
@@ -76,7 +76,15 @@ export function parseResultsJson(text: string, origin: string): Parsed<RunReport
     for (const [j, t] of (s['tests'] as unknown[]).entries()) {
       const where = `suites[${i}].tests[${j}]`;
       if (!isRecord(t) || typeof t['name'] !== 'string') return bad(where, 'expected a test with a name');
-      if (typeof t['status'] !== 'string' || !STATUSES.has(t['status'])) return bad(`${where}.status`, `expected pass, fail, error or skip, found ${JSON.stringify(t['status'])}`);
+      if (typeof t['status'] !== 'string' || !STATUSES.has(t['status'])) {
+        return bad(`${where}.status`, `expected pass, fail, error, skip or expected-difference, found ${JSON.stringify(t['status'])}`);
+      }
+      if (t['status'] === 'expected-difference') {
+        const d = t['difference'];
+        if (!isRecord(d) || !['id', 'cni', 'reason', 'source'].every((k) => typeof d[k] === 'string')) {
+          return bad(`${where}.difference`, 'an expected difference needs its id, cni, reason and source (strings)');
+        }
+      }
       if (!Array.isArray(t['results'])) return bad(`${where}.results`, 'expected a list');
     }
   }
@@ -115,10 +123,18 @@ function failing(t: TestOutcome): boolean {
   return t.status === 'fail' || t.status === 'error';
 }
 
+/** `cilium-ipblock-pod-ip (cilium 1.19.1): <reason>; observed <observed>; source <url>`. */
+export function differenceText(t: TestOutcome): string {
+  const d = t.difference;
+  const what = d ? `${d.id} (${d.cni}): ${d.reason}` : 'expected difference (not recorded)';
+  return `${what}; observed ${t.observed ?? '(not recorded)'}${d ? `; source ${d.source}` : ''}`;
+}
+
 function detailOf(t: TestOutcome): string | undefined {
   if (t.status === 'fail') return `expected ${t.expected ?? '(not recorded)'}, observed ${t.observed ?? '(not recorded)'}`;
   if (t.status === 'error') return t.message ?? t.observed;
   if (t.status === 'skip') return t.message;
+  if (t.status === 'expected-difference') return differenceText(t);
   if (t.flaky) return `passed after ${t.attempts} attempts`;
   return undefined;
 }
@@ -138,10 +154,14 @@ function refsOf(cells: readonly Cell[]): Map<string, TestRef & { outcome: TestOu
 
 const plain = ({ cell, suite, test, status, detail }: TestRef): TestRef => (detail === undefined ? { cell, suite, test, status } : { cell, suite, test, status, detail });
 
-/** Every failing (fail or error) and every flaky test of the matrix, in cell order. */
-export function failuresOf(cells: readonly Cell[]): { failing: TestRef[]; flaky: TestRef[] } {
+/** Every failing (fail or error), every flaky test and every expected difference of the matrix, in cell order. */
+export function failuresOf(cells: readonly Cell[]): { failing: TestRef[]; flaky: TestRef[]; differences: TestRef[] } {
   const all = [...refsOf(cells).values()];
-  return { failing: all.filter((r) => failing(r.outcome)).map(plain), flaky: all.filter((r) => r.outcome.status === 'pass' && r.outcome.flaky === true).map(plain) };
+  return {
+    failing: all.filter((r) => failing(r.outcome)).map(plain),
+    flaky: all.filter((r) => r.outcome.status === 'pass' && r.outcome.flaky === true).map(plain),
+    differences: all.filter((r) => r.outcome.status === 'expected-difference').map(plain),
+  };
 }
 
 /** How this matrix compares with an earlier one; tests are matched by cell key, suite and test name. */

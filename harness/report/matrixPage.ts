@@ -1,7 +1,7 @@
 import { differencesOf, describeRange, type KnownDifference } from '../cni/knownDifferences.js';
 import type { TestOutcome } from '../model/runReport.js';
 import type { BaselineDiff, Cell, TestRef } from './matrix.js';
-import { failuresOf } from './matrix.js';
+import { differenceText, failuresOf } from './matrix.js';
 import { countTests, type RunCounts } from './summary.js';
 
 /**
@@ -25,7 +25,7 @@ export function esc(value: string): string {
 }
 
 /** How a square of the grid reads: a word and a symbol besides its colour, so colour is never the only signal. */
-export type SquareState = 'pass' | 'flaky' | 'fail' | 'error' | 'skip' | 'none';
+export type SquareState = 'pass' | 'flaky' | 'fail' | 'error' | 'skip' | 'difference' | 'none';
 
 const STATE_TEXT: Readonly<Record<SquareState, { symbol: string; word: string }>> = {
   pass: { symbol: '✓', word: 'passed' },
@@ -33,21 +33,24 @@ const STATE_TEXT: Readonly<Record<SquareState, { symbol: string; word: string }>
   fail: { symbol: '✗', word: 'failed' },
   error: { symbol: '!', word: 'error' },
   skip: { symbol: '–', word: 'skipped' },
+  difference: { symbol: '≠', word: 'expected difference' },
   none: { symbol: '', word: 'not in this cell' },
 };
 
 export function stateOf(t: TestOutcome | undefined): SquareState {
   if (t === undefined) return 'none';
   if (t.status === 'pass') return t.flaky === true ? 'flaky' : 'pass';
+  if (t.status === 'expected-difference') return 'difference';
   return t.status;
 }
 
-/** The worst state among counts: error, fail, flaky, pass, skip (all skipped), none (no tests). */
+/** The worst state among counts: error, fail, flaky, difference (an expected difference), pass, skip (all skipped), none (no tests). */
 export function worstOf(c: RunCounts): SquareState {
   if (c.total === 0) return 'none';
   if (c.errors > 0) return 'error';
   if (c.failed > 0) return 'fail';
   if (c.flaky > 0) return 'flaky';
+  if (c.differences > 0) return 'difference';
   if (c.passed > 0) return 'pass';
   return 'skip';
 }
@@ -61,7 +64,8 @@ th{background:#f6f8fa}.scroll{overflow-x:auto;max-width:100%}
 td.sq{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}
 .pass{background:var(--pass-bg);color:var(--pass)}.fail{background:var(--fail-bg);color:var(--fail);font-weight:600}
 .error{background:var(--error-bg);color:var(--error);font-weight:600}.flaky{background:var(--flaky-bg);color:var(--flaky)}
-.skip{background:var(--skip-bg);color:var(--skip)}.none{color:#8c959f}.diff{background:var(--diff-bg);color:var(--diff)}
+.skip{background:var(--skip-bg);color:var(--skip)}.none{color:#8c959f}.diff,.difference{background:var(--diff-bg);color:var(--diff)}
+td.difference{font-style:italic;outline:1px dashed var(--diff);outline-offset:-3px}
 .verdict-passed{color:var(--pass)}.verdict-failed{color:var(--fail)}
 .failure{border:1px solid #d0d7de;border-left:4px solid var(--fail);margin:.5rem 0;padding:.3rem .6rem}
 .failure.new{border-left-color:#bc4c00}.failure .tag{font-size:.8rem;font-weight:700;color:#bc4c00}
@@ -74,7 +78,7 @@ td.sq:focus{outline:2px solid #0969da}
 `;
 
 function countsText(c: RunCounts): string {
-  return `${c.passed}/${c.total - c.skipped} passed${c.failed ? `, ${c.failed} failed` : ''}${c.errors ? `, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}` : ''}${c.flaky ? `, ${c.flaky} flaky` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+  return `${c.passed}/${c.total - c.skipped} passed${c.failed ? `, ${c.failed} failed` : ''}${c.errors ? `, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}` : ''}${c.flaky ? `, ${c.flaky} flaky` : ''}${c.differences ? `, ${c.differences} ${c.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
 }
 
 function suiteNames(cells: readonly Cell[]): string[] {
@@ -103,6 +107,22 @@ function suiteGrid(cells: readonly Cell[]): string {
   return `<div class="scroll"><table id="suite-grid"><caption>Suites by cell</caption><thead><tr><th scope="col">suite</th>${cellHeaders(cells)}</tr></thead><tbody>${rows.join('')}<tr><th scope="row">all suites</th>${totals}</tr></tbody></table></div>`;
 }
 
+/** What hovering or focusing a test's square tells: the skip reason, expected vs observed, the error, the difference. */
+export function squareDetail(t: TestOutcome): string {
+  switch (t.status) {
+    case 'skip':
+      return t.message ?? '';
+    case 'fail':
+      return `expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}`;
+    case 'error':
+      return t.message ?? t.observed ?? '';
+    case 'expected-difference':
+      return differenceText(t);
+    case 'pass':
+      return t.flaky === true ? `passed after ${t.attempts} attempts` : '';
+  }
+}
+
 /** Tests as rows, cells as columns; the reason of a skip, the detail of a failure on hover and keyboard focus. */
 function testGrid(cells: readonly Cell[]): string {
   const rows: string[] = [];
@@ -113,7 +133,7 @@ function testGrid(cells: readonly Cell[]): string {
       const squares = cells.map((c) => {
         const t = c.report.suites.find((s) => s.name === suite)?.tests.find((x) => x.name === name);
         const state = stateOf(t);
-        const why = t === undefined ? '' : t.status === 'skip' ? (t.message ?? '') : t.status === 'fail' ? `expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}` : t.status === 'error' ? (t.message ?? t.observed ?? '') : t.flaky ? `passed after ${t.attempts} attempts` : '';
+        const why = t === undefined ? '' : squareDetail(t);
         const title = why ? ` title="${esc(why)}" tabindex="0"` : '';
         return `<td class="sq ${state}"${title}>${esc(STATE_TEXT[state].symbol)} ${esc(STATE_TEXT[state].word)}</td>`;
       });
@@ -159,6 +179,29 @@ export function differencesForCells(cells: readonly Cell[]): { difference: Known
   return [...out.values()];
 }
 
+/** Every test whose result is an expected difference: the cell, the test, the difference with its reason and source. */
+function differenceResults(cells: readonly Cell[]): string {
+  const rows: string[] = [];
+  for (const c of cells) {
+    for (const s of c.report.suites) {
+      for (const t of s.tests) {
+        if (t.status !== 'expected-difference') continue;
+        const d = t.difference;
+        rows.push(
+          `<tr class="difference"><td><code>${esc(c.key)}</code></td><td>${esc(s.name)} › <span class="test-name">${esc(t.name)}</span></td>` +
+            `<td>${d ? `<code>${esc(d.id)}</code> (${esc(d.cni)})` : 'not recorded'}</td><td>${esc(d?.reason ?? '')}</td>` +
+            `<td>${d ? `<a href="${esc(safeHref(d.source))}">${esc(d.source)}</a>` : ''}</td><td>${esc(`expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}`)}</td></tr>`,
+        );
+      }
+    }
+  }
+  if (rows.length === 0) return '<p id="difference-results">No result of these cells is an expected difference.</p>';
+  return (
+    `<div class="scroll"><table id="difference-results"><caption>Results that are expected differences (${rows.length}), neither passes nor failures</caption>` +
+    `<thead><tr><th scope="col">cell</th><th scope="col">test</th><th scope="col">difference</th><th scope="col">reason</th><th scope="col">source</th><th scope="col">what happened</th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`
+  );
+}
+
 function differencesSection(cells: readonly Cell[]): string {
   const diffs = differencesForCells(cells);
   const body =
@@ -170,7 +213,10 @@ function differencesSection(cells: readonly Cell[]): string {
               `<tr class="diff"><td><code>${esc(d.id)}</code></td><td>${esc(d.cni === '*' ? 'every CNI' : d.cni)}</td><td>${esc(describeRange(d.versions))}</td><td>${esc(d.reason)}</td><td><a href="${esc(safeHref(d.source))}">${esc(d.source)}</a></td><td>${cs.map((k) => `<code>${esc(k)}</code>`).join('<br>')}</td></tr>`,
           )
           .join('')}</tbody></table>`;
-  return `<section id="expected-differences"><h2>Expected differences</h2><p>Behaviours of these CNIs that differ from the NetworkPolicy API on purpose or by known limitation (kconn's table of known differences). A test that depends on one is an expected difference, neither a pass nor a failure; results do not mark such tests yet, so the table is shown for the cells' CNIs.</p>${body}</section>`;
+  return (
+    `<section id="expected-differences"><h2>Expected differences</h2><p>A test of a suite that depends on a known difference (<code>dependsOn</code>) and fails where that difference holds for the CNI version is an expected difference (≠), neither a pass nor a failure.</p>${differenceResults(cells)}` +
+    `<h3>Known differences of these cells' CNIs</h3><p>Behaviours that differ from the NetworkPolicy API on purpose or by known limitation (kconn's table, <code>kconn cnis</code>).</p>${body}</section>`
+  );
 }
 
 /** Only http(s) links are kept as links; anything else becomes an inert fragment. */
@@ -207,13 +253,13 @@ export function renderMatrixPage(cells: readonly Cell[], diff?: BaselineDiff, op
   const newKeys = new Set((diff?.newFailures ?? []).map((r) => JSON.stringify([r.cell, r.suite, r.test])));
   const isNew = (r: TestRef): boolean => newKeys.has(JSON.stringify([r.cell, r.suite, r.test]));
   const ordered = diff ? [...failing.filter(isNew), ...failing.filter((r) => !isNew(r))] : failing;
-  const legend = (['pass', 'flaky', 'fail', 'error', 'skip'] as const).map((s) => `<span class="${s}">${esc(STATE_TEXT[s].symbol)} ${esc(STATE_TEXT[s].word)}</span>`).join('') + '<span class="diff">expected difference</span>';
+  const legend = (['pass', 'flaky', 'fail', 'error', 'skip', 'difference'] as const).map((s) => `<span class="${s}">${esc(STATE_TEXT[s].symbol)} ${esc(STATE_TEXT[s].word)}</span>`).join('');
   const parts = [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>kconn matrix: ${failed ? 'FAILED' : 'passed'}</title><style>${CSS}</style></head><body>`,
     `<header><h1 class="${failed ? 'verdict-failed' : 'verdict-passed'}">kconn matrix: ${failed ? 'FAILED' : 'passed'}</h1>`,
-    `<p id="totals">${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing` : ''}${opts.generatedAt ? ` <small>(${esc(opts.generatedAt)})</small>` : ''}</p>`,
+    `<p id="totals">${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${total.differences ? `, ${total.differences} ${total.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing` : ''}${opts.generatedAt ? ` <small>(${esc(opts.generatedAt)})</small>` : ''}</p>`,
     `<p class="legend">${legend}</p></header><main>`,
   ];
   if (diff && diff.newFailures.length > 0) {

@@ -22,34 +22,64 @@ function list(title: string, refs: readonly TestRef[]): string[] {
   return lines;
 }
 
+/** Expected differences with their reason and source in full (a link), capped like the other lists. */
+function differenceList(cells: readonly Cell[], count: number): string[] {
+  if (count === 0) return [];
+  const lines = ['', `### Expected differences, not failures (${count})`, ''];
+  const items: string[] = [];
+  for (const c of cells) {
+    for (const s of c.report.suites) {
+      for (const t of s.tests) {
+        if (t.status !== 'expected-difference') continue;
+        const d = t.difference;
+        const why = d ? `${md(d.id)} (${md(d.cni)}): ${md(d.reason)} (${/^https?:\/\/[^\s()<>|]+$/i.test(d.source) ? `[source](${d.source})` : `source ${md(d.source)}`})` : 'reason not recorded';
+        items.push(`- \`${md(c.key)}\` ${md(s.name)} › ${md(t.name)}: ${why}`);
+      }
+    }
+  }
+  lines.push(...items.slice(0, MAX_LISTED));
+  if (items.length > MAX_LISTED) lines.push(`- … and ${items.length - MAX_LISTED} more (see junit.xml)`);
+  return lines;
+}
+
 /**
  * summary.md of a matrix, for `$GITHUB_STEP_SUMMARY`: new failures first (with a baseline), then a table of cells
- * with pass/fail/error/flaky/skipped counts, then fixes, still failing and flaky (or, without a baseline, the failures
- * and flakes). Lists are capped at MAX_LISTED items.
+ * with pass/fail/error/flaky/skipped counts and expected differences, then fixes, still failing and flaky (or, without
+ * a baseline, the failures and flakes), then the expected differences with reason and source. Lists are capped at
+ * MAX_LISTED items.
  */
 export function renderMatrixSummary(cells: readonly Cell[], diff?: BaselineDiff): string {
   const total = cells.reduce(
-    (t, c) => ({ passed: t.passed + c.counts.passed, failed: t.failed + c.counts.failed, errors: t.errors + c.counts.errors, skipped: t.skipped + c.counts.skipped, flaky: t.flaky + c.counts.flaky }),
-    { passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0 },
+    (t, c) => ({
+      passed: t.passed + c.counts.passed,
+      failed: t.failed + c.counts.failed,
+      errors: t.errors + c.counts.errors,
+      skipped: t.skipped + c.counts.skipped,
+      flaky: t.flaky + c.counts.flaky,
+      differences: t.differences + c.counts.differences,
+    }),
+    { passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0, differences: 0 },
   );
   const verdict = total.failed + total.errors === 0 ? 'passed' : 'FAILED';
+  const differences = total.differences > 0 ? `, ${total.differences} ${total.differences === 1 ? 'expected difference' : 'expected differences'}` : '';
   const lines = [
     `## kconn matrix: ${verdict}`,
     '',
-    `${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed` : ''}`,
+    `${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${differences}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed` : ''}`,
   ];
   if (diff) lines.push(...list('New failures', diff.newFailures));
-  lines.push('', '| cell | passed | failed | errors | flaky | skipped |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('', '| cell | passed | failed | errors | flaky | skipped | expected differences |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of cells) {
     const mark = c.counts.failed + c.counts.errors > 0 ? '❌' : '✅';
-    lines.push(`| ${mark} ${md(c.key)} | ${c.counts.passed} | ${c.counts.failed} | ${c.counts.errors} | ${c.counts.flaky} | ${c.counts.skipped} |`);
+    lines.push(`| ${mark} ${md(c.key)} | ${c.counts.passed} | ${c.counts.failed} | ${c.counts.errors} | ${c.counts.flaky} | ${c.counts.skipped} | ${c.counts.differences} |`);
   }
+  const found = failuresOf(cells);
   if (diff) {
     lines.push(...list('Fixed', diff.fixed), ...list('Still failing', diff.stillFailing), ...list('Flaky', diff.flaky));
     if (diff.missingCells.length > 0) lines.push('', `Cells of the baseline not in this run: ${diff.missingCells.map((k) => `\`${md(k)}\``).join(', ')}`);
   } else {
-    const { failing, flaky } = failuresOf(cells);
-    lines.push(...list('Failures', failing), ...list('Flaky', flaky));
+    lines.push(...list('Failures', found.failing), ...list('Flaky', found.flaky));
   }
+  lines.push(...differenceList(cells, found.differences.length));
   return lines.join('\n') + '\n';
 }

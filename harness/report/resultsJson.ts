@@ -1,5 +1,5 @@
 import type { ProbeResult, ProbeSpec } from '../model/probe.js';
-import type { ClusterInfo, PhaseTiming, RunReport, SuiteOutcome, TestDiagnostics, TestOutcome } from '../model/runReport.js';
+import type { ClusterInfo, ExpectedDifference, PhaseTiming, RunReport, SuiteOutcome, TestDiagnostics, TestOutcome } from '../model/runReport.js';
 import { summarize } from './summary.js';
 
 /** Version of the results.json layout; raise it when a field changes meaning or goes away. */
@@ -33,9 +33,11 @@ const TEST_KEYS = [
   'durationMs',
   'attempts',
   'flaky',
+  'difference',
   'diagnostics',
   'results',
 ] as const satisfies ReadonlyArray<keyof TestOutcome>;
+const DIFFERENCE_KEYS = ['id', 'cni', 'reason', 'source'] as const satisfies ReadonlyArray<keyof ExpectedDifference>;
 const DIAGNOSTICS_KEYS = ['path', 'sourceIp'] as const satisfies ReadonlyArray<keyof TestDiagnostics>;
 /** ProbeObservation's fields, then ProbeResult's own. */
 const RESULT_KEYS = [
@@ -83,7 +85,12 @@ function probeResult(r: ProbeResult): Record<string, unknown> {
 }
 
 function testOutcome(t: TestOutcome): Record<string, unknown> {
-  return { ...ordered(t, TEST_KEYS), ...(t.diagnostics ? { diagnostics: ordered(t.diagnostics, DIAGNOSTICS_KEYS) } : {}), results: t.results.map(probeResult) };
+  return {
+    ...ordered(t, TEST_KEYS),
+    ...(t.difference ? { difference: ordered(t.difference, DIFFERENCE_KEYS) } : {}),
+    ...(t.diagnostics ? { diagnostics: ordered(t.diagnostics, DIAGNOSTICS_KEYS) } : {}),
+    results: t.results.map(probeResult),
+  };
 }
 
 function suiteOutcome(s: SuiteOutcome): Record<string, unknown> {

@@ -1,11 +1,15 @@
 import type { RunReport, TestOutcome } from '../model/runReport.js';
 
-/** How many tests ended which way. `flaky` counts passes that needed a retry; they are also in `passed`. */
+/**
+ * How many tests ended which way. `flaky` counts passes that needed a retry; they are also in `passed`. `differences`
+ * counts expected differences (failures a known difference of the CNI version explains): in no other count.
+ */
 export interface RunCounts {
   readonly passed: number;
   readonly failed: number;
   readonly errors: number;
   readonly skipped: number;
+  readonly differences: number;
   readonly flaky: number;
   readonly total: number;
 }
@@ -16,6 +20,7 @@ export function countTests(tests: readonly TestOutcome[]): RunCounts {
   let failed = 0;
   let errors = 0;
   let skipped = 0;
+  let differences = 0;
   let flaky = 0;
   for (const t of tests) {
     switch (t.status) {
@@ -32,9 +37,12 @@ export function countTests(tests: readonly TestOutcome[]): RunCounts {
       case 'skip':
         skipped++;
         break;
+      case 'expected-difference':
+        differences++;
+        break;
     }
   }
-  return { passed, failed, errors, skipped, flaky, total: tests.length };
+  return { passed, failed, errors, skipped, differences, flaky, total: tests.length };
 }
 
 /** Counts every test of every suite of a run. */
@@ -42,8 +50,9 @@ export function summarize(report: RunReport): RunCounts {
   return countTests(report.suites.flatMap((s) => s.tests));
 }
 
-/** One line for people: `12 passed, 1 failed, 0 errors, 3 skipped (1 flaky)`. */
+/** One line for people: `12 passed, 1 failed, 0 errors, 3 skipped (1 flaky)`; `, 2 expected differences` when there are. */
 export function formatSummary(counts: RunCounts): string {
-  const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}, ${counts.skipped} skipped`;
+  const differences = counts.differences > 0 ? `, ${counts.differences} ${counts.differences === 1 ? 'expected difference' : 'expected differences'}` : '';
+  const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}, ${counts.skipped} skipped${differences}`;
   return counts.flaky > 0 ? `${line} (${counts.flaky} flaky)` : line;
 }

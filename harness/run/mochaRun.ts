@@ -13,6 +13,7 @@ import { applySuiteManifests, readSuiteManifest } from './suiteManifests.js';
 import { runTruthTable, truthTableTestNames } from './truthTableRun.js';
 import { attachDiagnostics } from './diagnostics/failureDiagnostics.js';
 import { failureLine } from './diagnostics/failureLine.js';
+import { classifyExpectedDifferences, type InstalledCni } from './expectedDifferences.js';
 
 export interface MochaRunOptions extends SuiteRunOptions {
   /** Mocha reporter for the terminal (spec by default). */
@@ -21,6 +22,8 @@ export interface MochaRunOptions extends SuiteRunOptions {
   readonly dnsLookup?: DnsLookup;
   /** Measures whether a cluster enforces NetworkPolicy (default: checkPolicyEnforcement); asked once per cluster. */
   readonly policyControl?: (cluster: string) => Promise<PolicyControl>;
+  /** Each cluster's CNI and version: a failure of a suite with `dependsOn` where a known difference holds is an expected difference. */
+  readonly cnis?: ReadonlyMap<string, InstalledCni>;
 }
 
 /**
@@ -110,6 +113,11 @@ export async function runSuitesWithMocha(
         const own = await confirmNxdomains(expanded, await executeTests(suite.name, expanded, opts), opts, opts.dnsLookup);
         record.tests = [...own, ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : [])];
         opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
+        // A failure the suite's known differences explain on a cluster the test involves is not a failure.
+        const involved = new Map(expanded.map((t) => [t.name, [t.fromCluster, t.toCluster]]));
+        record.tests = classifyExpectedDifferences(record.tests, suite.dependsOn, (o) =>
+          [...new Set(involved.get(o.name) ?? (o.cluster !== undefined ? [o.cluster] : clusterNames))].flatMap((c) => opts.cnis?.get(c) ?? []),
+        );
         // Best effort, never throws: tests that did not pass get a diagnostics folder; no verdict changes.
         record.tests = await attachDiagnostics(suite.name, expanded, record.tests, opts);
       } catch (e) {
@@ -129,6 +137,10 @@ export async function runSuitesWithMocha(
             // Mocha's skip takes no reason: the title carries it, as for the suites the plan skipped.
             if (this.test) this.test.title = `${t.name} (skipped: ${o.message ?? 'no reason given'})`;
             this.skip();
+          }
+          if (o.status === 'expected-difference') {
+            if (this.test) this.test.title = `${t.name} (expected difference ${o.difference?.id ?? ''}: ${o.observed ?? ''})`;
+            return;
           }
           expect(o.status, failureMessage(o)).to.equal('pass');
         }),

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { BatchOutputError, buildBatchScript, parseBatchOutput, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+import { BatchOutputError, batchScriptBytes, buildBatchScript, entryScriptBytes, parseBatchOutput, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
 import { shellJoin, shellQuote } from '../../../harness/probe/shellQuote.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -82,5 +82,73 @@ describe('batch script', () => {
     expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 0 - -')).to.throw(BatchOutputError);
     expect(() => parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 - -'), 'a field missing').to.throw(BatchOutputError);
     expect(() => parseBatchOutput('KCONN-LONE 1 two')).to.throw(BatchOutputError);
+    expect(parseBatchOutput('KCONN-FATAL\n').fatal, 'a fatal line without a reason').to.deep.equal(['unknown failure']);
+  });
+
+  it('reads multi-digit indexes and control numbers', () => {
+    const parsed = parseBatchOutput(['KCONN-LONE 12 34', 'KCONN-SKIP 56 78', 'KCONN-RUN 12 0 1 1 2 1 0 0 - -', 'KCONN-RUN 12.L 1 1 1 2 1 0 0 - -', 'KCONN-RUN c34 0 -1 1 2 1 0 0 - -'].join('\n'));
+    expect(parsed.lone.get(12)).to.deep.include({ controlBefore: 34 });
+    expect(parsed.lone.get(12)!.run).to.deep.include({ exitCode: 1 });
+    expect(parsed.skipped.get(56)).to.equal(78);
+    expect(parsed.runs.get(12)).to.deep.include({ exitCode: 0 });
+    expect(parsed.controls.get(34)).to.deep.include({ firstStartUs: -1 });
+  });
+
+  it('refuses a line with anything before or after its fields, naming the line (cut to 200 characters)', () => {
+    const bad = [
+      'KCONN-LONE 1 2 3',
+      'KCONN-LONE 1 2x',
+      'KCONN-SKIP 1x 2',
+      'KCONN-RUN x0 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN 0x 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN 0.Lx 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN xc1 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN c1x 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN c 0 1 1 2 1 0 0 - -',
+      'KCONN-RUN 0 0x 1 1 2 1 0 0 - -',
+      'KCONN-RUN 0 x0 1 1 2 1 0 0 - -',
+      'KCONN-RUN 0 0 1 1 2 1 0 0x - -',
+    ];
+    for (const line of bad) expect(() => parseBatchOutput(line), line).to.throw(BatchOutputError, `: ${line}`);
+    const long = `KCONN-RUN 0 0 1 1 2 1 0 0 - - ${'y'.repeat(300)}`;
+    expect(() => parseBatchOutput(long)).to.throw(BatchOutputError, /^malformed probe line: KCONN-RUN 0 0 1 1 2 1 0 0 - - y{170}$/);
+    const longLone = `KCONN-LONE 1 ${'9'.repeat(300)}x`;
+    expect(() => parseBatchOutput(longLone)).to.throw(BatchOutputError, /^malformed line: KCONN-LONE 1 9{187}$/);
+  });
+
+  it('defines a long argv word used more than once once, as a variable; short or single words stay inline', () => {
+    const long = 'x'.repeat(32);
+    const short = 'y'.repeat(31);
+    const single = 'z'.repeat(40);
+    const entry = (index: number, argv: string[]): ScriptEntry => ({ index, deadlineSeconds: 1, argv });
+    const script = buildBatchScript([entry(0, ['bash', '-c', long, short, single]), entry(1, ['bash', '-c', long, short])], opts);
+    expect(script).to.include(`W0=${long}\n`);
+    expect(script.split(long)).to.have.length(2);
+    expect(script).to.include(`-- bash -c "$W0" ${short} ${single}); kconn_go kconn_probe 0 `);
+    expect(script).to.include(`-- bash -c "$W0" ${short}); kconn_go kconn_probe 1 `);
+    expect(script).to.not.include('W1=');
+    // The control's argv counts too: a word shared by one probe and the control is defined once.
+    const withControl = buildBatchScript([entry(0, ['bash', '-c', single])], { ...opts, control: { deadlineSeconds: 1, argv: ['bash', '-c', single] } });
+    expect(withControl.split(single)).to.have.length(2);
+    expect(withControl).to.include(`C=(1 0 0 0 '' -- bash -c "$W0")`);
+  });
+
+  it('the bytes one entry adds are never underestimated (batches are split by these sizes)', () => {
+    const entries: ScriptEntry[] = [
+      { index: 0, deadlineSeconds: 2, argv: ['true'] },
+      { index: 7, deadlineSeconds: 2, argv: ['curl', 'é'], confirm: { negative: [7, 28], timeout: [28], waitMs: 2000 } },
+      { index: 123, deadlineSeconds: 1, argv: ['dig', 'x'], until: { withinMs: 5000, intervalMs: 250, condition: { codes: [0], stdout: ['status: NOERROR'] } }, confirm: { negative: [9], timeout: [9], waitMs: 1000 } },
+    ];
+    for (const control of [undefined, { deadlineSeconds: 2, argv: ['bash', '-c', 'x'] }]) {
+      const o: ScriptOptions = { ...opts, ...(control ? { control } : {}) };
+      let before = batchScriptBytes([], o);
+      for (let n = 1; n <= entries.length; n++) {
+        const after = batchScriptBytes(entries.slice(0, n), o);
+        expect(after - before, `entry ${entries[n - 1]!.index}`).to.be.at.most(entryScriptBytes(entries[n - 1]!));
+        before = after;
+      }
+    }
+    // Multi-byte characters count as bytes.
+    expect(entryScriptBytes(entries[1]!) - entryScriptBytes({ ...entries[1]!, argv: ['curl', '$'] })).to.equal(1);
   });
 });

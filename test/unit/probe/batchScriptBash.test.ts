@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -11,14 +11,14 @@ import { BatchOutputError, buildBatchScript, parseBatchOutput, SCRIPT_TOOLS, typ
 const BASH = spawnSync('bash', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
 const fake = (body: string): string[] => ['bash', '-c', body];
 const runScript = (entries: ScriptEntry[], opts: ScriptOptions, env: NodeJS.ProcessEnv = process.env) => {
-  const r = spawnSync(BASH, ['-c', buildBatchScript(entries, opts)], { encoding: 'utf8', env: { ...env, TMPDIR: tmpdir() }, timeout: 20_000 });
-  return { status: r.status, out: parseBatchOutput(r.stdout), stdout: r.stdout };
+  const r = spawnSync(BASH, ['-c', buildBatchScript(entries, opts)], { encoding: 'utf8', env: { TMPDIR: tmpdir(), ...env }, timeout: 20_000 });
+  return { status: r.status, out: parseBatchOutput(r.stdout), stdout: r.stdout, stderr: r.stderr };
 };
 const noLone: ScriptOptions = { cap: 4, lonePhase: false, maxLateMs: 250 };
 
 describe('batch script under a local bash', () => {
   it('runs every probe and reports its exit code, output and one attempt', () => {
-    const { status, out } = runScript(
+    const { status, out, stderr } = runScript(
       [
         { index: 0, deadlineSeconds: 5, argv: fake('echo hello; echo oops >&2') },
         { index: 1, deadlineSeconds: 0, argv: fake('printf "%s" "$0"; exit 3') },
@@ -27,6 +27,7 @@ describe('batch script under a local bash', () => {
       { ...noLone, cap: 1 },
     );
     expect(status).to.equal(0);
+    expect(stderr, 'the script itself writes no errors').to.equal('');
     expect(out.complete).to.equal(true);
     expect(out.missing).to.deep.equal([]);
     expect(out.runs.get(0)).to.deep.include({ exitCode: 0, stdout: 'hello\n', stderr: 'oops\n', attempts: 1 });
@@ -54,16 +55,22 @@ describe('batch script under a local bash', () => {
     try {
       // Attempt n prints "try n"; from the third on it exits 0, from the fourth on it also says "ready" on stderr.
       const counting = fake(`n=$(( $(cat "$0" 2>/dev/null || echo 0) + 1 )); echo $n >"$0"; echo "try $n"; [ $n -ge 4 ] && echo ready >&2; [ $n -ge 3 ]`);
-      const entry = (index: number, stdout: string[], stderr: string[], codes = [0]): ScriptEntry => ({
+      const entry = (index: number, stdout: string[] | undefined, stderr: string[] | undefined, codes = [0]): ScriptEntry => ({
         index,
         deadlineSeconds: 5,
         argv: [...counting, join(dir, String(index))],
-        until: { withinMs: 10_000, intervalMs: 10, condition: { codes, stdout, stderr } },
+        until: { withinMs: 3000, intervalMs: 10, condition: { codes, ...(stdout ? { stdout } : {}), ...(stderr ? { stderr } : {}) } },
       });
-      const { out } = runScript([entry(0, [], []), entry(1, ['^try [0-9]$'], ['ready']), entry(2, ['try 2'], [], [1])], noLone);
+      const { out } = runScript(
+        [entry(0, [], []), entry(1, ['^try [0-9]$'], ['ready']), entry(2, ['try 2'], [], [1]), entry(3, undefined, undefined), entry(4, undefined, undefined, [2, 1])],
+        noLone,
+      );
       expect(out.runs.get(0)).to.deep.include({ exitCode: 0, attempts: 3, stdout: 'try 3\n' });
       expect(out.runs.get(1)).to.deep.include({ exitCode: 0, attempts: 4, stdout: 'try 4\n', stderr: 'ready\n' });
       expect(out.runs.get(2)).to.deep.include({ exitCode: 1, attempts: 2 });
+      // A condition on the exit code alone; and a set of several codes, any of which ends the poll.
+      expect(out.runs.get(3)).to.deep.include({ exitCode: 0, attempts: 3 });
+      expect(out.runs.get(4)).to.deep.include({ exitCode: 1, attempts: 1 });
       expect(out.runs.get(0)!.startUs).to.be.greaterThan(out.runs.get(0)!.firstStartUs);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -95,9 +102,19 @@ describe('batch script under a local bash', () => {
   });
 
   it('lone phase without control: re-run alone, no control before it', () => {
-    const { out } = runScript([{ index: 4, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } }], { ...noLone, lonePhase: true });
+    const { out, stderr } = runScript(
+      [
+        { index: 4, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } },
+        // No confirmation codes (a probe whose every result is final): never re-run.
+        { index: 5, deadlineSeconds: 5, argv: fake('exit 1') },
+      ],
+      { ...noLone, lonePhase: true },
+    );
+    expect(stderr, 'the script itself writes no errors').to.equal('');
     expect(out.lone.get(4)).to.not.have.property('controlBefore');
     expect(out.lone.get(4)!.run!.exitCode).to.equal(1);
+    expect([...out.lone.keys()]).to.deep.equal([4]);
+    expect(out.runs.get(5)!.exitCode).to.equal(1);
     expect(out.controls.size).to.equal(0);
   });
 
@@ -137,6 +154,61 @@ describe('batch script under a local bash', () => {
     );
     expect(out.runs.get(0)!.exitCode).to.equal(124);
     expect(out.lone.has(0), 'vouched').to.equal(false);
+    expect(out.lone.get(1)!.run!.exitCode).to.equal(124);
+  });
+
+  it('the work directory is removed when the script ends', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'kconn-tmp-'));
+    try {
+      const { out } = runScript([{ index: 0, deadlineSeconds: 5, argv: fake('echo hi; echo err >&2') }], noLone, { ...process.env, TMPDIR: tmp });
+      expect(out.runs.get(0)).to.deep.include({ stdout: 'hi\n', stderr: 'err\n' });
+      expect(readdirSync(tmp)).to.deep.equal([]);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('probes run in the C locale (English messages for the classifiers, byte-wise patterns), whatever the caller\'s', () => {
+    const { out } = runScript(
+      [
+        { index: 0, deadlineSeconds: 5, argv: fake('printf "%s" "$LC_ALL"') },
+        // "é" is two bytes: `^..$` matches it only byte-wise.
+        { index: 1, deadlineSeconds: 5, argv: fake('printf "\\303\\251\\n"'), until: { withinMs: 2000, intervalMs: 10, condition: { codes: [0], stdout: ['^..$'] } } },
+      ],
+      noLone,
+      { ...process.env, LC_ALL: 'C.UTF-8' },
+    );
+    expect(out.runs.get(0)!.stdout).to.equal('C');
+    expect(out.runs.get(1)).to.deep.include({ stdout: 'é\n', attempts: 1 });
+  });
+
+  it('cap: never more probes in flight than the slots', () => {
+    const inFlight = (cap: number, count: number): number => {
+      const entries = Array.from({ length: count }, (_, index): ScriptEntry => ({ index, deadlineSeconds: 5, argv: ['sleep', '0.2'] }));
+      const runs = [...runScript(entries, { ...noLone, cap }).out.runs.values()];
+      expect(runs).to.have.length(count);
+      // The most runs in flight at the start of any run.
+      return Math.max(...runs.map((r) => runs.filter((o) => o.startUs <= r.startUs && r.startUs < o.endUs).length));
+    };
+    expect(inFlight(1, 3)).to.equal(1);
+    expect(inFlight(2, 4)).to.equal(2);
+  });
+
+  it("a timeout is judged by the probe's own timer notes (fd 9) when it writes them, not by its process's lifetime", () => {
+    // Exits at once, but its timer says it waited its full second: the batch vouches for it, no lone re-run.
+    const noted = fake('echo 100.000000 >&9; echo 101.000000 >&9; exit 124');
+    // Same, without notes: a "timeout" after a few milliseconds is not its tool's wait, so it is re-run alone.
+    const unnoted = fake('exit 124');
+    const confirm = { negative: [124], timeout: [124], waitMs: 1000 };
+    const { out } = runScript(
+      [
+        { index: 0, deadlineSeconds: 5, argv: noted, confirm },
+        { index: 1, deadlineSeconds: 5, argv: unnoted, confirm },
+      ],
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 0') } },
+    );
+    expect(out.runs.get(0)).to.deep.include({ exitCode: 124, deadlineStartUs: 100_000_000, deadlineEndUs: 101_000_000 });
+    expect(out.lone.has(0), 'vouched by its timer').to.equal(false);
     expect(out.lone.get(1)!.run!.exitCode).to.equal(124);
   });
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import type { LoadedProject } from '../load/loadProject.js';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import type { Plan } from '../model/plan.js';
@@ -11,10 +10,13 @@ import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
 import { listRuns, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
 import { ProvisioningFailure, type ClusterOutcome } from '../provision/provisioningFailure.js';
-import { ensureTool } from '../provision/toolCache.js';
+import { ensureTool, subctlSpec, TOOLS, type ToolName, type ToolSpec } from '../provision/toolCache.js';
+import { execaHostExec } from '../provision/hostExec.js';
+import { runMeshSteps } from '../provision/meshStepRunner.js';
+import { findMesh } from '../mesh/registry.js';
 import type { CommandIO } from './commandIO.js';
 import { cacheDir, runsRoot } from './environment.js';
-import { loadAndPlan, UserInputError, type PlanInputs } from './loadAndPlan.js';
+import { loadAndPlan, type PlanInputs } from './loadAndPlan.js';
 import type { Progress } from './progress.js';
 import { newRunId } from './runId.js';
 
@@ -114,6 +116,12 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   }
 }
 
+async function fetchTextOk(url: string, signal: AbortSignal): Promise<string> {
+  const r = await fetch(url, { signal });
+  if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
+  return r.text();
+}
+
 interface SessionControl {
   readonly controller: AbortController;
   readonly signal: AbortSignal;
@@ -121,15 +129,26 @@ interface SessionControl {
   readonly removeHandlers: () => void;
 }
 
-/** up and run cannot join clusters yet: refuse before anything is looked for, downloaded or created. */
-function refuseUnsupported(plan: Plan): void {
-  if (plan.multicluster) {
-    // Provisioning would build clusters nothing joins, and suites would fail.
-    throw new UserInputError([
-      `${plan.topologyFile}: joining clusters with ${plan.multicluster.provider} is not automated yet; kconn plan shows the steps it will run. ` +
-        'Remove spec.multicluster to run the clusters unjoined.',
-    ]);
+/** Host tools the multi-cluster steps run that kconn pins (found on PATH or downloaded and verified). */
+function meshTools(plan: Plan): ToolName[] {
+  const names = new Set<ToolName>();
+  for (const s of plan.multicluster?.steps ?? []) {
+    if (s.action === 'exec' && (s.argv[0] === 'subctl' || s.argv[0] === 'helm')) names.add(s.argv[0]);
+    if (s.action === 'helm-install') names.add('helm');
   }
+  return [...names];
+}
+
+/** The spec of a pinned tool for this plan (subctl follows the topology's Submariner version). */
+function toolSpecFor(name: ToolName, plan: Plan): ToolSpec {
+  return name === 'subctl' && plan.multicluster?.provider === 'submariner' ? subctlSpec(plan.multicluster.version) : TOOLS[name];
+}
+
+/** The address of a kind node container on the `kind` Docker network (the docker CLI kind itself drives). */
+async function kindNetworkAddress(container: string): Promise<string | undefined> {
+  const r = await execaHostExec('docker', ['inspect', '--format', '{{with index .NetworkSettings.Networks "kind"}}{{.IPAddress}}{{end}}', container], { timeoutMs: 30_000 });
+  const ip = r.ok ? r.stdout.trim() : '';
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(ip) ? ip : undefined;
 }
 
 async function provisionSession(opts: SessionOptions, { controller, signal, cleanup, removeHandlers }: SessionControl): Promise<Session> {
@@ -138,7 +157,6 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   // Check first, download later: every problem of the user's files and flags is reported before any tool is fetched.
   let runId = newRunId();
   let { project, plan } = await loadAndPlan(planInputs(opts, runId));
-  refuseUnsupported(plan);
 
   // From here on a failure is the run's, not the input's: it gets a report (SessionFailure).
   const failed = async (e: unknown, reportRunId: string): Promise<SessionFailure> => {
@@ -175,6 +193,15 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
     helmBin = ensureTool('helm', toolOptions);
     await helmBin.catch(async (e: unknown) => Promise.reject(await failed(e, reportRunId)));
   }
+  // The multi-cluster steps' tools (subctl) too, before any cluster exists.
+  const tools = new Map<string, Promise<string>>();
+  for (const name of meshTools(plan)) {
+    if (name === 'helm' && helmBin) continue;
+    const p = ensureTool(name, { ...toolOptions, spec: toolSpecFor(name, plan) });
+    if (name === 'helm') helmBin = p;
+    tools.set(name, p);
+    await p.catch(async (e: unknown) => Promise.reject(await failed(e, reportRunId)));
+  }
   const dir = runDir(runsRoot(), runId);
   const states: ClusterState[] = [];
   const baseState: RunState = {
@@ -188,7 +215,6 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   };
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
-  const docker = new Docker();
   const timings: PhaseTiming[] = [];
   try {
     const clusters = await provisionClusters(plan, {
@@ -198,16 +224,9 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       kind,
       helm: () => (helmBin ??= ensureTool('helm', toolOptions)),
       download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),
-      fetchText: async (url, s) => {
-        const r = await fetch(url, { signal: s });
-        if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
-        return r.text();
-      },
+      fetchText: fetchTextOk,
       kubeFor: (path) => ClientNodeKubeApi.fromFile(path),
-      internalAddress: async (kindName) => {
-        const info = await docker.getContainer(`${kindName}-control-plane`).inspect();
-        return info.NetworkSettings.Networks['kind']?.IPAddress || undefined;
-      },
+      internalAddress: (kindName) => kindNetworkAddress(`${kindName}-control-plane`),
       cleanup: opts.keep || reuse.size ? new CleanupRegistry() : cleanup,
       signal,
       progress: (scope, line) => opts.progress.line(scope, line),
@@ -220,6 +239,27 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       },
     });
     await writeRunState(runsRoot(), { ...baseState, clusters });
+    if (plan.multicluster) {
+      const provider = findMesh(plan.multicluster.provider)!;
+      const joined = plan.clusters.every((c) => reuse.has(c.kindName));
+      // Kept clusters were joined when they were built: only their readiness is checked again.
+      const mc = joined ? { ...plan.multicluster, steps: plan.multicluster.steps.filter((s) => s.action === 'poll' || s.action === 'wait') } : plan.multicluster;
+      await runMeshSteps({
+        plan: { ...plan, multicluster: mc },
+        provider,
+        clusters,
+        runDir: dir,
+        kind,
+        helm: () => (helmBin ??= ensureTool('helm', toolOptions)),
+        download: (step, s) => downloadAndExtract(step, { signal: s, log: (l) => opts.progress.line('tools', l) }),
+        fetchText: fetchTextOk,
+        kubeFor: (path) => ClientNodeKubeApi.fromFile(path),
+        tool: (name) => (name === 'helm' ? (helmBin ??= ensureTool('helm', toolOptions)) : name === 'kind' ? Promise.resolve(kindBin) : (tools.get(name) ?? Promise.resolve(name))),
+        signal,
+        progress: (scope, line) => opts.progress.line(scope, line),
+        diagnosticsDir: join(opts.reportsDir ?? 'reports', reportRunId),
+      });
+    }
     return {
       runId: reportRunId,
       project,

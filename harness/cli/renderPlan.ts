@@ -1,5 +1,5 @@
 import { dump } from 'js-yaml';
-import type { Plan, PlanStep } from '../model/plan.js';
+import type { MeshStep, MulticlusterPlan, Plan, PlanStep } from '../model/plan.js';
 
 /** Human-readable plan: what each cluster gets, every step in order, and which suites run or skip. */
 export function renderPlanText(plan: Plan): string {
@@ -22,9 +22,7 @@ export function renderPlanText(plan: Plan): string {
   }
   if (plan.multicluster) {
     lines.push('');
-    lines.push(`Multi-cluster: ${plan.multicluster.provider} ${plan.multicluster.version}`);
-    lines.push('  not automated yet: kconn up and run refuse a topology with spec.multicluster; these are the steps they will run');
-    plan.multicluster.steps.forEach((s, i) => lines.push(...renderStep(s, i + 1)));
+    lines.push(...renderMulticluster(plan.multicluster));
   }
   lines.push('');
   lines.push('Suites:');
@@ -59,5 +57,43 @@ function renderStep(step: PlanStep, n: number): string[] {
       return [head, `        chart ${step.repo} ${step.chart} ${step.version} -n ${step.namespace} values ${JSON.stringify(step.values)}`];
     case 'wait':
       return [head, `        poll ${step.resource}${step.namespace ? ` -n ${step.namespace}` : ''}${step.name ? ` ${step.name}` : ''} until ${step.condition} (timeout ${step.timeout})`];
+  }
+}
+
+/** The join: kubeconfigs handed out, every step with its exact command, values or object, and the failure commands. */
+function renderMulticluster(mc: MulticlusterPlan): string[] {
+  const lines = [
+    `Multi-cluster: ${mc.provider} ${mc.version}${Object.keys(mc.options).length ? ` ${JSON.stringify(mc.options)}` : ''}, after every cluster is up`,
+    '  kubeconfigs with the server at the control plane\'s address on the kind network (mode 0600, run folder only):',
+    ...Object.entries(mc.kubeconfigs).map(([c, path]) => `    ${c}: ${path}`),
+    `  host commands run in ${mc.workDir}; {server:X} = https://<X's control-plane IP on the kind network>:6443, {address:X} = that IP`,
+    '  steps:',
+  ];
+  mc.steps.forEach((s, i) => lines.push(...renderMeshStep(s, i + 1)));
+  if (mc.onFailure.length) {
+    lines.push('  when a step fails, into the diagnostics:');
+    for (const argv of mc.onFailure) lines.push(`        $ ${argv.join(' ')}`);
+  }
+  return lines;
+}
+
+function renderMeshStep(step: MeshStep, n: number): string[] {
+  const head = `    ${String(n).padStart(2)}. ${step.cluster ? `[${step.cluster}] ` : ''}${step.summary}`;
+  const object = (o: unknown): string[] => dump(o).trimEnd().split('\n').map((l) => `          ${l}`);
+  switch (step.action) {
+    case 'exec':
+      return [head, `        $ ${step.argv.join(' ')}`, ...(step.applyStdoutTo ? [`        | server-side apply to ${step.applyStdoutTo}`] : [])];
+    case 'apply-object':
+      return [head, '        server-side apply:', ...object(step.object)];
+    case 'label':
+      return [head, `        label ${step.kind} ${step.namespace ? `${step.namespace}/` : ''}${step.name} ${Object.entries(step.labels).map(([k, v]) => `${k}=${v}`).join(' ')}`];
+    case 'poll':
+      return [head, `        poll ${step.check} ${JSON.stringify(step.input)} (timeout ${step.timeout})`];
+    case 'apply-computed':
+      return [head, `        built at run time by ${step.compute} ${JSON.stringify(step.input)} (not shown: may hold private keys)`];
+    case 'apply':
+    case 'helm-install':
+    case 'wait':
+      return [head, ...renderStep(step, n).slice(1)];
   }
 }

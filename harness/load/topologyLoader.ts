@@ -139,9 +139,11 @@ function meshConflicts(doc: YamlDocument, mesh: MeshProvider, clusters: unknown[
     if (!plugin) return [];
     const decision = decideKubeProxyMode(plugin, cni.options, typeof c['kubeProxyMode'] === 'string' ? (c['kubeProxyMode'] as KubeProxyMode) : undefined);
     const kubeProxyMode = decision.ok ? decision.mode : 'iptables';
-    return [{ index: i, raw: c, cluster: { name: c['name'], kindName: c['name'], cni: plugin.name, podSubnet: '', serviceSubnet: '', kubeProxyMode } }];
+    const workers = typeof c['workers'] === 'number' ? c['workers'] : 1;
+    const cluster = { name: c['name'], kindName: c['name'], cni: plugin.name, cniOptions: cni.options, podSubnet: '', serviceSubnet: '', kubeProxyMode, workers, kubeconfig: '', internalKubeconfig: '' };
+    return [{ index: i, raw: c, cluster }];
   });
-  const problems = mesh.incompatibilities({ clusters: described.map((d) => d.cluster), version: mesh.defaultVersion, options: {} });
+  const problems = mesh.incompatibilities({ clusters: described.map((d) => d.cluster), version: mesh.defaultVersion, options: {}, workDir: '' });
   return problems.map((p) => {
     const at = described.find((d) => d.cluster.name === p.cluster);
     let path: FieldPath = ['spec', 'multicluster'];

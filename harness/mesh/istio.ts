@@ -15,6 +15,7 @@ export const istio: MeshProvider = {
     ctx.clusters.flatMap((c, i) => [
       {
         action: 'helm-install' as const,
+        cluster: c.name,
         summary: `helm install istio-base ${ctx.version} on ${c.name}`,
         release: 'istio-base',
         repo: 'https://istio-release.storage.googleapis.com/charts',
@@ -25,6 +26,7 @@ export const istio: MeshProvider = {
       },
       {
         action: 'helm-install' as const,
+        cluster: c.name,
         summary: `helm install istiod ${ctx.version} on ${c.name} (mesh1, network${i + 1})`,
         release: 'istiod',
         repo: 'https://istio-release.storage.googleapis.com/charts',
@@ -35,6 +37,7 @@ export const istio: MeshProvider = {
       },
       {
         action: 'helm-install' as const,
+        cluster: c.name,
         summary: `helm install the east-west gateway on ${c.name}`,
         release: 'istio-eastwestgateway',
         repo: 'https://istio-release.storage.googleapis.com/charts',

@@ -55,7 +55,83 @@ export type PlanStep =
       readonly condition: string;
       readonly timeout: string;
     }
-  | { readonly action: 'exec'; readonly summary: string; readonly argv: readonly string[] };
+  | ExecStep;
+
+/**
+ * A command run on the host, without a shell. argv[0] names the tool: a tool kconn pins (`subctl`, `helm`, `kind`) is
+ * found on PATH or downloaded and verified like kind; any other is looked up on PATH. Arguments may hold placeholders
+ * the runner fills in once the clusters exist (see MESH_PLACEHOLDERS); everything else is printed by `kconn plan`
+ * exactly as it runs.
+ */
+export interface ExecStep {
+  readonly action: 'exec';
+  readonly summary: string;
+  readonly argv: readonly string[];
+  /** Working directory (a folder of the run; created when missing). Default: the run folder. */
+  readonly cwd?: string;
+  /** The most the command may take (a duration: 90s, 5m). Default 10m. */
+  readonly timeout?: string;
+  /** The command's standard output is a manifest, applied (server-side) to this cluster (e.g. istioctl create-remote-secret). */
+  readonly applyStdoutTo?: string;
+}
+
+/**
+ * Placeholders an exec step's arguments may hold, filled in when the clusters exist: `{server:<cluster>}` is
+ * `https://<control-plane IP on the kind network>:6443`, `{address:<cluster>}` that IP alone.
+ */
+export const MESH_PLACEHOLDERS = /\{(server|address):([a-z0-9]([-a-z0-9]*[a-z0-9])?)\}/g;
+
+type OnCluster<S> = S & {
+  /** The topology's name of the cluster the step acts on. */
+  readonly cluster: string;
+};
+
+/** Labels set on one object of a cluster (merged with its own; a label kconn sets wins). */
+export interface LabelStep {
+  readonly action: 'label';
+  readonly summary: string;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Polls a readiness check the provider defines (MeshProvider.checks[check]) through the cluster's API until it holds or
+ * the timeout passes; never a fixed sleep.
+ */
+export interface PollStep {
+  readonly action: 'poll';
+  readonly summary: string;
+  readonly check: string;
+  /** What the check is handed (plain data, shown by kconn plan). */
+  readonly input: Readonly<Record<string, unknown>>;
+  readonly timeout: string;
+}
+
+/**
+ * Objects only known once the run is under way (a certificate kconn generates, a secret built from another cluster's
+ * address): MeshProvider.compute[compute](input, runtime) returns them and they are applied to the cluster. The plan
+ * shows `input`, never the computed objects (they may hold private keys).
+ */
+export interface ComputedStep {
+  readonly action: 'apply-computed';
+  readonly summary: string;
+  readonly compute: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One step of joining the clusters, run in order after every cluster is up. Steps on one cluster name it; exec steps
+ * run on the host (their arguments name the kubeconfigs they use).
+ */
+export type MeshStep =
+  | OnCluster<Extract<PlanStep, { action: 'apply' | 'apply-object' | 'helm-install' | 'wait' }>>
+  | (ExecStep & { readonly cluster?: string })
+  | OnCluster<LabelStep>
+  | OnCluster<PollStep>
+  | OnCluster<ComputedStep>;
 
 /** Objects to look at when a cluster does not come up: the CNI's pods, its status objects, the nodes. */
 export interface DiagnosticQuery {
@@ -97,8 +173,25 @@ export interface Plan {
   readonly kindVersion: string;
   readonly kubernetesVersion: string;
   readonly clusters: readonly ClusterPlan[];
-  readonly multicluster?: { readonly provider: string; readonly version: string; readonly steps: readonly PlanStep[] };
+  readonly multicluster?: MulticlusterPlan;
   readonly suites: readonly SuitePlan[];
   /** Subnets the plan kept clear of, with why. */
   readonly reserved: readonly { readonly cidr: string; readonly reason: string }[];
+}
+
+/** How the clusters are joined: the provider's steps, and the files the join hands out. */
+export interface MulticlusterPlan {
+  readonly provider: string;
+  readonly version: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * Per cluster, the kubeconfig whose server is the control plane's address on the kind network (reachable from the
+   * other clusters' pods and, on Linux, from the host), written with mode 0600 in the run folder, never in a report.
+   */
+  readonly kubeconfigs: Readonly<Record<string, string>>;
+  /** Folder of the run the host commands work in (subctl writes broker-info.subm there). */
+  readonly workDir: string;
+  readonly steps: readonly MeshStep[];
+  /** Host commands whose output goes into the diagnostics when a step fails (e.g. subctl show all); best effort. */
+  readonly onFailure: readonly (readonly string[])[];
 }

@@ -1,6 +1,7 @@
 import type { CniContext } from '../cni/cniPlugin.js';
 import { decideKubeProxyMode } from '../cni/kubeProxyRule.js';
 import { CNI_NAMES, findCni, RETIRED_CNIS } from '../cni/registry.js';
+import type { MeshContext } from '../mesh/meshProvider.js';
 import { findMesh } from '../mesh/registry.js';
 import type { Capability } from '../model/capability.js';
 import { locateMessage } from '../model/source.js';
@@ -106,7 +107,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
       ...plugin.capabilities(ref.options),
       ...(c.workers >= 1 ? (['multiNode'] as const) : []),
       ...(multi ? (['multiCluster'] as const) : []),
-      ...(mesh?.capabilities ?? []),
+      ...(mesh ? (mesh.capabilitiesFor?.(topology.multicluster?.options ?? {}) ?? mesh.capabilities) : []),
     ];
     return {
       name: c.name,
@@ -137,16 +138,20 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
 
   let multicluster: Plan['multicluster'];
   if (topology.multicluster && mesh) {
-    const ctx = {
-      clusters: clusters.map((c) => ({ name: c.name, kindName: c.kindName, cni: c.cni.name, podSubnet: c.podSubnet, serviceSubnet: c.serviceSubnet, kubeProxyMode: c.kubeProxyMode })),
-      version: topology.multicluster.version ?? mesh.defaultVersion,
-      options: topology.multicluster.options,
-    };
+    const ctx = meshContext(topology, clusters, mesh.defaultVersion, options);
     for (const p of mesh.incompatibilities(ctx)) {
       const override = options.cni ? ` (with --cni ${options.cni})` : '';
       problems.push(locateMessage(topology.multicluster.source ?? topology.source, `cluster ${p.cluster}: ${p.message}${override}; ${p.fix}`));
     }
-    multicluster = { provider: mesh.name, version: ctx.version, steps: mesh.steps(ctx) };
+    multicluster = {
+      provider: mesh.name,
+      version: ctx.version,
+      options: ctx.options,
+      kubeconfigs: Object.fromEntries(ctx.clusters.map((c) => [c.name, c.internalKubeconfig])),
+      workDir: ctx.workDir,
+      steps: mesh.steps(ctx),
+      onFailure: mesh.failureCommands?.(ctx) ?? [],
+    };
   }
   if (problems.length) throw new PlanError(problems);
 
@@ -160,5 +165,28 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
     ...(multicluster ? { multicluster } : {}),
     suites: selectSuites(selected, clusters.map((c) => ({ name: c.name, cni: c.cni.name, capabilities: c.capabilities })), topology.name),
     reserved,
+  };
+}
+
+/** What a multi-cluster provider is told about the planned clusters; kubeconfig paths are the run folder's. */
+function meshContext(topology: Topology, clusters: readonly ClusterPlan[], defaultVersion: string, options: PlanOptions): MeshContext {
+  const mc = topology.multicluster!;
+  return {
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      kindName: c.kindName,
+      cni: c.cni.name,
+      cniOptions: c.cni.options,
+      podSubnet: c.podSubnet,
+      serviceSubnet: c.serviceSubnet,
+      kubeProxyMode: c.kubeProxyMode,
+      workers: topology.clusters.find((t) => t.name === c.name)?.workers ?? 0,
+      kubeconfig: `${options.stateDir}/${c.name}/kubeconfig`,
+      internalKubeconfig: `${options.stateDir}/${c.name}/kubeconfig-internal`,
+    })),
+    version: mc.version ?? defaultVersion,
+    options: mc.options,
+    workDir: `${options.stateDir}/multicluster`,
+    ...(options.kindNetwork ? { kindNetwork: options.kindNetwork } : {}),
   };
 }

@@ -8,6 +8,7 @@ import { runWaitStep } from '../kube/waitStep.js';
 import type { ClusterPlan, PlanStep } from '../model/plan.js';
 import { indexUrl, missingChartVersion } from './chartIndex.js';
 import { helmInstall } from './helmCli.js';
+import { runExecStep, type ExecStepRuntime } from './hostCommand.js';
 import type { KindCli } from './kindCli.js';
 import { applyManifestPatches } from './manifestPatch.js';
 
@@ -28,6 +29,8 @@ export interface ClusterRuntime {
   readonly progress: (line: string) => void;
   /** Where per-cluster files (helm values) go. */
   readonly dir: string;
+  /** How exec steps run host commands; without it an exec step is refused. */
+  readonly host?: ExecStepRuntime;
 }
 
 function nodeCount(plan: ClusterPlan): number {
@@ -73,7 +76,19 @@ export async function runClusterStep(step: PlanStep, rt: ClusterRuntime): Promis
     case 'wait':
       await runWaitStep(rt.kube(), step, nodeCount(rt.plan), { signal: rt.signal, onProgress: (d) => rt.progress(d) });
       return;
-    case 'exec':
-      throw new Error(`step "${step.summary}" (${step.argv[0]}) is not automated yet: multi-cluster providers are planned but not provisioned by this kconn`);
+    case 'exec': {
+      if (!rt.host) throw new Error(`step "${step.summary}" runs ${step.argv[0]} on the host, which this provisioning does not allow`);
+      const stdout = await runExecStep(step, rt.host);
+      if (step.applyStdoutTo !== undefined && step.applyStdoutTo !== rt.plan.name) {
+        throw new Error(`step "${step.summary}" of cluster ${rt.plan.name} applies to cluster ${step.applyStdoutTo}: only multi-cluster steps may`);
+      }
+      if (step.applyStdoutTo) {
+        for (const o of parseManifest(stdout, `output of ${step.argv[0]}`)) {
+          rt.signal.throwIfAborted();
+          await rt.kube().apply(o);
+        }
+      }
+      return;
+    }
   }
 }

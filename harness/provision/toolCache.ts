@@ -1,5 +1,6 @@
 import { lstat, mkdir, mkdtemp, rename, chmod } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { SUBMARINER_VERSION } from '../mesh/submariner.js';
 import { KIND_VERSION } from '../plan/nodeImages.js';
 import { downloadVerified, type FetchLike, type Verification } from './downloadVerified.js';
 import { execaHostExec, type HostExec } from './hostExec.js';
@@ -8,7 +9,7 @@ import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './
 import { compareVersions, parseSemVer } from '../model/semver.js';
 import { applyToolMirror } from './toolMirror.js';
 
-export type ToolName = 'kind' | 'helm';
+export type ToolName = 'kind' | 'helm' | 'subctl';
 
 /** Go-style os/arch of a download: {os: 'linux', arch: 'amd64'}. */
 export interface Platform {
@@ -34,6 +35,8 @@ export interface ToolSpec {
   readonly checksumUrl: (assetUrl: string) => string;
   /** For an archive: the binary's path inside it. Absent: the asset is the binary itself. */
   readonly archiveMember?: (p: Platform) => string;
+  /** tar's compression flag for the archive: z (gzip, the default) or J (xz). */
+  readonly archiveCompression?: 'z' | 'J';
   /** SHA-256 of the asset (the archive for helm), by `${os}-${arch}`. */
   readonly sha256: Readonly<Record<string, string>>;
   /** Where a user learns to install it themselves. */
@@ -77,6 +80,37 @@ const HELM_SHA256: Readonly<Record<string, string>> = {
   'darwin-arm64': '4c9982a6cdeb458b60258df66b55398ca5b19293f6877faffe2909ad6f23dfe0',
 };
 
+/**
+ * subctl of the Submariner release kconn pins (mesh/submariner.ts), or of the version a topology names. Released as
+ * `https://github.com/submariner-io/releases/releases/download/v<version>/subctl-v<version>-<os>-<arch>.tar.xz` (the
+ * URL get.submariner.io builds for releases after 0.7; submariner-io/get-subctl), an archive whose one binary is
+ * `subctl-v<version>/subctl` (subctl Makefile: `tar -cJf ... --transform "s|^cmd/bin/subctl-[^/]*|subctl-$(VERSION)/subctl|"`).
+ * No SHA-256 is pinned here: none of the sources kconn could read publishes a digest for a released archive, and kconn
+ * does not invent one. The archive is verified against `subctl-checksums.txt` of the same release instead (the
+ * Makefile's build-cross target writes it with sha256sum next to the archives), over HTTPS; if that file is absent,
+ * the download fails closed and says to install subctl on PATH.
+ * `subctl version` prints "subctl version: v0.22.0" (pkg/version PrintSubctlVersion). A subctl of another minor is not
+ * used: subctl refuses to act on a deployment of another version (restconfig CheckVersionMismatch).
+ */
+export function subctlSpec(version: string = SUBMARINER_VERSION): ToolSpec {
+  const v = version.startsWith('v') ? version : `v${version}`;
+  const m = /^v(\d+)\.(\d+)\./.exec(v);
+  return {
+    name: 'subctl',
+    version: v,
+    minimum: m ? `v${m[1]}.${m[2]}.0` : v,
+    ...(m ? { below: `v${m[1]}.${Number(m[2]) + 1}.0` } : {}),
+    versionArgs: ['version'],
+    parseVersion: firstVersionToken(/^subctl version: (v\S+)/m),
+    url: (p) => `https://github.com/submariner-io/releases/releases/download/${v}/subctl-${v}-${p.os}-${p.arch}.tar.xz`,
+    checksumUrl: (assetUrl) => `${assetUrl.slice(0, assetUrl.lastIndexOf('/'))}/subctl-checksums.txt`,
+    archiveMember: () => `subctl-${v}/subctl`,
+    archiveCompression: 'J',
+    sha256: {},
+    installDocs: 'https://submariner.io/operations/deployment/subctl/',
+  };
+}
+
 export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
   kind: {
     name: 'kind',
@@ -109,6 +143,7 @@ export const TOOLS: Readonly<Record<ToolName, ToolSpec>> = {
     sha256: HELM_SHA256,
     installDocs: 'https://helm.sh/docs/intro/install/',
   },
+  subctl: subctlSpec(),
 };
 
 /** This machine as a download platform; kconn fetches tools for linux and darwin only. */
@@ -222,7 +257,7 @@ async function install(spec: ToolSpec, platform: Platform, target: string, optio
       const archive = join(work, basename(new URL(url).pathname));
       await downloadVerified(url, archive, { ...common, mode: 0o600 });
       // tar is a host tool, not a kconn-managed one: it runs with kconn's own environment.
-      const r = await exec('tar', ['-xzf', archive, '-C', work, '--no-same-owner', member], { timeoutMs: 120_000, env: process.env });
+      const r = await exec('tar', [`-x${spec.archiveCompression ?? 'z'}f`, archive, '-C', work, '--no-same-owner', member], { timeoutMs: 120_000, env: process.env });
       if (!r.ok) throw new Error(`unpacking ${member} from ${url} failed: ${r.message ?? ''} ${r.stderr.trim()}`.trim());
       const extracted = join(work, member);
       const st = await lstat(extracted).catch(() => undefined);

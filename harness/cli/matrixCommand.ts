@@ -3,12 +3,12 @@ import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
-import pLimit from 'p-limit';
 import { parseAllDocuments } from 'yaml';
 import { CNI_NAMES } from '../cni/registry.js';
 import { parseDuration } from '../model/duration.js';
 import { isRecord } from '../model/isRecord.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
+import { scheduleCells } from './cellScheduler.js';
 import type { CommandIO } from './commandIO.js';
 import { DEFAULT_TOPOLOGY } from './environment.js';
 import { loadAndPlan, UserInputError } from './loadAndPlan.js';
@@ -264,9 +264,9 @@ export async function matrixCommand(opts: MatrixOptions, io: CommandIO): Promise
     io.err(`  ${cell.name}: ${record.status}${record.retried ? ' (after a retry)' : ''}, exit ${a.exitCode ?? a.signal}; log ${a.log}`);
   };
 
-  const limit = pLimit(parallel);
   try {
-    await Promise.all(cells.map((cell, i) => limit(() => runCell(cell, records[i]!))));
+    // --parallel N: N cells at once; by default also never more nodes at once than the machine's budget.
+    await scheduleCells(cells, { cells: parallel, ...(parallelArg === undefined ? { nodes: sizing.nodeBudget } : {}) }, (cell, i) => runCell(cell, records[i]!));
   } finally {
     process.off('SIGINT', onSigint);
     if (timer) clearTimeout(timer);

@@ -100,7 +100,7 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
       diagnostics.push(...validator.validate(doc, mesh.optionsSchema, mc['options'], ['spec', 'multicluster', 'options']));
     }
     if (mesh && typeof mc['version'] === 'string') pushVersion(doc, mesh.name, mc['version'], mesh.versions, ['spec', 'multicluster', 'version'], diagnostics);
-    if (mesh) diagnostics.push(...meshConflicts(doc, mesh, clusters, spec['cni']));
+    if (mesh) diagnostics.push(...meshConflicts(doc, mesh, clusters, spec['cni'], isRecord(mc['options']) ? mc['options'] : {}));
   }
 
   if (diagnostics.length || !convert) return { diagnostics };
@@ -131,7 +131,7 @@ function checkCniVersion(doc: YamlDocument, value: unknown, path: FieldPath, out
 }
 
 /** What the provider refuses about the clusters as written (kconn plan --cni X checks the override the same way). */
-function meshConflicts(doc: YamlDocument, mesh: MeshProvider, clusters: unknown[], topologyCni: unknown): Diagnostic[] {
+function meshConflicts(doc: YamlDocument, mesh: MeshProvider, clusters: unknown[], topologyCni: unknown, options: Readonly<Record<string, unknown>>): Diagnostic[] {
   const described = clusters.flatMap((c, i) => {
     if (!isRecord(c) || typeof c['name'] !== 'string') return [];
     const cni = effectiveCni(c['cni'], topologyCni);
@@ -143,17 +143,19 @@ function meshConflicts(doc: YamlDocument, mesh: MeshProvider, clusters: unknown[
     const cluster = { name: c['name'], kindName: c['name'], cni: plugin.name, cniOptions: cni.options, podSubnet: '', serviceSubnet: '', kubeProxyMode, workers, kubeconfig: '', internalKubeconfig: '' };
     return [{ index: i, raw: c, cluster }];
   });
-  const problems = mesh.incompatibilities({ clusters: described.map((d) => d.cluster), version: mesh.defaultVersion, options: {}, workDir: '' });
+  const problems = mesh.incompatibilities({ clusters: described.map((d) => d.cluster), version: mesh.defaultVersion, options, workDir: '' });
   return problems.map((p) => {
     const at = described.find((d) => d.cluster.name === p.cluster);
     let path: FieldPath = ['spec', 'multicluster'];
-    if (at) {
+    if (p.concerns === 'options') {
+      if (p.option !== undefined && options[p.option] !== undefined) path = ['spec', 'multicluster', 'options', p.option];
+    } else if (at) {
       const item: FieldPath = ['spec', 'clusters', at.index];
       if (at.raw[p.concerns] !== undefined) path = [...item, p.concerns];
       else if (p.concerns === 'cni' && topologyCni !== undefined) path = ['spec', 'cni'];
       else path = item;
     }
-    return doc.diagnostic(path, `cluster "${p.cluster}": ${p.message}; ${p.fix}`);
+    return doc.diagnostic(path, `${p.concerns === 'options' ? '' : `cluster "${p.cluster}": `}${p.message}; ${p.fix}`);
   });
 }
 

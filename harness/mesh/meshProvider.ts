@@ -34,8 +34,10 @@ export interface MeshIncompatibility {
   readonly cluster: string;
   readonly message: string;
   readonly fix: string;
-  /** The cluster field the problem is about (where validate points). */
-  readonly concerns: 'cni' | 'kubeProxyMode' | 'podSubnet' | 'serviceSubnet';
+  /** The cluster field the problem is about (where validate points); `options`: spec.multicluster.options[option]. */
+  readonly concerns: 'cni' | 'kubeProxyMode' | 'podSubnet' | 'serviceSubnet' | 'options';
+  /** With concerns `options`: the option's key. */
+  readonly option?: string;
 }
 
 /** What a provider's runtime code may read of a cluster (structurally a subset of kube/KubeApi). */

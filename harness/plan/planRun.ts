@@ -141,7 +141,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
     const ctx = meshContext(topology, clusters, mesh.defaultVersion, options);
     for (const p of mesh.incompatibilities(ctx)) {
       const override = options.cni ? ` (with --cni ${options.cni})` : '';
-      problems.push(locateMessage(topology.multicluster.source ?? topology.source, `cluster ${p.cluster}: ${p.message}${override}; ${p.fix}`));
+      problems.push(locateMessage(topology.multicluster.source ?? topology.source, `${p.concerns === 'options' ? '' : `cluster ${p.cluster}: `}${p.message}${override}; ${p.fix}`));
     }
     multicluster = {
       provider: mesh.name,

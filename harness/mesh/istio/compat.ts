@@ -14,15 +14,16 @@ import { istioOptions } from './options.js';
 export function istioIncompatibilities(ctx: MeshContext): MeshIncompatibility[] {
   const options = istioOptions(ctx.options);
   const problems: MeshIncompatibility[] = [];
+  if (options.loadBalancer === 'none' && ctx.clusters.length) {
+    problems.push({
+      cluster: ctx.clusters[0]!.name,
+      message: "Istio on different networks needs a LoadBalancer address for every cluster's east-west gateway, reachable from the other clusters, and loadBalancer: none gives none",
+      fix: 'set loadBalancer to metallb (kconn installs it) or cloud-provider-kind (you run it on the host)',
+      concerns: 'options',
+      option: 'loadBalancer',
+    });
+  }
   for (const c of ctx.clusters) {
-    if (options.loadBalancer === 'none') {
-      problems.push({
-        cluster: c.name,
-        message: 'Istio on different networks needs a LoadBalancer address for the east-west gateway, reachable from the other clusters, and loadBalancer: none gives none',
-        fix: 'set spec.multicluster.options.loadBalancer to metallb (kconn installs it) or cloud-provider-kind (run it on the host)',
-        concerns: 'cni',
-      });
-    }
     if (options.loadBalancer === 'metallb' && c.kubeProxyMode === 'ipvs') {
       problems.push({
         cluster: c.name,
@@ -44,7 +45,13 @@ export function istioIncompatibilities(ctx: MeshContext): MeshIncompatibility[] 
   if (options.loadBalancer === 'metallb' && ctx.kindNetwork && ctx.clusters.length) {
     const slices = metallbSlices(ctx.kindNetwork, ctx.clusters.map((c) => c.name), ctx.clusters.map((c) => c.kindName).join(','));
     if (!slices.ok) {
-      problems.push({ cluster: ctx.clusters[0]!.name, message: slices.reason, fix: 'give the kind Docker network a larger IPv4 subnet, or use loadBalancer: cloud-provider-kind', concerns: 'cni' });
+      problems.push({
+        cluster: ctx.clusters[0]!.name,
+        message: slices.reason,
+        fix: 'give the kind Docker network a larger IPv4 subnet, or use loadBalancer: cloud-provider-kind',
+        concerns: 'options',
+        option: 'loadBalancer',
+      });
     }
   }
   return problems;

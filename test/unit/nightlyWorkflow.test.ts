@@ -160,4 +160,11 @@ describe('.github/workflows/nightly.yml', () => {
       }
     }
   });
+
+  // Upstream majors as of 2026-03: actions/upload-artifact v7.0.0 (its package.json and tags) and
+  // actions/download-artifact v8.0.1 (its README: `uses: actions/download-artifact@v8`, which also names upload v7).
+  it('uses the current majors of the artifact actions: upload-artifact v7, download-artifact v8', () => {
+    const uses = Object.values(workflow().jobs).flatMap((j) => j.steps.flatMap((s) => (s.uses?.includes('-artifact@') ? [s.uses] : [])));
+    expect(uses).to.deep.equal(['actions/upload-artifact@v7', 'actions/download-artifact@v8', 'actions/upload-artifact@v7']);
+  });
 });

@@ -49,12 +49,29 @@ const STATE_FILE = 'state.json';
 /** Far above any real state (a few hundred bytes per cluster); a bigger file is not one kconn wrote. */
 const MAX_STATE_BYTES = 1024 * 1024;
 
-export async function writeRunState(root: string, state: RunState): Promise<void> {
+/** Pending writes by run folder: two clusters created at once write the state one after the other, in call order. */
+const writes = new Map<string, Promise<void>>();
+let writeCount = 0;
+
+/**
+ * Writes a run's state atomically. Writes of one run are queued in the order of the calls, so the last call's state is
+ * the one on disk (concurrent renames of one temporary name would fail, or leave an older state last).
+ */
+export function writeRunState(root: string, state: RunState): Promise<void> {
   const dir = runDir(root, state.runId);
-  await mkdir(dir, { recursive: true });
-  const tmp = join(dir, `${STATE_FILE}.${process.pid}.tmp`);
-  await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(tmp, join(dir, STATE_FILE));
+  const next = (writes.get(dir) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(async () => {
+      await mkdir(dir, { recursive: true });
+      const tmp = join(dir, `${STATE_FILE}.${process.pid}.${++writeCount}.tmp`);
+      await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      await rename(tmp, join(dir, STATE_FILE));
+    });
+  writes.set(dir, next);
+  void next.finally(() => {
+    if (writes.get(dir) === next) writes.delete(dir);
+  }).catch(() => undefined);
+  return next;
 }
 
 function describe(value: unknown): string {

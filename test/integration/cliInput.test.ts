@@ -94,14 +94,15 @@ describe('validate and plan agree', function () {
     const refused = await kconn(REPO_ROOT, 'plan', '--topology', 'clusters/east-west.yaml', '--cni', 'cilium', '--kind-network', 'none');
     expect(refused.exitCode).to.equal(1);
     expect(refused.stderr.split('\n')[0]).to.match(
-      /^clusters\/east-west\.yaml:\d+:\d+: spec\.multicluster: cluster east: Submariner does not support Cilium .* \(with --cni cilium\); use istio, or a CNI other than cilium$/,
+      /^clusters\/east-west\.yaml:\d+:\d+: spec\.multicluster: cluster east: Submariner with Cilium is not supported upstream .* \(with --cni cilium\); use istio, or a CNI other than cilium$/,
     );
   });
 
-  it('plan text shows each kind config and says that up/run refuse multi-cluster topologies', async () => {
+  it('plan text shows each kind config and every Submariner step with its exact command', async () => {
     const r = await kconn(REPO_ROOT, 'plan', '--topology', 'clusters/east-west.yaml', '--kind-network', 'none');
     expect(r.exitCode, r.stderr).to.equal(0);
     expect(r.stdout).to.include('  kind config (written as kind-config.yaml, byte for byte):\n    kind: Cluster\n    apiVersion: kind.x-k8s.io/v1alpha4\n    name: kconn-plan-east\n');
-    expect(r.stdout).to.include('not automated yet: kconn up and run refuse a topology with spec.multicluster');
+    expect(r.stdout).to.include('Multi-cluster: submariner 0.22.0, after every cluster is up');
+    expect(r.stdout).to.match(/\$ subctl join --kubeconfig \S+\/runs\/plan\/west\/kubeconfig-internal --clusterid west --natt=false --label-gateway=false --cable-driver vxlan --clustercidr 10\.20\.0\.0\/16 --servicecidr 10\.120\.0\.0\/16 broker-info\.subm\n/);
   });
 });

@@ -99,7 +99,7 @@ describe('up and run report input errors before looking for tools (no kind, down
     ['a missing --topology file', ['--topology', 'missing.yaml'], 'missing.yaml:1:1: no such file or directory'],
     ['--cni weave', ['--topology', 'clusters/t.yaml', '--cni', 'weave'], '--cni weave: Weave Net is archived upstream'],
     ['--suite nope', ['--topology', 'clusters/t.yaml', '--suite', 'nope'], '--suite nope: no such suite; available: s'],
-    ['a multi-cluster topology', ['--topology', 'clusters/pair.yaml'], 'joining clusters with submariner is not automated yet'],
+    ['Submariner on Cilium', ['--topology', 'clusters/pair.yaml', '--cni', 'cilium'], 'Submariner with Cilium is not supported upstream'],
   ];
   for (const command of ['run', 'up']) {
     for (const [what, args, expected] of cases) {

@@ -179,17 +179,6 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
     });
   });
 
-  it('up refuses a multi-cluster topology before creating anything (joining is not automated yet)', async () => {
-    writeFileSync(
-      join(project, 'clusters', 'pair.yaml'),
-      'apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: pair}\nspec:\n  cni: calico\n  clusters: [{name: east}, {name: west}]\n  multicluster: {provider: submariner}\n',
-    );
-    const r = await kconn(['up', '--topology', 'clusters/pair.yaml']);
-    expect(r.exitCode).to.equal(1);
-    expect(String(r.stderr)).to.include('joining clusters with submariner is not automated yet');
-    expect(tools.calls().filter((c) => c[0] === 'create'), 'no cluster created').to.deep.equal([]);
-  });
-
   it('Ctrl-C during up removes the cluster and exits 130', async () => {
     const child = kconn(['up', '--topology', 'clusters/t.yaml'], { KCONN_FAKE_KIND_SLEEP: '30' });
     const deadline = Date.now() + 20_000;

@@ -27,6 +27,7 @@ const RESOURCES: readonly Resource[] = [
   { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
   { group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses', kind: 'TigeraStatus', namespaced: false },
   { group: 'operator.tigera.io', version: 'v1', plural: 'installations', kind: 'Installation', namespaced: false },
+  { group: 'submariner.io', version: 'v1', plural: 'gateways', kind: 'Gateway', namespaced: true },
 ];
 
 const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.version}` : r.version);

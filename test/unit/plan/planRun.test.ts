@@ -39,7 +39,7 @@ describe('planRun', () => {
     expect(plan.multicluster!.provider).to.equal('submariner');
     const join = plan.multicluster!.steps.find((s) => s.action === 'exec' && s.argv[1] === 'join' && s.argv.includes('a'));
     expect(join && join.action === 'exec' && join.argv).to.include.members(['--natt=false', '--clustercidr', '10.10.0.0/16', '--servicecidr', '10.110.0.0/16']);
-    expect(() => planRun(t, [suite('s')], { ...PLAN_OPTIONS, cni: 'cilium' })).to.throw(PlanError, 'Submariner does not support Cilium');
+    expect(() => planRun(t, [suite('s')], { ...PLAN_OPTIONS, cni: 'cilium' })).to.throw(PlanError, 'Submariner with Cilium is not supported upstream');
   });
 
   it('--suite selects by name and an unknown name is an error listing the suites', () => {

@@ -73,6 +73,7 @@ pre{background:#f6f8fa;padding:.4rem;overflow-x:auto;white-space:pre-wrap;word-b
 dt{font-weight:600}dd{margin:0 0 .3rem 1rem}
 .legend span{display:inline-block;padding:0 .4rem;margin-right:.3rem;border:1px solid #d0d7de}
 td.sq:focus{outline:2px solid #0969da}
+td a{overflow-wrap:anywhere}
 @media print{.scroll{overflow:visible}details{display:block}details>*{display:block}}
 @media (max-width:600px){body{margin:.4rem;font-size:13px}th,td{padding:.15rem .25rem}}
 `;

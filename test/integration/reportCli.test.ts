@@ -11,7 +11,9 @@ async function kconn(...args: string[]) {
   return execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), ...args], { cwd: REPO_ROOT, reject: false, timeout: 60_000 });
 }
 
-function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fail' | 'skip'>): RunReport {
+const DIFFERENCE = { id: 'cilium-ipblock-pod-ip', cni: 'cilium 1.19.1', reason: 'Cilium does not match ipBlock against pod IPs', source: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/' };
+
+function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fail' | 'skip' | 'expected-difference'>): RunReport {
   return {
     runId: `r${cni.slice(0, 4)}`,
     topology: 'default',
@@ -29,7 +31,8 @@ function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fa
           suite: 'basic',
           name: `test ${i}`,
           status,
-          ...(status === 'fail' ? { expected: 'blocked', observed: 'connected' } : {}),
+          ...(status === 'fail' || status === 'expected-difference' ? { expected: 'blocked', observed: 'connected' } : {}),
+          ...(status === 'expected-difference' ? { difference: DIFFERENCE } : {}),
           durationMs: 1,
           attempts: 1,
           results: [],
@@ -84,6 +87,20 @@ describe('kconn report merge (as a process)', function () {
     writeCell('green/flannel', cell('flannel', 'v0.28.9', ['pass', 'skip']));
     const r = await kconn('report', 'merge', join(dir, 'green'), '--out', join(dir, 'merged3'));
     expect(r.exitCode, r.stderr).to.equal(0);
+  });
+
+  it('an expected difference is not a failure: exit 0, counted apart, with reason and source in summary.md and junit.xml', async () => {
+    writeCell('differs/cilium', cell('cilium', '1.19.1', ['pass', 'expected-difference']));
+    const r = await kconn('report', 'merge', join(dir, 'differs'), '--out', join(dir, 'merged6'));
+    expect(r.exitCode, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('  default / cilium 1.19.1 / v1.35.8: 1 passed, 0 failed, 0 errors, 0 flaky, 0 skipped, 1 expected difference');
+    const summary = readFileSync(join(dir, 'merged6', 'summary.md'), 'utf8');
+    expect(summary).to.contain('## kconn matrix: passed');
+    expect(summary).to.contain('| ✅ default / cilium 1.19.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 1 |');
+    expect(summary).to.contain(`basic › test 1: cilium-ipblock-pod-ip (cilium 1.19.1): Cilium does not match ipBlock against pod IPs ([source](${DIFFERENCE.source}))`);
+    const junit = readFileSync(join(dir, 'merged6', 'junit.xml'), 'utf8');
+    expect(junit).to.contain('failures="0" errors="0" skipped="0"');
+    expect(junit).to.contain('<system-out>expected difference cilium-ipblock-pod-ip (cilium 1.19.1): Cilium does not match ipBlock against pod IPs\nsource: https://docs.cilium.io/');
   });
 
   it('bad input: every problem on stderr, exit 1, nothing written; no folder at all: exit 2', async () => {

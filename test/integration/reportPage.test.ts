@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../support/paths.js';
 const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<script>window.__kconnPwned = 1</script><img src=x onerror="window.__kconnPwned = 2">';
 const SCREENSHOT_DIR = join(REPO_ROOT, 'reports', 'test-output');
+const DIFFERENCE = { id: 'cilium-ipblock-pod-ip', cni: 'cilium 1.19.1', reason: 'Cilium does not match ipBlock against pod IPs', source: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/' };
 
 function cell(cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport {
   return {
@@ -51,6 +52,7 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
     };
     write('calico', cell('calico', 'v3.32.1', [{ status: 'pass' }, { name: HOSTILE, status: 'fail', expected: 'blocked (timeout or refused)', observed: 'connected HTTP 200', reproduce: 'kubectl -n demo exec client -- curl -sS http://echo:8080/' }]));
     write('flannel', cell('flannel', 'v0.28.9', [{ status: 'pass' }, { name: HOSTILE, status: 'skip', message: 'requires networkPolicy' }]));
+    write('cilium', cell('cilium', '1.19.1', [{ status: 'pass' }, { name: HOSTILE, status: 'expected-difference', expected: 'reachable', observed: 'timeout', difference: DIFFERENCE }]));
     const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), 'report', 'merge', join(dir, 'cells'), '--out', join(dir, 'merged')], { cwd: REPO_ROOT, reject: false });
     expect(r.exitCode, r.stderr).to.equal(1);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
@@ -70,7 +72,7 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
 
     const grid = page.locator('#suite-grid');
     expect(await grid.isVisible()).to.equal(true);
-    expect(await grid.locator('thead th').allInnerTexts()).to.deep.equal(['suite', 'calico v3.32.1\nv1.35.8\ndefault', 'flannel v0.28.9\nv1.35.8\ndefault']);
+    expect(await grid.locator('thead th').allInnerTexts()).to.deep.equal(['suite', 'calico v3.32.1\nv1.35.8\ndefault', 'cilium 1.19.1\nv1.35.8\ndefault', 'flannel v0.28.9\nv1.35.8\ndefault']);
     const failedSquare = grid.locator('td.sq.fail[data-suite]');
     expect(await failedSquare.innerText()).to.equal('✗ 1/2 passed, 1 failed');
     // The colour comes from the inline CSS (red text on a pale red square).
@@ -89,6 +91,27 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
     expect(await page.locator('script, img').count()).to.equal(0);
 
     expect(await page.locator('#expected-differences').innerText()).to.contain('flannel-no-networkpolicy');
+
+    // An expected difference: its own symbol, word and style (neither the pass nor the fail colour), its detail on
+    // keyboard focus, and a row with the reason and the upstream source.
+    const style = (el: unknown): { color: string; outlineStyle: string } => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; outlineStyle: string } }).getComputedStyle(el);
+    const differing = grid.locator('td.sq.difference[data-suite]');
+    expect(await differing.innerText()).to.equal('≠ 1/2 passed, 1 expected difference');
+    expect(await differing.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).to.equal('rgb(5, 80, 174)');
+    await page.locator('#grid details > summary').click();
+    const square = page.locator('#test-grid td.sq.difference');
+    expect(await square.innerText()).to.equal('≠ expected difference');
+    expect((await square.evaluate(style)).outlineStyle).to.equal('dashed');
+    await square.focus();
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('title'))).to.contain(
+      'cilium-ipblock-pod-ip (cilium 1.19.1): Cilium does not match ipBlock against pod IPs; observed timeout',
+    );
+    const row = page.locator('#difference-results tbody tr');
+    expect(await row.count()).to.equal(1);
+    expect(await row.innerText()).to.contain('Cilium does not match ipBlock against pod IPs');
+    expect(await row.locator('a').getAttribute('href')).to.equal(DIFFERENCE.source);
+    expect(await row.locator('.test-name').innerText()).to.equal(HOSTILE);
+    expect(await page.locator('#totals').innerText()).to.contain('1 expected difference');
     expect(requests, 'the page loads nothing besides itself').to.deep.equal([url]);
 
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -40,6 +40,10 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
   checkCniOptions(doc, spec['cni'], ['spec', 'cni'], validator, diagnostics);
   checkCniVersion(doc, spec['cni'], ['spec', 'cni'], diagnostics);
 
+  // Joined clusters route each other's ranges: they must not overlap, unless the provider translates them (Globalnet).
+  const mcRaw = isRecord(spec['multicluster']) ? spec['multicluster'] : undefined;
+  const joinedBy = typeof mcRaw?.['provider'] === 'string' ? findMesh(mcRaw['provider']) : undefined;
+  const overlapAllowed = joinedBy?.overlappingSubnets?.allowed(isRecord(mcRaw?.['options']) ? mcRaw['options'] : {}) === true;
   const seen = new Map<string, number>();
   const subnets: { cidr: Cidr; text: string; cluster: string; path: FieldPath }[] = [];
   clusters.forEach((c, i) => {
@@ -77,9 +81,14 @@ export function loadTopology(doc: YamlDocument, raw: Raw, validator: SchemaValid
         if (r.ok && overlaps(parsed.cidr, r.cidr)) err(fieldPath, `${field} ${text} overlaps ${reserved.cidr} (${reserved.reason}), which kconn keeps clear`);
       }
       for (const other of subnets) {
+        const sameCluster = other.cluster === name;
+        if (!sameCluster && overlapAllowed) continue;
         if (overlaps(parsed.cidr, other.cidr)) {
-          const where = other.cluster === name ? 'of the same cluster' : `of cluster "${other.cluster}"`;
-          err(fieldPath, `${field} ${text} of cluster "${name}" overlaps ${String(other.path.at(-1))} ${other.text} ${where} (${pathText(other.path)})`);
+          const where = sameCluster ? 'of the same cluster' : `of cluster "${other.cluster}"`;
+          const joined = !sameCluster && joinedBy
+            ? `; clusters joined by ${joinedBy.name} route each other's pod and service ranges, so these must not overlap: give each cluster its own ${field}${joinedBy.overlappingSubnets ? `, ${joinedBy.overlappingSubnets.fix}` : ''}`
+            : '';
+          err(fieldPath, `${field} ${text} of cluster "${name}" overlaps ${String(other.path.at(-1))} ${other.text} ${where} (${pathText(other.path)})${joined}`);
         }
       }
       subnets.push({ cidr: parsed.cidr, text, cluster: name, path: fieldPath });

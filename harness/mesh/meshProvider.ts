@@ -81,8 +81,11 @@ export interface MeshProvider {
   readonly capabilities: readonly Capability[];
   /** The capabilities with these options, when they depend on them (default: capabilities). */
   capabilitiesFor?(options: Readonly<Record<string, unknown>>): readonly Capability[];
-  /** May the joined clusters' pod and service subnets overlap with these options (Submariner's Globalnet)? */
-  allowsOverlappingSubnets?(options: Readonly<Record<string, unknown>>): boolean;
+  /**
+   * Whether the joined clusters' pod and service subnets may overlap (Submariner's Globalnet), and the option that
+   * allows it, offered in the refusal when they overlap without it. Absent: they must never overlap.
+   */
+  readonly overlappingSubnets?: { allowed(options: Readonly<Record<string, unknown>>): boolean; readonly fix: string };
   /** Problems with the topology this provider cannot work with, one message per problem. */
   incompatibilities(ctx: MeshContext): MeshIncompatibility[];
   steps(ctx: MeshContext): MeshStep[];

@@ -162,5 +162,8 @@ export const submariner: MeshProvider = {
       ['subctl', 'diagnose', 'all', '--kubeconfig', c.internalKubeconfig],
     ]),
   checks: { 'gateways-connected': gatewaysConnected },
-  allowsOverlappingSubnets: (options) => globalnet(options),
+  overlappingSubnets: {
+    allowed: globalnet,
+    fix: 'or set spec.multicluster.options.globalnet: true (Submariner Globalnet: overlapping ranges, each cluster reached through the global IPs of its exported services)',
+  },
 };

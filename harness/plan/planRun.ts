@@ -66,9 +66,11 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
   const k8sVersion = topology.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
   const nodeImage = NODE_IMAGES[k8sVersion]!;
   const reserved = reservedRanges(options.kindNetwork);
+  const joinedBy = topology.multicluster ? findMesh(topology.multicluster.provider) : undefined;
+  const overlapAcrossClusters = joinedBy?.overlappingSubnets?.allowed(topology.multicluster?.options ?? {}) === true;
   let subnets: ReturnType<typeof allocateSubnets>;
   try {
-    subnets = allocateSubnets(topology.clusters, reserved);
+    subnets = allocateSubnets(topology.clusters, reserved, { overlapAcrossClusters });
   } catch (e) {
     if (e instanceof SubnetConflictError) {
       const at = topology.clusters.find((c) => c.name === e.cluster)?.source ?? topology.source;

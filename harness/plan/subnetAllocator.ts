@@ -38,16 +38,21 @@ function* candidates(start: number): Generator<Cidr> {
  * none overlaps a reserved range. Explicit subnets are kept as written. Pure and deterministic: the same requests and
  * reserved ranges always give the same answer.
  */
-export function allocateSubnets(requests: readonly SubnetRequest[], reserved: readonly ReservedRange[]): Map<string, AllocatedSubnets> {
-  const used: { cidr: Cidr; owner: string }[] = reserved.map((r) => ({ cidr: mustParseCidr(r.cidr), owner: r.reason }));
+export function allocateSubnets(
+  requests: readonly SubnetRequest[],
+  reserved: readonly ReservedRange[],
+  options: { readonly overlapAcrossClusters?: boolean } = {},
+): Map<string, AllocatedSubnets> {
+  const used: { cidr: Cidr; owner: string; cluster?: string }[] = reserved.map((r) => ({ cidr: mustParseCidr(r.cidr), owner: r.reason }));
   for (const r of requests) {
     for (const field of ['podSubnet', 'serviceSubnet'] as const) {
       const text = r[field];
       if (!text) continue;
       const cidr = mustParseCidr(text);
-      const clash = used.find((u) => overlaps(u.cidr, cidr));
+      // Globalnet: explicit ranges of different clusters may overlap; a cluster's own two and the reserved ones may not.
+      const clash = used.find((u) => overlaps(u.cidr, cidr) && !(options.overlapAcrossClusters && u.cluster !== undefined && u.cluster !== r.name));
       if (clash) throw new SubnetConflictError(`${field} ${text} overlaps ${formatCidr(clash.cidr)} (${clash.owner})`, r.name);
-      used.push({ cidr, owner: `${field} of cluster "${r.name}"` });
+      used.push({ cidr, owner: `${field} of cluster "${r.name}"`, cluster: r.name });
     }
   }
   const take = (start: number, owner: string, cluster: string): string => {

@@ -70,24 +70,26 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
   const diagnostics: Diagnostic[] = missing.map((m) => ({ file: display(m), line: 1, col: 1, path: '', message: 'no such file or directory' }));
   const topologies: { value: Topology; doc: YamlDocument }[] = [];
   const suites: { value: Suite; doc: YamlDocument }[] = [];
-  const manifestFiles = new Set<string>();
+  /** Manifest files checked, each with the kinds of the kconn documents it holds (every suite naming it is told). */
+  const manifestFiles = new Map<string, { kconnKinds: string[] }>();
 
   /** Checks a Kubernetes manifest file once; says whether it holds kconn documents (so a suite can point at its entry). */
   const checkManifestFile = async (abs: string): Promise<{ kconnKinds: string[] }> => {
-    if (manifestFiles.has(abs)) return { kconnKinds: [] };
-    manifestFiles.add(abs);
+    const checked = manifestFiles.get(abs);
+    if (checked) return checked;
+    const result = { kconnKinds: [] as string[] };
+    manifestFiles.set(abs, result);
     const shown = display(abs);
     const parsed = await readYamlFile(abs, shown);
     diagnostics.push(...parsed.errors);
     if (parsed.errors.length === 0 && parsed.documents.length === 0) {
       diagnostics.push({ file: shown, line: 1, col: 1, path: '', message: 'no Kubernetes objects in this manifest file' });
     }
-    const kconnKinds: string[] = [];
     for (const doc of parsed.documents) {
-      if (isKconnDocument(doc.value)) kconnKinds.push(String((doc.value as Record<string, unknown>)['kind'] ?? 'document'));
+      if (isKconnDocument(doc.value)) result.kconnKinds.push(String((doc.value as Record<string, unknown>)['kind'] ?? 'document'));
       else diagnostics.push(...checkKubernetesObject(doc));
     }
-    return { kconnKinds };
+    return result;
   };
 
   const loadKconnDocument = (doc: YamlDocument): void => {
@@ -164,7 +166,7 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
   return {
     topologies: topologies.filter(ok).map((t) => t.value),
     suites: suites.filter(ok).map((s) => s.value),
-    manifestFiles: [...manifestFiles],
+    manifestFiles: [...manifestFiles.keys()],
     files,
     diagnostics: dedupe(diagnostics).sort(compareDiagnostics),
   };

@@ -114,7 +114,7 @@ describe('.github/workflows/nightly.yml', () => {
     const [upload, ...more] = stepUsing(cell, 'actions/upload-artifact');
     expect(more).to.deep.equal([]);
     expect(condition(upload!)).to.equal('always()');
-    expect(upload!.with?.['name']).to.equal('nightly-cell-${{ matrix.cni }}-${{ matrix.k8s }}');
+    expect(upload!.with?.['name']).to.equal('nightly-cell-${{ matrix.topology }}-${{ matrix.cni }}-${{ matrix.k8s }}');
     expect(upload!.with?.['path']).to.equal('reports/cell/');
     const prune = stepRunning(cell, /kconn prune/);
     expect(condition(prune)).to.equal('always()');

@@ -53,4 +53,24 @@ describe('Istio in the workflows', () => {
     expect(job!.steps[prune]?.if).to.equal('${{ always() }}');
     expect(prune).to.be.greaterThan(job!.steps.indexOf(upload!));
   });
+
+  it('nightly.yml adds Istio cells (clusters/istio.yaml, every CNI, the newest pinned Kubernetes, only the istio-* suites) as cells of their own', () => {
+    const cell = jobs('nightly.yml')['cell']!;
+    const matrix = cell.strategy!.matrix!;
+    // A value of topology that no base cell has: GitHub adds each include entry as a new cell, never into a base cell.
+    expect(matrix['topology']).to.deep.equal(['default']);
+    const istio = (matrix['include'] as Record<string, string>[]).filter((c) => c['topology'] === 'istio');
+    expect(istio.map((c) => c['cni']).sort()).to.deep.equal(['calico', 'cilium', 'flannel', 'kindnet']);
+    for (const c of istio) {
+      expect(matrix['k8s']).to.include(c['k8s']);
+      expect(c['suites']!.split(' ').filter((w) => w !== '--suite').sort()).to.deep.equal(ISTIO_SUITES);
+    }
+    const run = cell.steps.find((s) => s.run?.includes('kconn run'))!;
+    expect(run.run).to.include('${{ matrix.suites }}');
+    const topology = cell.steps.find((s) => s.run?.includes('kubernetesVersion'))!;
+    expect(topology.run).to.include('clusters/${process.env.TOPOLOGY || "default"}.yaml');
+    expect((topology as { env?: Record<string, string> }).env?.['TOPOLOGY']).to.equal('${{ matrix.topology }}');
+    // Artifact names stay unique per cell (an Istio cell shares its CNI and Kubernetes version with a base cell).
+    expect(cell.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with?.['name']).to.include('${{ matrix.topology }}');
+  });
 });

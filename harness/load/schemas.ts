@@ -1,7 +1,7 @@
 import { KNOWN_DIFFERENCES } from '../cni/knownDifferences.js';
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { DNS_RECORD_TYPES, EXTERNAL_NAME, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
+import { DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
 import { KUBE_PROXY_MODES } from '../model/topology.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
 import { MESH_NAMES } from '../mesh/registry.js';
@@ -163,6 +163,12 @@ export const suiteSchema: Schema = envelope(
               {
                 cluster: dnsLabel,
                 service: { type: 'string', format: 'namespaced-name', description: `namespace/name, or name (${runNamespaceNote})` },
+                nodePort: {
+                  type: 'string',
+                  format: 'namespaced-name',
+                  description: `a Service (namespace/name or name) reached on its nodePort of "port" at node addresses (${runNamespaceNote})`,
+                },
+                nodes: { enum: [...NODE_CHOICES], description: 'with nodePort: every node (all, the default), or the nodes with (without) a ready endpoint of the Service' },
                 pod: strictObject({ namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } }, ['selector']),
                 host: { type: 'string', format: 'host' },
                 external: { const: true, description: `the run's external endpoint by its address (by name: host: ${EXTERNAL_NAME})` },
@@ -170,7 +176,7 @@ export const suiteSchema: Schema = envelope(
                 path: { type: 'string', pattern: '^/[^\\s]*$', description: 'HTTP(S) path, default /' },
               },
               [],
-              'exactly one of service, pod, host or external',
+              'exactly one of service, nodePort, pod, host or external',
             ),
             protocol: { enum: [...PROTOCOLS] },
             tls: strictObject(

@@ -9,6 +9,7 @@ import type {
   ConnectivityExpectation,
   DnsExpectation,
   DnsRecordType,
+  NodeChoice,
   Protocol,
   SourceSelector,
   Suite,
@@ -103,10 +104,12 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   }
   const to = t['to'];
   if (!isRecord(to)) return;
-  const kinds = ['service', 'pod', 'host', 'external'].filter((k) => to[k] !== undefined);
+  const kinds = ['service', 'nodePort', 'pod', 'host', 'external'].filter((k) => to[k] !== undefined);
   if (kinds.length !== 1) {
-    err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of service, pod, host or external` : '"to" needs one of service, pod, host or external');
+    const one = 'service, nodePort, pod, host or external';
+    err([...path, 'to'], kinds.length ? `"to" names ${kinds.join(' and ')}; give exactly one of ${one}` : `"to" needs one of ${one}`);
   }
+  if (to['nodes'] !== undefined && to['nodePort'] === undefined) err([...path, 'to', 'nodes'], '"nodes" chooses the nodes of a nodePort target; add nodePort: <service>, or remove nodes');
   if (to['host'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'a host target is outside the clusters; it takes no cluster');
   if (to['external'] !== undefined && to['cluster'] !== undefined) err([...path, 'to', 'cluster'], 'the external endpoint is outside the clusters; it takes no cluster');
   const protocol = typeof t['protocol'] === 'string' ? t['protocol'] : 'tcp';
@@ -146,7 +149,9 @@ function checkAnswerSpread(t: Raw, to: Raw, protocol: string, path: FieldPath, e
   if (t['requests'] === undefined) err(at, 'answeredBy tallies the answers of several requests: add "requests: N" to the test');
   if (protocol !== 'http' && protocol !== 'https') err(at, `answeredBy needs protocol http or https (each answer names its backend, e.g. path /hostname), not ${protocol}`);
   if (expect?.['reachable'] === false || expect?.['refused'] === true) err(at, 'answeredBy needs answers: the test must expect reachable: true');
-  if (to['service'] === undefined && to['pod'] === undefined) err(at, 'answeredBy needs a service or pod target (its backends are the pods behind it)');
+  if (to['service'] === undefined && to['pod'] === undefined && to['nodePort'] === undefined) {
+    err(at, 'answeredBy needs a service, nodePort or pod target (its backends are the pods behind it)');
+  }
   if (!isRecord(spread)) return;
   const hasEvery = spread['every'] !== undefined;
   const hasShares = spread['shares'] !== undefined;
@@ -227,6 +232,11 @@ function toTarget(to: Raw): Target {
     const parts = to['service'].split('/');
     const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
     return { kind: 'service', ...namespaced, ...cluster, ...port };
+  }
+  if (typeof to['nodePort'] === 'string') {
+    const parts = to['nodePort'].split('/');
+    const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
+    return { kind: 'nodePort', ...namespaced, nodes: (to['nodes'] as NodeChoice | undefined) ?? 'all', ...cluster, ...port };
   }
   if (isRecord(to['pod'])) {
     const pod = to['pod'];

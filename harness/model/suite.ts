@@ -21,8 +21,17 @@ interface TargetBase {
   readonly path?: string;
 }
 
+/** Which nodes a NodePort test sends to: every node, or those with (or without) a ready endpoint of the Service. */
+export const NODE_CHOICES = ['all', 'withEndpoints', 'withoutEndpoints'] as const;
+export type NodeChoice = (typeof NODE_CHOICES)[number];
+
 export type Target =
   | (TargetBase & { readonly kind: 'service'; readonly cluster?: string; readonly namespace?: string; readonly name: string })
+  /**
+   * A Service's NodePort on node addresses (InternalIP): `port` is the Service port, whose nodePort is probed on each
+   * chosen node. With `externalTrafficPolicy: Local`, nodes without an endpoint drop outside traffic.
+   */
+  | (TargetBase & { readonly kind: 'nodePort'; readonly cluster?: string; readonly namespace?: string; readonly name: string; readonly nodes: NodeChoice })
   | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace?: string; readonly selector: string })
   | (TargetBase & {
       readonly kind: 'host';

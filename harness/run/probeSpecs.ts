@@ -8,11 +8,14 @@ import type { SuiteTest } from '../model/suite.js';
  */
 export const RUN_CA_PATH = '/tmp/kconn-run-ca.pem';
 
-/** The probe a test sends to one resolved target address (a ClusterIP, a pod IP or the host as written). */
-export function probeSpecFor(test: SuiteTest, address?: string): ProbeSpec {
+/**
+ * The probe a test sends to one resolved target address (a ClusterIP, a pod IP, a node address or the host as
+ * written), on the test's port unless resolution found another (a nodePort).
+ */
+export function probeSpecFor(test: SuiteTest, address?: string, resolvedPort?: number): ProbeSpec {
   if (test.type === 'dns') return { kind: 'dns', name: test.dns.name, recordType: test.dns.recordType, timeoutMs: test.timeoutMs };
   const host = address!;
-  const port = test.to.port ?? 0;
+  const port = resolvedPort ?? test.to.port ?? 0;
   switch (test.protocol) {
     case 'tcp':
       return { kind: 'tcp', host, port, timeoutMs: test.timeoutMs };

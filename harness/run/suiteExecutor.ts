@@ -89,7 +89,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
         const control = p.expanded.control ?? controls.get(p.expanded.fromCluster);
         const batch = batches.get(key) ?? { exec: access.execFor(pod), requests: [], ...(control ? { control } : {}) };
         p.targets.forEach((address, j) => {
-          const spec = probeSpecFor(p.expanded.test, address || undefined);
+          const spec = probeSpecFor(p.expanded.test, address || undefined, p.port);
           for (let r = 0; r < requestsOf(p); r++) batch.requests.push({ id: `${i}|${j}|${key}|${r}`, spec });
         });
         batches.set(key, batch);

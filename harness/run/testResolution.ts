@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { needsExternalEndpoint, type AnswerSpread, type Target } from '../model/suite.js';
 import type { Backend } from './answerSpread.js';
+import { nodePortTargets } from './nodePortTargets.js';
 import type { ExpandedTest } from './expandTests.js';
 import type { PodRef, SuiteRunOptions } from './runOptions.js';
 
@@ -29,6 +30,8 @@ export interface Prepared {
   readonly expanded: ExpandedTest;
   readonly sources: PodRef[];
   readonly targets: string[];
+  /** The port to probe on every target when it is not the test's own (a nodePort target's nodePort). */
+  readonly port?: number;
   /** For a test with `expect.answeredBy`: the ready pods behind its target, in every cluster it counts. */
   readonly backends?: Backend[];
   readonly problem?: string;
@@ -47,7 +50,7 @@ async function backendsOf(target: Exclude<Target, { kind: 'host' }>, toNs: strin
     const access = opts.clusters.get(cluster);
     if (!access) return `cluster ${cluster} (expect.answeredBy.clusters) is not part of this run`;
     let selector = target.kind === 'pod' ? target.selector : undefined;
-    if (target.kind === 'service') {
+    if (target.kind !== 'pod') {
       const svc = (await access.api.get('v1', 'Service', target.name, toNs)) as { spec?: { selector?: Record<string, string> } } | undefined;
       if (!svc) continue; // the Service lives in some of the clusters only: the others add no backend
       const labels = Object.entries(svc.spec?.selector ?? {});
@@ -81,6 +84,11 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
   const target = t.test.to;
   if (target.kind === 'host') return { expanded: t, sources, targets: [target.external ? opts.external!.ip : target.host] };
   const toNs = target.namespace ?? opts.runNamespace;
+  if (target.kind === 'nodePort') {
+    const found = await nodePortTargets(to.api, toNs, target.name, target.port ?? 0, target.nodes);
+    if ('problem' in found) return { expanded: t, sources, targets: [], problem: `${found.problem} on cluster ${t.toCluster}` };
+    return withBackends({ expanded: t, sources, targets: found.nodes.map((n) => n.address), port: found.port }, target, toNs, opts);
+  }
   if (target.kind === 'service') {
     const svc = (await to.api.get('v1', 'Service', target.name, toNs)) as { spec?: { clusterIP?: string } } | undefined;
     const ip = svc?.spec?.clusterIP;

@@ -116,7 +116,7 @@ async function findDestination(test: ExpandedTest, from: ClusterAccess, to: Clus
   const target = test.test.to;
   if (target.kind === 'host') return { cluster: to, slices: [], pods: [] };
   const namespace = target.namespace ?? runNamespace;
-  if (target.kind === 'service') return serviceAndSlices(to, namespace, target.name);
+  if (target.kind === 'service' || target.kind === 'nodePort') return serviceAndSlices(to, namespace, target.name);
   return { cluster: to, namespace, slices: [], pods: (await to.api.list('v1', 'Pod', namespace, target.selector)) as PodObject[] };
 }
 

@@ -28,6 +28,10 @@ const RESOURCES: readonly Resource[] = [
   { group: 'operator.tigera.io', version: 'v1', plural: 'tigerastatuses', kind: 'TigeraStatus', namespaced: false },
   { group: 'operator.tigera.io', version: 'v1', plural: 'installations', kind: 'Installation', namespaced: false },
   { group: 'submariner.io', version: 'v1', plural: 'gateways', kind: 'Gateway', namespaced: true },
+  { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
+  { group: 'networking.istio.io', version: 'v1', plural: 'gateways', kind: 'Gateway', namespaced: true },
+  { group: 'metallb.io', version: 'v1beta1', plural: 'ipaddresspools', kind: 'IPAddressPool', namespaced: true },
+  { group: 'metallb.io', version: 'v1beta1', plural: 'l2advertisements', kind: 'L2Advertisement', namespaced: true },
 ];
 
 const apiVersionOf = (r: Resource): string => (r.group ? `${r.group}/${r.version}` : r.version);

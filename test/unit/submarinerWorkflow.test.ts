@@ -88,3 +88,19 @@ describe('.github/workflows/e2e.yml: the Submariner job', () => {
     expect(j.steps.indexOf(prune)).to.be.greaterThan(j.steps.indexOf(uploads[0]!));
   });
 });
+
+describe('.github/workflows/nightly.yml: the Submariner cells', () => {
+  interface Cell { readonly topology: string; readonly cni: string; readonly k8s: string; readonly suites?: string }
+  const cells = (): Cell[] => {
+    const doc = load(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'nightly.yml'), 'utf8')) as { jobs: { cell: { strategy: { matrix: { include: Cell[] } } } } };
+    return doc.jobs.cell.strategy.matrix.include.filter((c) => c.topology === 'east-west');
+  };
+
+  it('run clusters/east-west.yaml on every CNI Submariner supports (never Cilium), with only the submariner-* suites', () => {
+    expect(cells().map((c) => c.cni).sort()).to.deep.equal(['calico', 'flannel', 'kindnet']);
+    for (const c of cells()) {
+      expect([...(c.suites ?? '').matchAll(/--suite (\S+)/g)].map((m) => m[1]).sort()).to.deep.equal(submarinerSuites());
+      expect(c.k8s).to.match(/^v1\.\d+\.\d+$/);
+    }
+  });
+});

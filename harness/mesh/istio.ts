@@ -23,6 +23,10 @@ export const istio: MeshProvider = {
   },
   optionsSchema: ISTIO_OPTIONS_SCHEMA,
   capabilities: ['crossClusterServiceDiscovery', 'mtls'],
+  // Different networks: a cluster never routes another's pod or service addresses, traffic crosses through the
+  // east-west gateways (https://istio.io/latest/docs/setup/install/multicluster/multi-primary_multi-network/), so
+  // ranges written to overlap are fine; kconn still allocates distinct ones when none are written.
+  overlappingSubnets: { allowed: () => true, fix: '' },
   incompatibilities: istioIncompatibilities,
   steps: istioSteps,
   checks: ISTIO_CHECKS,

@@ -196,4 +196,8 @@ describe('Istio: what it refuses', () => {
     expect(problems(c)).to.have.length(1);
     expect(problems(c)[0]).to.match(/^cni east: Cilium's kube-proxy replacement .*\(https:\/\/docs\.cilium\.io\/en\/stable\/network\/servicemesh\/istio\/.*; use cilium without kubeProxyReplacement, or another CNI$/);
   });
+
+  it('accepts overlapping pod and service ranges across clusters (different networks never route each other)', () => {
+    expect(istio.overlappingSubnets?.allowed({})).to.equal(true);
+  });
 });

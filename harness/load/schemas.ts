@@ -184,7 +184,19 @@ export const suiteSchema: Schema = envelope(
               ['ca'],
               'https only: verify the server certificate (name or IP included) against this CA instead of skipping verification',
             ),
-            dns: strictObject({ name: { type: 'string', format: 'dns-name' }, type: { enum: [...DNS_RECORD_TYPES] } }, ['name']),
+            dns: strictObject(
+              {
+                name: { type: 'string', format: 'dns-name' },
+                type: { enum: [...DNS_RECORD_TYPES] },
+                podOf: strictObject(
+                  { namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } },
+                  ['selector'],
+                  "each ready pod's own A record, <ip-with-dashes>.<namespace>.pod.cluster.local, must resolve to its IP",
+                ),
+              },
+              [],
+              'name, or podOf',
+            ),
             expect: {
               if: { type: 'string' },
               then: { enum: ['reachable', 'blocked', 'refused', 'resolves', 'nxdomain'] },

@@ -19,7 +19,7 @@ import type {
   TlsCa,
   TruthTable,
 } from '../model/suite.js';
-import { DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
+import { CLUSTER_DOMAIN, DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
 import type { Diagnostic } from './diagnostic.js';
 import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -94,6 +94,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
     if (t['protocol'] !== undefined) err([...path, 'protocol'], 'a dns test takes no protocol');
     if (t['tls'] !== undefined) err([...path, 'tls'], 'a dns test takes no tls');
     if (t['requests'] !== undefined) err([...path, 'requests'], 'a dns test takes no requests (requests tallies the answers of a connectivity test)');
+    checkPodRecords(t, path, err);
     if (expectWord && !DNS_EXPECTS.includes(expectWord)) {
       err([...path, 'expect'], `a dns test expects ${DNS_EXPECTS.join(' or ')}, not "${expectWord}"`);
     }
@@ -135,6 +136,21 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
     }
   }
   checkAnswerSpread(t, to, protocol, path, err);
+}
+
+/** `dns` names one name or the pods whose own records are looked up (A records, each to its pod's IP), not both. */
+function checkPodRecords(t: Raw, path: FieldPath, err: (path: FieldPath, message: string) => void): void {
+  const dns = t['dns'];
+  if (!isRecord(dns)) return;
+  if ((dns['name'] === undefined) === (dns['podOf'] === undefined)) {
+    err([...path, 'dns'], dns['name'] === undefined ? 'dns needs "name" (the name to look up) or "podOf" (pods whose own A records to look up)' : 'give either "name" or "podOf", not both');
+    return;
+  }
+  if (dns['podOf'] === undefined) return;
+  if (dns['type'] !== undefined && dns['type'] !== 'A') err([...path, 'dns', 'type'], `pod records are A records (IPv4 pods); not ${String(dns['type'])}`);
+  const expect = t['expect'];
+  if (expect === 'nxdomain' || (isRecord(expect) && expect['resolves'] === false)) err([...path, 'expect'], "a pod's own record must resolve: expect resolves");
+  if (isRecord(expect) && expect['addresses'] !== undefined) err([...path, 'expect', 'addresses'], "each pod's record must resolve to that pod's own IP: remove addresses");
 }
 
 /** `requests` and `expect.answeredBy` go together, on a reachable HTTP(S) test of a service or pods. */
@@ -194,10 +210,18 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
     };
     if (t['dns'] !== undefined) {
       const dns = t['dns'] as Raw;
+      const podOf = isRecord(dns['podOf']) ? dns['podOf'] : undefined;
+      const namespace = podOf && typeof podOf['namespace'] === 'string' ? podOf['namespace'] : undefined;
       return {
         ...base,
         type: 'dns' as const,
-        dns: { name: dns['name'] as string, recordType: (dns['type'] as DnsRecordType | undefined) ?? 'A' },
+        dns: podOf
+          ? {
+              name: `<pod-ip>.${namespace ?? '<run-namespace>'}.pod.${CLUSTER_DOMAIN}`,
+              recordType: 'A' as const,
+              podOf: { ...(namespace ? { namespace } : {}), selector: podOf['selector'] as string },
+            }
+          : { name: dns['name'] as string, recordType: (dns['type'] as DnsRecordType | undefined) ?? 'A' },
         expect: toDnsExpectation(t['expect']),
       };
     }

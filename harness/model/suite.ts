@@ -114,10 +114,29 @@ export interface ConnectivityTest extends TestBase {
   readonly requests?: number;
 }
 
+/** Pods whose own A records (`<ip with dashes>.<namespace>.pod.<cluster domain>`) a DNS test looks up. */
+export interface PodRecordTarget {
+  /** Absent: the run's own namespace. */
+  readonly namespace?: string;
+  readonly selector: string;
+}
+
+/** The cluster domain of kind clusters (and most others): what pod and service records end in. */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
 export interface DnsTest extends TestBase {
   readonly type: 'dns';
-  readonly dns: { readonly name: string; readonly recordType: DnsRecordType };
+  /**
+   * `name` is the name looked up; with `podOf`, each ready pod's own A record is looked up instead and must resolve
+   * to that pod's IP (`name` then only describes the form, for reports).
+   */
+  readonly dns: { readonly name: string; readonly recordType: DnsRecordType; readonly podOf?: PodRecordTarget };
   readonly expect: DnsExpectation;
+}
+
+/** The A record name of a pod IPv4 address (https://kubernetes.io/docs/concepts/services-networking/dns-pod-service/#a-aaaa-records-1). */
+export function podRecordName(ip: string, namespace: string): string {
+  return `${ip.replace(/\./g, '-')}.${namespace}.pod.${CLUSTER_DOMAIN}`;
 }
 
 export type SuiteTest = ConnectivityTest | DnsTest;
@@ -211,7 +230,7 @@ export function inExternalZone(name: string): boolean {
 
 /** The test looks up a name of the external endpoint's zone (a DNS test, or a host target by name). */
 export function usesExternalName(test: SuiteTest): boolean {
-  if (test.type === 'dns') return inExternalZone(test.dns.name);
+  if (test.type === 'dns') return !test.dns.podOf && inExternalZone(test.dns.name);
   return test.to.kind === 'host' && !test.to.external && inExternalZone(test.to.host);
 }
 

@@ -13,7 +13,8 @@ export const RUN_CA_PATH = '/tmp/kconn-run-ca.pem';
  * written), on the test's port unless resolution found another (a nodePort).
  */
 export function probeSpecFor(test: SuiteTest, address?: string, resolvedPort?: number): ProbeSpec {
-  if (test.type === 'dns') return { kind: 'dns', name: test.dns.name, recordType: test.dns.recordType, timeoutMs: test.timeoutMs };
+  // A resolved name (a pod's own record) replaces the one written.
+  if (test.type === 'dns') return { kind: 'dns', name: address || test.dns.name, recordType: test.dns.recordType, timeoutMs: test.timeoutMs };
   const host = address!;
   const port = resolvedPort ?? test.to.port ?? 0;
   switch (test.protocol) {

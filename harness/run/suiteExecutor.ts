@@ -27,7 +27,9 @@ interface Judged {
  */
 function judgeAll(p: Prepared, results: readonly ProbeResult[]): Judged[] {
   const test = p.expanded.test;
-  const judged = results.map((r) => ({ verdict: judge(test.expect, r), result: r }));
+  // The id is `<test>|<target>|<source>|<request>`: a target with its own expectation is judged against it.
+  const expectationOf = (r: ProbeResult) => p.expectations?.[Number(r.id.split('|')[1])] ?? test.expect;
+  const judged = results.map((r) => ({ verdict: judge(expectationOf(r), r), result: r }));
   const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
   if (!spread || judged.some((j) => j.verdict.status !== 'pass')) return judged;
   const sources = [...new Set(results.map((r) => r.source))];
@@ -120,7 +122,8 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
     const observed = [...new Set(judged.map((j) => `${j.verdict.observed} from ${j.result.source}`))].join('; ');
     const test = p.expanded.test;
     const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
-    const expected = describeExpectation(test.expect) + (spread ? `, ${describeSpread(spread, requestsOf(p) * p.targets.length, p.backends ?? [])}` : '');
+    const own = p.expectations ? ` (${p.targets.length} pod records, each to its pod's own IP)` : '';
+    const expected = describeExpectation(test.expect) + own + (spread ? `, ${describeSpread(spread, requestsOf(p) * p.targets.length, p.backends ?? [])}` : '');
     return {
       ...base,
       status,

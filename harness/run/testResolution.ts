@@ -1,5 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { needsExternalEndpoint, type AnswerSpread, type Target } from '../model/suite.js';
+import { needsExternalEndpoint, podRecordName, type AnswerSpread, type Expectation, type Target } from '../model/suite.js';
 import type { Backend } from './answerSpread.js';
 import { nodePortTargets } from './nodePortTargets.js';
 import type { ExpandedTest } from './expandTests.js';
@@ -30,6 +30,8 @@ export interface Prepared {
   readonly expanded: ExpandedTest;
   readonly sources: PodRef[];
   readonly targets: string[];
+  /** Per target (same order), the expectation when it is the target's own: a pod record resolves to that pod's IP. */
+  readonly expectations?: Expectation[];
   /** The port to probe on every target when it is not the test's own (a nodePort target's nodePort). */
   readonly port?: number;
   /** For a test with `expect.answeredBy`: the ready pods behind its target, in every cluster it counts. */
@@ -80,7 +82,20 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
   if (needsExternalEndpoint(t.test) && !opts.external) {
     return { expanded: t, sources, targets: [], problem: "this test needs the run's external endpoint, and this run has none" };
   }
-  if (t.test.type === 'dns') return { expanded: t, sources, targets: [''] };
+  if (t.test.type === 'dns') {
+    const podOf = t.test.dns.podOf;
+    if (!podOf) return { expanded: t, sources, targets: [''] };
+    // A pod's own record, looked up from the source's cluster: the pods are that cluster's.
+    const ns = podOf.namespace ?? opts.runNamespace;
+    const pods = readyPods(await from.api.list('v1', 'Pod', ns, podOf.selector)).filter((p) => p.ip && !p.ip.includes(':'));
+    if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready pod with an IPv4 address matches ${podOf.selector} in ${ns} on cluster ${t.fromCluster}` };
+    return {
+      expanded: t,
+      sources,
+      targets: pods.map((p) => podRecordName(p.ip!, ns)),
+      expectations: pods.map((p) => ({ ...t.test.expect, addresses: [p.ip!] }) as Expectation),
+    };
+  }
   const target = t.test.to;
   if (target.kind === 'host') return { expanded: t, sources, targets: [target.external ? opts.external!.ip : target.host] };
   const toNs = target.namespace ?? opts.runNamespace;

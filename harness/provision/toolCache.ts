@@ -86,9 +86,11 @@ const HELM_SHA256: Readonly<Record<string, string>> = {
  * URL get.submariner.io builds for releases after 0.7; submariner-io/get-subctl), an archive whose one binary is
  * `subctl-v<version>/subctl` (subctl Makefile: `tar -cJf ... --transform "s|^cmd/bin/subctl-[^/]*|subctl-$(VERSION)/subctl|"`).
  * No SHA-256 is pinned here: none of the sources kconn could read publishes a digest for a released archive, and kconn
- * does not invent one. The archive is verified against `subctl-checksums.txt` of the same release instead (the
- * Makefile's build-cross target writes it with sha256sum next to the archives), over HTTPS; if that file is absent,
- * the download fails closed and says to install subctl on PATH.
+ * does not invent one. The archive is verified against `subctl-checksums.txt` of the same release instead, over HTTPS:
+ * the Makefile's build-cross target writes it with sha256sum next to the archives, Shipyard's get-subctl script
+ * verifies subctl-repo builds against it, and third-party installers fetch
+ * `https://github.com/submariner-io/releases/releases/download/v<version>/subctl-checksums.txt` for releases. If it
+ * is absent or lacks the archive, the download fails closed and says to install subctl on PATH.
  * `subctl version` prints "subctl version: v0.22.0" (pkg/version PrintSubctlVersion). A subctl of another minor is not
  * used: subctl refuses to act on a deployment of another version (restconfig CheckVersionMismatch).
  */

@@ -57,7 +57,7 @@ let writeCount = 0;
  * Writes a run's state atomically. Writes of one run are queued in the order of the calls, so the last call's state is
  * the one on disk (concurrent renames of one temporary name would fail, or leave an older state last).
  */
-export function writeRunState(root: string, state: RunState): Promise<void> {
+export async function writeRunState(root: string, state: RunState): Promise<void> {
   const dir = runDir(root, state.runId);
   const next = (writes.get(dir) ?? Promise.resolve())
     .catch(() => undefined)

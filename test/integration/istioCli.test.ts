@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { load } from 'js-yaml';
+import { interruptWhen, makeProject } from '../support/cliProject.js';
 import { FakeKubeApiServer } from '../support/fakeKubeApiServer.js';
 import { fakeToolEnv, kubeconfigFor } from '../support/fakeTools.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -47,13 +47,9 @@ describe('Istio through the CLI (fake kind, helm, docker and API server)', funct
   beforeEach(async () => {
     api = new FakeKubeApiServer();
     const url = await api.start();
-    project = mkdtempSync(join(tmpdir(), 'kconn-istio-'));
-    mkdirSync(join(project, 'clusters'));
-    mkdirSync(join(project, 'suites'));
     const topology = readFileSync(join(REPO_ROOT, 'clusters', 'istio.yaml'), 'utf8');
     expect(topology).to.include('loadBalancer: metallb');
-    writeFileSync(join(project, 'clusters', 'istio.yaml'), topology.replace('loadBalancer: metallb', 'loadBalancer: cloud-provider-kind'));
-    writeFileSync(join(project, 'suites', 's.yaml'), SUITE);
+    project = makeProject('kconn-istio-', { 'clusters/istio.yaml': topology.replace('loadBalancer: metallb', 'loadBalancer: cloud-provider-kind'), 'suites/s.yaml': SUITE });
     tools = fakeToolEnv(kubeconfigFor(url), { KCONN_FAKE_DOCKER_IPS: `east=${IPS.east} west=${IPS.west}` });
     for (const n of ['control-plane', 'worker']) api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: n }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
     api.put({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'kindnet', namespace: 'kube-system', generation: 1 }, status: { observedGeneration: 1, desiredNumberScheduled: 1, updatedNumberScheduled: 1, numberAvailable: 1 } });
@@ -174,13 +170,7 @@ describe('Istio through the CLI (fake kind, helm, docker and API server)', funct
 
   it('Ctrl-C while waiting for the east-west gateway address: both clusters removed, exit 130', async () => {
     api.onRead = () => undefined; // the address never comes
-    const child = kconn(['up']);
-    let seen = '';
-    child.stderr?.on('data', (d: Buffer) => (seen += d.toString()));
-    const deadline = Date.now() + 60_000;
-    while (!seen.includes('EXTERNAL-IP pending') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    child.kill('SIGINT');
-    const r = await child;
+    const r = await interruptWhen(kconn(['up']), 'EXTERNAL-IP pending');
     expect(r.exitCode, String(r.stderr)).to.equal(130);
     const runId = runIdOf(String(r.stderr));
     expect(String(r.stderr)).to.include('SIGINT: stopping and removing what this run created');

@@ -1,27 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
-import { load } from 'js-yaml';
 import { loadProject } from '../../../harness/load/loadProject.js';
 import { REPO_ROOT } from '../../support/paths.js';
-
-interface Step {
-  readonly name?: string;
-  readonly id?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly if?: string;
-  readonly with?: Record<string, unknown>;
-}
-interface Job {
-  readonly 'timeout-minutes'?: number;
-  readonly strategy?: { readonly matrix?: Record<string, unknown> };
-  readonly steps: readonly Step[];
-}
-
-function jobs(file: string): Record<string, Job> {
-  return (load(readFileSync(join(REPO_ROOT, '.github', 'workflows', file), 'utf8')) as { jobs: Record<string, Job> }).jobs;
-}
+import { workflowJobs as jobs } from '../../support/workflowFile.js';
 
 const ISTIO_SUITES = ['istio-canary', 'istio-locality', 'istio-mtls', 'istio-multicluster'];
 
@@ -69,7 +49,7 @@ describe('Istio in the workflows', () => {
     expect(run.run).to.include('${{ matrix.suites }}');
     const topology = cell.steps.find((s) => s.run?.includes('kubernetesVersion'))!;
     expect(topology.run).to.include('clusters/${process.env.TOPOLOGY || "default"}.yaml');
-    expect((topology as { env?: Record<string, string> }).env?.['TOPOLOGY']).to.equal('${{ matrix.topology }}');
+    expect(topology.env?.['TOPOLOGY']).to.equal('${{ matrix.topology }}');
     // Artifact names stay unique per cell (an Istio cell shares its CNI and Kubernetes version with a base cell).
     expect(cell.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with?.['name']).to.include('${{ matrix.topology }}');
   });

@@ -12,6 +12,7 @@ import type { ExpandedTest } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
 import { applyToClusters, labelForSuite, runIdOf } from './suiteManifests.js';
+import { attachDiagnostics } from './diagnostics/failureDiagnostics.js';
 import { PROBE_CONTAINER_ANNOTATION, readyPods } from './testResolution.js';
 
 /** Label that names a grid pod by its declared name (probes select sources and targets by it). */
@@ -175,7 +176,9 @@ export async function runTruthTable(suite: Suite, opts: SuiteRunOptions, sweepKi
       observed.set(`${cell.from} ${cell.to} ${cell.port}/${cell.protocol}`, outcome === 'connected' ? true : outcome === 'timeout' || outcome === 'refused' ? false : undefined);
     });
     for (const line of gridReport(result, observed, declared)) opts.progress(`${suite.name}${clusters.length > 1 ? ` [${cluster}]` : ''}: ${line}`);
-    outcomes.push(...judged.map((o, i) => (o.status === 'pass' ? o : { ...o, expected: `${o.expected ?? ''} (${explainCell(cells[i]!)})` })));
+    const explained = judged.map((o, i) => (o.status === 'pass' ? o : { ...o, expected: `${o.expected ?? ''} (${explainCell(cells[i]!)})` }));
+    // A cell that did not pass gets a diagnostics folder like any test (its policies, pods, capture): best effort.
+    outcomes.push(...(await attachDiagnostics(suite.name, named, explained, opts)));
     const skipped = result.cells.filter((c) => !c.loopback && c.protocol === 'SCTP');
     outcomes.push(
       ...skipped.map((c): TestOutcome => ({

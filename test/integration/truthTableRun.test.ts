@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -59,7 +59,7 @@ describe('truth tables on a cluster: namespaces, pods and policies created, ever
   });
   after(async () => lab.close());
 
-  const run = async (): Promise<{ tests: readonly TestOutcome[]; api: MemoryKubeApi; lines: string[] }> => {
+  const run = async (diagnosticsDir?: string): Promise<{ tests: readonly TestOutcome[]; api: MemoryKubeApi; lines: string[] }> => {
     const api = new MemoryKubeApi();
     // The "kubelet": a pod applied into a grid namespace runs as the container that stands for it.
     api.onRead = () => {
@@ -75,6 +75,7 @@ describe('truth tables on a cluster: namespaces, pods and policies created, ever
       runNamespace: 'kconn-t1', cleanup: new CleanupRegistry(), keep: false, signal: new AbortController().signal,
       progress: (l) => lines.push(l), readyTimeoutMs: 10_000, reporter: SilentReporter,
       policyControl: async () => ({ status: 'enforced', detail: 'the test stands in for the CNI' }),
+      ...(diagnosticsDir ? { diagnosticsDir } : {}),
     });
     return { tests: outcome!.tests, api, lines };
   };
@@ -104,13 +105,20 @@ describe('truth tables on a cluster: namespaces, pods and policies created, ever
   it('a CNI that does not enforce: exactly the cells into x/b fail, explained by the policy that should block them', async () => {
     const xb = pods.get('kconn-t1-x/b')!;
     await lab.sh(xb, ['iptables', '-F', 'INPUT']);
-    const { tests, lines } = await run();
+    const reports = mkdtempSync(join(tmpdir(), 'kconn-grid-reports-'));
+    const { tests, lines } = await run(reports);
     const failed = tests.filter((t) => t.status !== 'pass');
     expect(failed.map((t) => t.name).sort()).to.deep.equal(['x/a -> x/b 8080/TCP', 'x/a -> x/b 8081/UDP', 'y/a -> x/b 8080/TCP', 'y/a -> x/b 8081/UDP']);
     for (const t of failed) {
       expect(t.status).to.equal('fail');
       expect(t.expected).to.match(/^blocked \(timeout or refused\) \(blocked: .*x\/deny-b/);
+      // Each failing cell has its own diagnostics folder: the policy that should have blocked it, in YAML and words.
+      expect(t.diagnostics?.path, t.name).to.be.a('string');
+      expect(t.diagnostics!.path.startsWith(join(reports, 'diagnostics', 'grid'))).to.equal(true);
+      expect(readFileSync(join(t.diagnostics!.path, 'summary.txt'), 'utf8')).to.contain(`test: ${t.name}`);
+      expect(readFileSync(join(t.diagnostics!.path, 'networkpolicies.yaml'), 'utf8')).to.contain('deny-b');
     }
+    expect(tests.filter((t) => t.status === 'pass').every((t) => t.diagnostics === undefined), 'passing cells get none').to.equal(true);
     const text = lines.join('\n');
     expect(text).to.include('8080/TCP: difference (2 cells)').and.include('8081/UDP: difference (2 cells)');
     expect(text).to.match(/8080\/TCP: observed\n[^\n]*\n[^\n]*x\/a +- +\. +\./);

@@ -94,8 +94,8 @@ export async function collectTestDiagnostics(root: string, segments: readonly st
 }
 
 /**
- * After a suite's tests are judged (`outcomes[i]` being `tests[i]`'s; outcomes past the tests, such as a truth table's
- * cells, are left as they are): collects diagnostics for every test that did not pass (fail or error), into
+ * After a suite's tests are judged (`outcomes[i]` being `tests[i]`'s; outcomes past the tests are left as they are:
+ * a truth table's cells get theirs from runTruthTable, with the cells as the tests): collects diagnostics for every test that did not pass (fail or error), into
  * `<diagnosticsDir>/diagnostics/<suite>/<test>/`, and returns the outcomes with `diagnostics` set where that worked.
  * Without `opts.diagnosticsDir` it does nothing. Never throws and never changes a status: a collector that fails
  * writes its error into the folder, and a test whose folder cannot be made is reported as a progress line.

@@ -29,7 +29,7 @@ export function missingChartVersion(indexYaml: string, repo: string, chart: stri
     })
     .sort((a, b) => compareVersions(b, a));
   const hint = sameMinor.length ? `; the newest ${wanted!.major}.${wanted!.minor} there: ${sameMinor.slice(0, 3).join(', ')}` : '';
-  return `chart ${chart} ${version} is not in ${indexUrl(repo)}${hint}: set the CNI version in the topology (cni: {name: ..., version: ...}) to one the repository lists`;
+  return `chart ${chart} ${version} is not in ${indexUrl(repo)}${hint}: set the version in the topology (cni: {name: ..., version: ...} for a CNI, multicluster.version for a multi-cluster provider) to one the repository lists`;
 }
 
 export function indexUrl(repo: string): string {

@@ -126,7 +126,7 @@ describe('cluster steps, as sent to kind, helm and the API', function () {
     const failure = await runClusterStep(plan.steps.find((s) => s.action === 'helm-install')!, rt).catch((e: Error) => e);
     expect(asked).to.deep.equal(['https://helm.cilium.io/index.yaml']);
     expect((failure as Error).message).to.equal(
-      'chart cilium 1.19.7 is not in https://helm.cilium.io/index.yaml; the newest 1.19 there: 1.19.6, 1.19.5: set the CNI version in the topology (cni: {name: ..., version: ...}) to one the repository lists',
+      'chart cilium 1.19.7 is not in https://helm.cilium.io/index.yaml; the newest 1.19 there: 1.19.6, 1.19.5: set the version in the topology (cni: {name: ..., version: ...} for a CNI, multicluster.version for a multi-cluster provider) to one the repository lists',
     );
     expect(tools.calls(), 'helm never ran').to.deep.equal([]);
   });

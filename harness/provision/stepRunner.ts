@@ -78,10 +78,10 @@ export async function runClusterStep(step: PlanStep, rt: ClusterRuntime): Promis
       return;
     case 'exec': {
       if (!rt.host) throw new Error(`step "${step.summary}" runs ${step.argv[0]} on the host, which this provisioning does not allow`);
-      const stdout = await runExecStep(step, rt.host);
       if (step.applyStdoutTo !== undefined && step.applyStdoutTo !== rt.plan.name) {
         throw new Error(`step "${step.summary}" of cluster ${rt.plan.name} applies to cluster ${step.applyStdoutTo}: only multi-cluster steps may`);
       }
+      const stdout = await runExecStep(step, rt.host);
       if (step.applyStdoutTo) {
         for (const o of parseManifest(stdout, `output of ${step.argv[0]}`)) {
           rt.signal.throwIfAborted();

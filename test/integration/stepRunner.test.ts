@@ -149,10 +149,28 @@ describe('cluster steps, as sent to kind, helm and the API', function () {
     }
   });
 
-  it('a multi-cluster exec step says plainly that it is not automated yet', async () => {
+  it('an exec step runs on the host only when the provisioning allows it, and may apply what it prints to its own cluster', async () => {
     const plan = planFor('kindnet');
-    const { rt } = runtime(plan);
-    const failure = await runClusterStep({ action: 'exec', summary: 'join east', argv: ['subctl', 'join'] }, rt).catch((e: Error) => e);
-    expect((failure as Error).message).to.include('not automated yet');
+    const { rt, api } = runtime(plan);
+    const refused = await runClusterStep({ action: 'exec', summary: 'join east', argv: ['subctl', 'join'] }, rt).catch((e: Error) => e);
+    expect((refused as Error).message).to.equal('step "join east" runs subctl on the host, which this provisioning does not allow');
+    const ran: string[][] = [];
+    const host = {
+      tool: async (n: string) => `/bin/${n}`,
+      run: async (file: string, args: readonly string[]) => {
+        ran.push([file, ...args]);
+        return { ok: true, exitCode: 0, stdout: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: printed, namespace: kube-system}\n', stderr: '' };
+      },
+      placeholders: { address: () => '172.18.0.9' },
+      defaultCwd: rt.dir,
+      signal: rt.signal,
+      progress: () => undefined,
+    };
+    await runClusterStep({ action: 'exec', summary: 'print', argv: ['tool', '--server={server:main}'], applyStdoutTo: plan.name }, { ...rt, host });
+    expect(ran).to.deep.equal([['/bin/tool', '--server=https://172.18.0.9:6443']]);
+    expect(api.calls).to.deep.equal(['apply ConfigMap kube-system/printed']);
+    const elsewhere = await runClusterStep({ action: 'exec', summary: 'print', argv: ['tool'], applyStdoutTo: 'west' }, { ...rt, host }).catch((e: Error) => e);
+    expect((elsewhere as Error).message).to.equal(`step "print" of cluster ${plan.name} applies to cluster west: only multi-cluster steps may`);
+    expect(ran, 'refused before running').to.have.length(1);
   });
 });

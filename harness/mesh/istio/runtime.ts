@@ -87,14 +87,19 @@ export async function kindNetworkIpv4(signal?: AbortSignal): Promise<string> {
   const { parseCidr } = await import('../../model/cidr.js');
   const r = await execa('docker', ['network', 'inspect', 'kind', '--format', '{{json .IPAM.Config}}'], { reject: false, timeout: 10_000, ...(signal ? { cancelSignal: signal } : {}) });
   if (r.exitCode !== 0) throw new Error(`docker network inspect kind failed: ${String(r.stderr || r.shortMessage || '').trim()}`);
+  return ipv4SubnetOf(String(r.stdout), (s) => parseCidr(s).ok);
+}
+
+/** The first IPv4 subnet of `docker network inspect --format '{{json .IPAM.Config}}'` output. */
+export function ipv4SubnetOf(ipamJson: string, isIpv4Cidr: (s: string) => boolean): string {
   let config: unknown;
   try {
-    config = JSON.parse(String(r.stdout));
+    config = JSON.parse(ipamJson);
   } catch {
-    throw new Error(`docker network inspect kind printed no IPAM config: ${String(r.stdout).slice(0, 200)}`);
+    throw new Error(`docker network inspect kind printed no IPAM config: ${ipamJson.slice(0, 200)}`);
   }
   const subnets = (Array.isArray(config) ? config : []).map((c) => field(c, 'Subnet')).filter((s): s is string => typeof s === 'string');
-  const v4 = subnets.find((s) => parseCidr(s).ok);
+  const v4 = subnets.find(isIpv4Cidr);
   if (!v4) throw new Error(`the kind Docker network has no IPv4 subnet (${subnets.join(', ') || 'none'}): MetalLB's slices are IPv4`);
   return v4;
 }

@@ -6,7 +6,8 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { load } from 'js-yaml';
 import { istio } from '../../../harness/mesh/istio.js';
-import { metallbPool } from '../../../harness/mesh/istio/runtime.js';
+import { ipv4SubnetOf, metallbPool } from '../../../harness/mesh/istio/runtime.js';
+import { parseCidr } from '../../../harness/model/cidr.js';
 import type { MeshRuntime } from '../../../harness/mesh/meshProvider.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
@@ -107,5 +108,12 @@ describe('Istio at run time: readiness checks and computed objects', () => {
     expect(westAd).to.deep.include({ kind: 'L2Advertisement', spec: { ipAddressPools: ['kconn-west'] } });
     const small = await metallbPool(async () => '10.0.0.0/28')(input, runtime('east', {})).catch((e: Error) => e.message);
     expect(small).to.match(/too small for MetalLB/);
+  });
+
+  it("reads the kind network's IPv4 subnet from Docker's IPAM config, whatever comes first", () => {
+    const v4 = (s: string) => parseCidr(s).ok;
+    expect(ipv4SubnetOf('[{"Subnet":"fc00:f853:ccd:e793::/64"},{"Subnet":"172.18.0.0/16","Gateway":"172.18.0.1"}]', v4)).to.equal('172.18.0.0/16');
+    expect(() => ipv4SubnetOf('[{"Subnet":"fc00:f853:ccd:e793::/64"}]', v4)).to.throw("the kind Docker network has no IPv4 subnet (fc00:f853:ccd:e793::/64): MetalLB's slices are IPv4");
+    expect(() => ipv4SubnetOf('Error: No such network: kind', v4)).to.throw('printed no IPAM config');
   });
 });

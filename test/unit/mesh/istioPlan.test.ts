@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { renderPlanText } from '../../../harness/cli/renderPlan.js';
+import { missingChartVersion } from '../../../harness/provision/chartIndex.js';
 import { loadProject } from '../../../harness/load/loadProject.js';
 import { planRun, PlanError } from '../../../harness/plan/planRun.js';
 import { REPO_ROOT } from '../../support/paths.js';
@@ -44,5 +45,17 @@ describe('Istio plans', () => {
     for (const s of plan('east-west')) expect(s.status, s.name).to.equal('skip');
     for (const s of plan('east-west')) expect(s.reason, s.name).to.include('requires mtls');
     for (const s of plan('default')) expect(s.status, s.name).to.equal('skip');
+  });
+
+  it("each Istio chart's pinned version is looked up in the repository's index before helm runs", () => {
+    const steps = planRun(joined(), [suite('s')], PLAN_OPTIONS).multicluster!.steps.filter((s) => s.action === 'helm-install');
+    expect(new Set(steps.map((s) => (s.action === 'helm-install' ? `${s.repo} ${s.chart} ${s.version}` : '')))).to.deep.equal(
+      new Set(['base', 'istiod', 'gateway'].map((c) => `https://istio-release.storage.googleapis.com/charts ${c} 1.30.4`)),
+    );
+    const index = 'apiVersion: v1\nentries:\n  istiod:\n    - {version: 1.30.3}\n    - {version: 1.30.2}\n    - {version: 1.29.6}\n';
+    expect(missingChartVersion(index, 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.4')).to.equal(
+      'chart istiod 1.30.4 is not in https://istio-release.storage.googleapis.com/charts/index.yaml; the newest 1.30 there: 1.30.3, 1.30.2: set the version in the topology (cni: {name: ..., version: ...} for a CNI, multicluster.version for a multi-cluster provider) to one the repository lists',
+    );
+    expect(missingChartVersion(index.replace('1.30.3', '1.30.4'), 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.4')).to.equal(undefined);
   });
 });

@@ -284,6 +284,54 @@ describe('provisioning through the CLI (fake kind, fake API server)', function (
       expect(String(r.stdout), 'mocha reports through its own reporter').to.match(/1 passing[\s\S]*1 failing/);
       expect(tools.calls()).to.deep.include(['delete', 'cluster', '--name', `kconn-${runId}-main`]);
     });
+
+    it('the external endpoint: started on its network, probed by address over HTTP and HTTPS verified by the run CA, CoreDNS forwarded then restored, removed after', async () => {
+      writeFileSync(
+        join(project, 'suites', 's.yaml'),
+        [
+          'apiVersion: kconn.dev/v1alpha1', 'kind: Suite', 'metadata: {name: s}', 'spec:', '  tests:',
+          '    - name: the endpoint answers HTTP by address',
+          '      from: {namespace: demo, selector: app=client}',
+          '      to: {external: true, port: 80, path: /hostname}',
+          '      protocol: http',
+          '      expect: {reachable: true, http: {status: 200}}',
+          '    - name: its HTTPS certificate verifies against the run CA',
+          '      from: {namespace: demo, selector: app=client}',
+          '      to: {external: true, port: 443, path: /hostname}',
+          '      protocol: https',
+          '      tls: {ca: run}',
+          '      expect: {reachable: true, http: {status: 200}}', '',
+        ].join('\n'),
+      );
+      const corefile = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n}\n';
+      api.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: corefile } });
+      let forwarded = '';
+      api.onRead = () => {
+        api.put(readyNode);
+        api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 1 }, spec: { replicas: 1 }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } });
+        const now = (api.find('ConfigMap', 'coredns', 'kube-system') as { data?: { Corefile?: string } } | undefined)?.data?.Corefile ?? '';
+        if (now.includes('kconn.test')) forwarded = now;
+      };
+      api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-1', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'client' }] }, status: { phase: 'Running', podIP: lab.ip(client), conditions: [{ type: 'Ready', status: 'True' }] } });
+      api.onExec = (pod, argv) => (pod.name === 'client-1' ? lab.exec(client).exec(argv, 30_000) : undefined);
+
+      // The endpoint joins the test's own network (the kind network of a real run), where the client container is.
+      const r = await kconn(['run', '--topology', 'clusters/t.yaml'], { KCONN_EXTERNAL_NETWORK: lab.networkName });
+      expect(r.exitCode, String(r.stderr)).to.equal(0);
+      const runId = runIdOf(String(r.stderr));
+      expect(String(r.stderr)).to.include('2 passed, 0 failed, 0 errors');
+      const results = JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8'));
+      const [http, https] = results.suites[0].tests;
+      expect(http.results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200 });
+      expect(https.results[0].command, 'verified, never -k').to.include('--cacert').and.not.include('-k');
+      expect(https.results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200 });
+      expect((results.timings as { phase: string }[]).map((t) => t.phase)).to.include('external endpoint');
+      expect(forwarded, 'CoreDNS forwarded kconn.test during the run').to.match(/kconn\.test/);
+      const after = (api.find('ConfigMap', 'coredns', 'kube-system') as unknown as { data: { Corefile: string } }).data.Corefile;
+      expect(after, 'the Corefile is restored').to.equal(corefile);
+      expect(String(r.stderr)).to.match(/external endpoint external\.kconn\.test at \d+\.\d+\.\d+\.\d+; CoreDNS of main forwards kconn\.test to it/);
+      const left = await lab.docker.listContainers({ all: true, filters: { name: [`kconn-${runId}-external`] } });
+      expect(left.map((c) => c.Names), 'the endpoint container is removed with the run').to.deep.equal([]);
+    });
   });
 });
-

@@ -55,7 +55,7 @@ function steps(ctx: MeshContext): MeshStep[] {
   // Calico NATs traffic to addresses outside its pools before Submariner's rules see it: one disabled pool per remote
   // range tells it those are cluster addresses (https://submariner.io/operations/deployment/calico/).
   for (const c of ctx.clusters) {
-    if (c.cni !== 'calico' || globalnet(ctx.options)) continue;
+    if (globalnet(ctx.options)) continue;
     for (const pool of calicoIpPools(c, ctx.clusters)) {
       out.push({ action: 'apply-object', cluster: c.name, summary: `create Calico IPPool ${pool.metadata.name} for ${pool.spec.cidr} (disabled, no NAT)`, object: pool });
     }

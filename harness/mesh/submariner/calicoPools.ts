@@ -12,13 +12,15 @@ export interface SubmarinerIpPool {
 /**
  * One pool per remote pod and service range, `natOutgoing: false` (Calico must not masquerade traffic to them) and
  * `disabled: true` (no local pod gets an address from them): https://submariner.io/operations/deployment/calico/.
- * Without the Calico API server (kconn's default) the pool goes to the CRD the operator installs,
- * crd.projectcalico.org/v1 IPPool, whose spec has `cidr`, `natOutgoing` and `disabled` (projectcalico/calico
- * libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml); with it (cni option apiServer: true), through
- * projectcalico.org/v3, the API the Calico docs use.
+ * They go to the CRD the operator installs, crd.projectcalico.org/v1 IPPool, whose spec has `cidr` (required),
+ * `natOutgoing` and `disabled` (projectcalico/calico libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml).
+ * A cluster with the Calico API server (cni option apiServer: true) gets none from kconn: Submariner's route agent
+ * creates them itself through projectcalico.org/v3 there (submariner#2576, "Automate calico ippools creation by
+ * routeagent"; multicluster.md 1.6), and Calico refuses a second pool with the same range.
  */
 export function calicoIpPools(local: MeshCluster, clusters: readonly MeshCluster[]): SubmarinerIpPool[] {
-  const apiVersion = local.cniOptions?.['apiServer'] === true ? 'projectcalico.org/v3' : 'crd.projectcalico.org/v1';
+  if (local.cni !== 'calico' || local.cniOptions?.['apiServer'] === true) return [];
+  const apiVersion = 'crd.projectcalico.org/v1';
   return clusters
     .filter((r) => r.name !== local.name)
     .flatMap((r) => [

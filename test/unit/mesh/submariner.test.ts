@@ -123,9 +123,10 @@ describe('Calico IP pools for Submariner', () => {
     }
   });
 
-  it('through the Calico API server (projectcalico.org/v3) when the cluster has it', () => {
+  it('none from kconn when the cluster has the Calico API server (Submariner\'s route agent creates them there), nor for other CNIs', () => {
     const withApi = meshCluster('east', { cni: 'calico', cniOptions: { apiServer: true } });
-    expect(calicoIpPools(withApi, [withApi, west]).map((p) => p.apiVersion)).to.deep.equal(['projectcalico.org/v3', 'projectcalico.org/v3']);
+    expect(calicoIpPools(withApi, [withApi, west])).to.deep.equal([]);
+    expect(calicoIpPools(meshCluster('east'), [meshCluster('east'), west])).to.deep.equal([]);
   });
 
   it('Calico clusters get them before the broker is deployed; kindnet clusters and Globalnet get none', () => {

@@ -14,9 +14,10 @@ export interface SubmarinerIpPool {
  * `disabled: true` (no local pod gets an address from them): https://submariner.io/operations/deployment/calico/.
  * They go to the CRD the operator installs, crd.projectcalico.org/v1 IPPool, whose spec has `cidr` (required),
  * `natOutgoing` and `disabled` (projectcalico/calico libcalico-go/config/crd/crd.projectcalico.org_ippools.yaml).
- * A cluster with the Calico API server (cni option apiServer: true) gets none from kconn: Submariner's route agent
- * creates them itself through projectcalico.org/v3 there (submariner#2576, "Automate calico ippools creation by
- * routeagent"; multicluster.md 1.6), and Calico refuses a second pool with the same range.
+ * A cluster with the Calico API server (cni option apiServer: true) gets none from kconn: the gateway's route agent
+ * creates the same pools itself there, through projectcalico.org/v3 only (submariner
+ * pkg/routeagent_driver/handlers/calico/ippool_handler.go, "is Calico API server running?"; submariner#2576), and
+ * Calico's API refuses a second pool with the same range.
  */
 export function calicoIpPools(local: MeshCluster, clusters: readonly MeshCluster[]): SubmarinerIpPool[] {
   if (local.cni !== 'calico' || local.cniOptions?.['apiServer'] === true) return [];

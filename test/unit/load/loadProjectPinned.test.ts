@@ -167,4 +167,65 @@ describe('loadProject: which files, and located messages', () => {
       },
     );
   });
+
+  it('a misspelt header is named as such: by its apiVersion anywhere, by its kind only in a clusters/ or suites/ folder', async () => {
+    const k8s = (apiVersion: string, kind?: string): string => `apiVersion: ${apiVersion}\n${kind ? `kind: ${kind}\n` : ''}metadata: {name: x}\n`;
+    await withProject(
+      {
+        'deploy/upper.yaml': k8s('KCONN.example/v1', 'Deployment'),
+        // No "kconn" in it, but one letter from the real one.
+        'deploy/close.yaml': k8s('konn.dev/v1alpha1', 'Deployment'),
+        'deploy/nokind.yaml': k8s('kconn.dv/v1alpha1'),
+        'deploy/suit.yaml': k8s('v1', 'Suit'),
+        'suites/nested/suit.yaml': k8s('v1', 'Suit'),
+        'clusters/topolgy.yaml': k8s('v1', 'Topolgy'),
+        'mixed/two.yaml': `${TOPOLOGY}---\n${k8s('kconn.dv/v1alpha1', 'Deployment')}`,
+      },
+      async (dir) => {
+        expect(await shown(dir)).to.deep.equal([
+          'clusters/topolgy.yaml:2:7: kind: looks like a kconn file with a misspelt header: kind "Topolgy": did you mean "Topology"?',
+          'deploy/close.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "konn.dev/v1alpha1": did you mean "kconn.dev/v1alpha1"?',
+          'deploy/nokind.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "kconn.dv/v1alpha1": did you mean "kconn.dev/v1alpha1"?; missing kind (Topology or Suite)',
+          'deploy/upper.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "KCONN.example/v1": did you mean "kconn.dev/v1alpha1"?',
+          // The Kubernetes document beside a topology: its header, not a Kubernetes check.
+          'mixed/two.yaml:10:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "kconn.dv/v1alpha1": did you mean "kconn.dev/v1alpha1"?',
+          'suites/nested/suit.yaml:2:7: kind: looks like a kconn file with a misspelt header: kind "Suit": did you mean "Suite"?',
+        ]);
+      },
+    );
+  });
+
+  it('a kconn document is known by its apiVersion or by its kind; the Kubernetes documents beside it are checked as such', async () => {
+    await withProject(
+      {
+        'a.yaml': 'apiVersion: v1\nkind: Suite\nmetadata: {name: s}\n',
+        'b.yaml': 'apiVersion: kconn.dev/v1alpha1\nkind: Namespace\n',
+        'c.yaml': `${TOPOLOGY}---\napiVersion: v1\nkind: Namespace\nmetadata: {}\n---\nhello\n`,
+      },
+      async (dir) => {
+        const project = await loadProject(['.'], { cwd: dir });
+        expect(project.diagnostics.map(formatDiagnostic)).to.deep.equal([
+          'a.yaml:1:13: apiVersion: unsupported apiVersion "v1"; this kconn reads kconn.dev/v1alpha1',
+          'b.yaml:2:7: kind: unknown kind "Namespace"; valid kinds: Topology, Suite',
+          'c.yaml:12:11: metadata: not a Kubernetes object: missing metadata.name',
+          'c.yaml:14:1: not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got string',
+        ]);
+        expect(project.topologies, 'a file with an error gives no topology').to.deep.equal([]);
+      },
+    );
+  });
+
+  it('clusters a suite names: a warning when no topology has them (the suite is still loaded), none without the cross check', async () => {
+    const crossSuite = suite('cross', '../ns.yaml').replace('from: {namespace', 'from: {cluster: south, namespace');
+    await withProject({ 'clusters/pair.yaml': TOPOLOGY, 'suites/cross.yaml': crossSuite, 'ns.yaml': NAMESPACE }, async (dir) => {
+      const checked = await loadProject(['clusters', 'suites'], { cwd: dir });
+      expect(checked.diagnostics.map(formatDiagnostic)).to.deep.equal([
+        'suites/cross.yaml:9:23: warning: spec.tests[0].from.cluster: cluster "south" is not in topology "pair" (clusters/pair.yaml); its clusters: east, west',
+      ]);
+      expect(checked.suites.map((s) => s.name)).to.deep.equal(['cross']);
+      const unchecked = await loadProject(['clusters', 'suites'], { cwd: dir, crossCheck: false });
+      expect(unchecked.diagnostics).to.deep.equal([]);
+      expect(unchecked.topologies.map((t) => t.name)).to.deep.equal(['pair']);
+    });
+  });
 });

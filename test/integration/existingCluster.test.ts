@@ -227,6 +227,11 @@ describe('run --kubeconfig: suites on a cluster the user already has (fake API s
 
     it('runs the suites with no kind at all, reports the context and the detected CNI, leaves the cluster as it was', async () => {
       writeFileSync(join(project, 'suites', 'p.yaml'), POLICY_SUITE);
+      // A suite of the external endpoint: skipped on a cluster of --kubeconfig (it cannot reach the kind network).
+      writeFileSync(
+        join(project, 'suites', 'e.yaml'),
+        'apiVersion: kconn.dev/v1alpha1\nkind: Suite\nmetadata: {name: e}\nspec:\n  tests:\n    - {name: out, from: {namespace: demo, selector: app=client}, to: {external: true, port: 80}, expect: reachable}\n',
+      );
       userCluster();
       const before = structuredClone([...api.objects.entries()]);
 
@@ -239,7 +244,7 @@ describe('run --kubeconfig: suites on a cluster the user already has (fake API s
       expect(front.handshakes(), 'every request went through TLS, verified against the CA').to.be.greaterThan(0);
       expect(api.requests.some((q) => q.method === 'EXEC'), 'exec, over TLS too').to.equal(true);
       expect(stderr).to.include('main: context fake: CNI kindnet v20250512-df8de77b (detected: kube-system/kindnet runs); 1 node(s)');
-      expect(stderr).to.include('1 passed, 0 failed, 0 errors, 1 skipped');
+      expect(stderr).to.include('1 passed, 0 failed, 0 errors, 2 skipped');
 
       // The suite ran for real, and the policy suite was left to the control, which found no enforcement.
       const results = JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8'));
@@ -250,6 +255,8 @@ describe('run --kubeconfig: suites on a cluster the user already has (fake API s
       expect(s.tests[0].results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
       expect(s.tests[0].results[0].reproduce).to.match(/^kubectl --kubeconfig \/\S+\/my-kubeconfig --context fake -n demo exec client-1 -c client -- /);
       expect(p.tests[0]).to.deep.include({ status: 'skip', message: 'cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)' });
+      const e = results.suites.find((x: { name: string }) => x.name === 'e');
+      expect(e.tests[0]).to.deep.include({ status: 'skip', message: "needs the run's external endpoint, which kconn runs on the kind Docker network: a cluster of --kubeconfig cannot reach it" });
       const phases = (results.timings as { phase: string }[]).map((t) => t.phase);
       expect(phases, 'no image preloading').to.not.include('images');
       expect(phases).to.include('inspect');

@@ -7,11 +7,16 @@ function property(name: string, value: string): string {
   return `      <property name="${attr(name)}" value="${attr(value)}"/>`;
 }
 
-/** The cell's report with every suite named `<cell> / <suite>`, so suites and classnames of different cells never collide. */
+/**
+ * The cell's report with every suite named `<cell> / <suite>`, so suites and classnames of different cells never
+ * collide; a suite's timings are renamed with it, so each testsuite keeps its own `timing.*` properties.
+ */
 function withCellNames(cell: Cell): RunReport {
+  const named = (suite: string): string => `${cell.key} / ${suite}`;
   return {
     ...cell.report,
-    suites: cell.report.suites.map((s) => ({ ...s, name: `${cell.key} / ${s.name}`, tests: s.tests.map((t) => ({ ...t, suite: `${cell.key} / ${s.name}` })) })),
+    ...(cell.report.timings ? { timings: cell.report.timings.map((t) => (t.suite === undefined ? t : { ...t, suite: named(t.suite) })) } : {}),
+    suites: cell.report.suites.map((s) => ({ ...s, name: named(s.name), tests: s.tests.map((t) => ({ ...t, suite: named(s.name) })) })),
   };
 }
 

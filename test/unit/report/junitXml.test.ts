@@ -6,23 +6,24 @@ import { Xmllint } from './xmllint.js';
 
 describe('JUnit XML', () => {
   const xmllint = new Xmllint();
-  const xml = renderJunitXml(runReportFixture());
-  const read = (expression: string): Promise<string> => xmllint.xpathString(xml, expression);
+  // Rendered inside each test, never in the describe body: a mutation run activates a mutant per test.
+  const xml = (): string => renderJunitXml(runReportFixture());
+  const read = (expression: string): Promise<string> => xmllint.xpathString(xml(), expression);
   const basic = '/testsuites/testsuite[@name="basic"]';
   const policy = '/testsuites/testsuite[@name="network-policy"]';
 
   after(() => xmllint.cleanup());
 
   it('is valid against the JUnit XSD', async () => {
-    const { valid, output } = await xmllint.validate(xml);
+    const { valid, output } = await xmllint.validate(xml());
     expect(valid, output).to.equal(true);
   });
 
   it('puts the totals on <testsuites> and the counts, time and timestamp on each <testsuite>', async () => {
-    expect(xml).to.match(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="kconn" tests="7" failures="1" errors="1" skipped="2" time="90\.500">\n/);
-    expect(xml).to.contain('<testsuite name="basic" tests="4" failures="1" errors="1" skipped="0" time="42.500" timestamp="2025-11-25T12:00:00" id="0">');
-    expect(xml).to.contain('<testsuite name="network-policy" tests="3" failures="0" errors="0" skipped="2" time="0.000" timestamp="2025-11-25T12:00:00" id="1">');
-    expect(xml).to.contain('<testsuite name="empty" tests="0" failures="0" errors="0" skipped="0" time="0.000" timestamp="2025-11-25T12:00:00" id="2">');
+    expect(xml()).to.match(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="kconn" tests="7" failures="1" errors="1" skipped="2" time="90\.500">\n/);
+    expect(xml()).to.contain('<testsuite name="basic" tests="4" failures="1" errors="1" skipped="0" time="42.500" timestamp="2025-11-25T12:00:00" id="0">');
+    expect(xml()).to.contain('<testsuite name="network-policy" tests="3" failures="0" errors="0" skipped="2" time="0.000" timestamp="2025-11-25T12:00:00" id="1">');
+    expect(xml()).to.contain('<testsuite name="empty" tests="0" failures="0" errors="0" skipped="0" time="0.000" timestamp="2025-11-25T12:00:00" id="2">');
     expect(await read('count(/testsuites/testsuite)')).to.equal('3');
     expect(await read('count(//testcase)')).to.equal('7');
   });
@@ -40,7 +41,7 @@ describe('JUnit XML', () => {
   });
 
   it('writes one <testcase> per test: classname = suite, name = test, time in seconds', async () => {
-    expect(xml).to.contain('<testcase classname="basic" name="client reaches echo over HTTP [east]" time="0.120"/>');
+    expect(xml()).to.contain('<testcase classname="basic" name="client reaches echo over HTTP [east]" time="0.120"/>');
     expect(await read(`string(${basic}/testcase[3]/@classname)`)).to.equal('basic');
     expect(await read(`string(${basic}/testcase[3]/@name)`)).to.equal('echo is blocked by policy');
     expect(await read(`string(${basic}/testcase[3]/@time)`)).to.equal('2.001');
@@ -90,9 +91,9 @@ describe('JUnit XML', () => {
     expect(await read(`string(${policy}/testcase[2]/@name)`)).to.equal('allow <from> & "to"');
     expect(await read(`string(${policy}/testcase[3]/@name)`), 'U+0001 dropped').to.equal('a <b> & \'c\' "d"');
     // eslint-disable-next-line no-control-regex
-    expect(xml).not.to.match(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/);
-    expect(xml).not.to.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, 'no lone surrogate');
-    expect(xml).to.contain('&lt;html lang="en"&gt;\'Tom &amp; Jerry\' ]]&gt; &lt;/html&gt;');
+    expect(xml()).not.to.match(/[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/);
+    expect(xml()).not.to.match(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/, 'no lone surrogate');
+    expect(xml()).to.contain('&lt;html lang="en"&gt;\'Tom &amp; Jerry\' ]]&gt; &lt;/html&gt;');
   });
 
   it('keeps newlines and tabs inside attributes as character references', async () => {

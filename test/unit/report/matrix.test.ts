@@ -123,15 +123,16 @@ describe('report merge: summary.md', () => {
 describe('report merge: merged JUnit', () => {
   const xmllint = new Xmllint();
   after(() => xmllint.cleanup());
-  const cells = matrix(runReportFixture(), cellReport('calico', 'v3.32.1', 'v1.36.4', ['pass', 'fail']), cellReport('flannel', 'v0.28.9', 'v1.36.4', ['skip']));
-  const xml = renderMergedJunit(cells);
+  // Rendered inside each test, never in the describe body: a mutation run activates a mutant per test.
+  const merged = (): string => renderMergedJunit(matrix(runReportFixture(), cellReport('calico', 'v3.32.1', 'v1.36.4', ['pass', 'fail']), cellReport('flannel', 'v0.28.9', 'v1.36.4', ['skip'])));
 
   it('is valid against the JUnit XSD', async () => {
-    const { valid, output } = await xmllint.validate(xml);
+    const { valid, output } = await xmllint.validate(merged());
     expect(valid, output).to.equal(true);
   });
 
   it('one testsuite per cell and suite, named by the cell, with the cell as properties and unique ids', async () => {
+    const xml = merged();
     expect(await xmllint.xpathString(xml, 'count(/testsuites/testsuite)')).to.equal('5');
     expect(await xmllint.xpathString(xml, 'string(/testsuites/testsuite[1]/@name)')).to.equal('default / calico v3.32.1 / v1.36.4 / basic');
     expect(await xmllint.xpathString(xml, 'string(/testsuites/testsuite[1]/properties/property[@name="cell.cni"]/@value)')).to.equal('calico v3.32.1');
@@ -145,6 +146,7 @@ describe('report merge: merged JUnit', () => {
   });
 
   it("keeps each cell's failure text as its own junit.xml has it", async () => {
+    const xml = merged();
     const failure = await xmllint.xpathString(xml, 'string(//testcase[@name="echo is blocked by policy"]/failure/@message)');
     expect(failure).to.match(/^expected blocked/);
   });

@@ -4,10 +4,14 @@ import { renderResultsJson } from '../../../harness/report/resultsJson.js';
 import { NASTY_STDERR, NASTY_STDOUT, runReportFixture } from './runReportFixture.js';
 
 describe('results.json', () => {
-  const json = renderResultsJson(runReportFixture());
-  const doc = JSON.parse(json);
+  // Rendered inside each test, never in the describe body: a mutation run activates a mutant per test.
+  const render = () => {
+    const json = renderResultsJson(runReportFixture());
+    return { json, doc: JSON.parse(json) };
+  };
 
   it('is pretty JSON ending with a newline, schemaVersion first, then the model\'s fields and the counts', () => {
+    const { json, doc } = render();
     expect(json.startsWith('{\n  "schemaVersion": 1,\n  "runId": "run-2025-11-25-abc",\n')).to.equal(true);
     expect(json.endsWith('}\n')).to.equal(true);
     expect(Object.keys(doc)).to.deep.equal(['schemaVersion', 'runId', 'topology', 'kindVersion', 'kubernetesVersion', 'clusters', 'startedAt', 'finishedAt', 'summary', 'suites']);
@@ -22,6 +26,7 @@ describe('results.json', () => {
   });
 
   it('keeps probe output exactly, control characters included', () => {
+    const { json, doc } = render();
     expect(doc.suites[0].tests[2].results[0].stdout).to.equal(NASTY_STDOUT);
     expect(doc.suites[0].tests[2].results[0].stderr).to.equal(NASTY_STDERR);
     expect(json).to.contain('\\u0000\\u001b[31mred');
@@ -29,6 +34,7 @@ describe('results.json', () => {
   });
 
   it('does not depend on the order in which the report\'s objects were built, and loses no field', () => {
+    const { json } = render();
     const report = runReportFixture();
     const shuffled = JSON.parse(JSON.stringify(report, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).reverse()) : v))) as RunReport;
     expect(renderResultsJson(shuffled)).to.equal(json);

@@ -16,7 +16,7 @@ export const ISTIO_OPTIONS_SCHEMA: Readonly<Record<string, unknown>> = {
     meshID: {
       type: 'string',
       pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
-      description: `global.meshID of every cluster (default ${DEFAULT_MESH_ID})`,
+      description: `a DNS label (lowercase letters, digits, '-'): global.meshID of every cluster, default ${DEFAULT_MESH_ID}`,
     },
     loadBalancer: {
       enum: [...LOAD_BALANCERS],

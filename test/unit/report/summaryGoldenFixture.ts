@@ -1,0 +1,48 @@
+import type { RunReport, TestOutcome } from '../../../harness/model/runReport.js';
+import { buildMatrix, compareWithBaseline, type BaselineDiff, type Cell } from '../../../harness/report/matrix.js';
+
+function run(cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport {
+  return {
+    runId: 'r',
+    topology: 'default',
+    kindVersion: 'v0.33.0',
+    kubernetesVersion: 'v1.35.8',
+    clusters: [{ name: 'main', cni, cniVersion: version }],
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:01:00.000Z',
+    suites: [{ name: 'net|pol', file: 'f', durationMs: 1, tests: tests.map((t, i) => ({ suite: 'net|pol', name: `t${i}`, status: 'pass', durationMs: 1, attempts: 1, results: [], ...t })) }],
+  };
+}
+
+function cells(...reports: RunReport[]): Cell[] {
+  const m = buildMatrix(reports.map((r, i) => ({ origin: `o${i}`, report: r })));
+  if (!m.ok) throw new Error(m.problem);
+  return m.value;
+}
+
+const LONG = `expected reachable, observed ${'x'.repeat(200)}`;
+
+/** Now: calico with one of each result (a long detail, a name with markup and a line break), flannel all passing. */
+export function summaryNow(): Cell[] {
+  return cells(
+    run('calico', 'v3.32.1', [
+      { status: 'pass' },
+      { status: 'pass', flaky: true, attempts: 2 },
+      { status: 'fail', expected: 'blocked', observed: 'connected' },
+      { status: 'fail', name: 'a <b>\nc', expected: 'reachable', observed: LONG.slice(20) },
+      { status: 'error', message: 'exec | failed' },
+      { status: 'skip', message: 'requires x' },
+      { status: 'pass' },
+    ]),
+    run('flannel', 'v0.28.9', [{ status: 'pass' }]),
+  );
+}
+
+/** The baseline: calico's t2 failed already, t6 failed and is fixed now; a cilium cell that is gone now. */
+export function summaryDiff(): BaselineDiff {
+  const before = cells(
+    run('calico', 'v3.32.1', [{ status: 'pass' }, { status: 'pass' }, { status: 'fail' }, { status: 'pass' }, { status: 'pass' }, { status: 'skip' }, { status: 'fail' }]),
+    run('cilium', '1.19.1', [{ status: 'pass' }]),
+  );
+  return compareWithBaseline(summaryNow(), before);
+}

@@ -53,6 +53,22 @@ const serviceAccountToken: MeshCheck = async (input, rt) => {
   return { ready, detail: `Secret ${namespace}/${name} ${ready ? 'holds a token' : 'has no token yet'}` };
 };
 
+/**
+ * A Service has a ready endpoint (its EndpointSlices, by the kubernetes.io/service-name label): MetalLB's webhook
+ * checks every IPAddressPool, and one applied before the webhook answers is refused.
+ */
+const serviceEndpoints: MeshCheck = async (input, rt) => {
+  const namespace = str(input, 'namespace');
+  const name = str(input, 'service');
+  const slices = await rt.kube(rt.cluster).list('discovery.k8s.io/v1', 'EndpointSlice', namespace, `kubernetes.io/service-name=${name}`);
+  const endpoints = slices.flatMap((s) => {
+    const e = field(s, 'endpoints');
+    return Array.isArray(e) ? e : [];
+  });
+  const ready = endpoints.filter((e) => field(e, 'conditions', 'ready') !== false);
+  return { ready: ready.length > 0, detail: `Service ${namespace}/${name}: ${ready.length} ready endpoint(s) of ${endpoints.length}` };
+};
+
 function decoded(secret: unknown, key: string, what: string): string {
   const v = field(secret, 'data', key);
   if (typeof v !== 'string' || v === '') throw new Error(`${what} has no "${key}"`);
@@ -119,6 +135,7 @@ export function metallbPool(subnet: (signal: AbortSignal) => Promise<string>): M
 export const ISTIO_CHECKS: Readonly<Record<string, MeshCheck>> = {
   'load-balancer-address': loadBalancerAddress,
   'service-account-token': serviceAccountToken,
+  'service-endpoints': serviceEndpoints,
 };
 
 export const ISTIO_COMPUTE: Readonly<Record<string, MeshCompute>> = {

@@ -88,8 +88,16 @@ function loadBalancerSteps(c: MeshCluster, options: IstioOptions, ctx: MeshConte
       ];
   return [
     { ...on, action: 'apply', summary: `install MetalLB ${METALLB_VERSION} (layer 2, native manifest)`, url: metallbManifestUrl(), serverSide: true },
-    { ...on, action: 'wait', summary: 'wait for the MetalLB controller (it serves the webhook that checks pools)', resource: 'deployment', namespace: METALLB_NAMESPACE, name: 'controller', condition: 'rollout-complete', timeout: '5m' },
+    { ...on, action: 'wait', summary: 'wait for the MetalLB controller', resource: 'deployment', namespace: METALLB_NAMESPACE, name: 'controller', condition: 'rollout-complete', timeout: '5m' },
     { ...on, action: 'wait', summary: 'wait for the MetalLB speakers', resource: 'daemonset', namespace: METALLB_NAMESPACE, name: 'speaker', condition: 'rollout-complete', timeout: '5m' },
+    {
+      ...on,
+      action: 'poll',
+      summary: "wait for MetalLB's webhook to answer (it checks every pool)",
+      check: 'service-endpoints',
+      input: { namespace: METALLB_NAMESPACE, service: 'metallb-webhook-service' },
+      timeout: '2m',
+    },
     ...pool,
   ];
 }

@@ -116,4 +116,23 @@ describe('Istio at run time: readiness checks and computed objects', () => {
     expect(() => ipv4SubnetOf('[{"Subnet":"fc00:f853:ccd:e793::/64"}]', v4)).to.throw("the kind Docker network has no IPv4 subnet (fc00:f853:ccd:e793::/64): MetalLB's slices are IPv4");
     expect(() => ipv4SubnetOf('Error: No such network: kind', v4)).to.throw('printed no IPAM config');
   });
+
+  it("waits for MetalLB's webhook Service to have a ready endpoint before pools are applied", async () => {
+    const api = new MemoryKubeApi();
+    const rt = runtime('east', { east: api });
+    const input = { namespace: 'metallb-system', service: 'metallb-webhook-service' };
+    const slice = (ready: boolean) =>
+      ({
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: 'metallb-webhook-service-x1', namespace: 'metallb-system', labels: { 'kubernetes.io/service-name': 'metallb-webhook-service' } },
+        endpoints: [{ addresses: ['10.30.0.5'], conditions: { ready } }],
+      }) as KubernetesObject;
+    expect(await check('service-endpoints')(input, rt)).to.deep.equal({ ready: false, detail: 'Service metallb-system/metallb-webhook-service: 0 ready endpoint(s) of 0' });
+    api.put(slice(false));
+    expect((await check('service-endpoints')(input, rt)).ready).to.equal(false);
+    api.put(slice(true));
+    expect(await check('service-endpoints')(input, rt)).to.deep.equal({ ready: true, detail: 'Service metallb-system/metallb-webhook-service: 1 ready endpoint(s) of 1' });
+    expect(api.calls.at(-1)).to.equal('list EndpointSlice metallb-system kubernetes.io/service-name=metallb-webhook-service');
+  });
 });

@@ -90,7 +90,7 @@ describe('Istio through the CLI (fake kind, helm, docker and API server)', funct
       ['istio-base', kc('west')], ['istiod', kc('west')], ['istio-eastwestgateway', kc('west')],
     ]);
     const upgrade = tools.calls().find((c) => c[0] === 'upgrade' && c[2] === 'istiod')!;
-    expect(upgrade.slice(0, 12)).to.deep.equal(['upgrade', '--install', 'istiod', 'istiod', '--repo', 'https://istio-release.storage.googleapis.com/charts', '--version', '1.30.4', '--namespace', 'istio-system', '--create-namespace', '--kubeconfig']);
+    expect(upgrade.slice(0, 12)).to.deep.equal(['upgrade', '--install', 'istiod', 'istiod', '--repo', 'https://istio-release.storage.googleapis.com/charts', '--version', '1.30.5', '--namespace', 'istio-system', '--create-namespace', '--kubeconfig']);
     for (const c of ['east', 'west']) {
       expect(load(readFileSync(join(dir, c, 'helm-istiod-values.yaml'), 'utf8'))).to.deep.equal({ global: { meshID: 'kconn-mesh', multiCluster: { clusterName: c }, network: `network-${c}` } });
       expect(load(readFileSync(join(dir, c, 'helm-istio-eastwestgateway-values.yaml'), 'utf8'))).to.deep.equal({ name: 'istio-eastwestgateway', networkGateway: `network-${c}` });
@@ -124,7 +124,7 @@ describe('Istio through the CLI (fake kind, helm, docker and API server)', funct
     const gatewayPolls = api.requests.filter((q) => q.method === 'GET' && q.path === '/api/v1/namespaces/istio-system/services/istio-eastwestgateway');
     expect(gatewayPolls.length, 'the LoadBalancer address polled').to.be.at.least(3);
     expect(String(r.stderr)).to.include('has no LoadBalancer address yet (EXTERNAL-IP pending)');
-    expect(String(r.stderr)).to.include('istio 1.30.4: east, west joined');
+    expect(String(r.stderr)).to.include('istio 1.30.5: east, west joined');
     // Nothing secret on the terminal.
     expect(String(r.stderr) + String(r.stdout)).to.not.match(/PRIVATE KEY|reader-token-xyz|BEGIN CERTIFICATE/);
     expect(tools.calls().some((c) => c[0] === 'delete'), 'nothing deleted on success').to.equal(false);

@@ -3,12 +3,14 @@
  */
 
 /**
- * Istio 1.30.4 (2026-08-27), listed on https://istio.io/latest/news/releases/1.30.x/ (the zh mirror lists 1.30.0 to
- * 1.30.4; https://istio.io/latest/zh/news/releases/1.30.x/announcing-1.30.5/ also exists, undated in the copy seen).
- * The same version names the base, istiod and gateway charts. Provisioning reads the chart repository's index.yaml
- * before helm runs and stops, naming the versions it lists, when the pin is missing there.
+ * Istio 1.30.5, the newest patch of the 1.30 line found: https://istio.io/latest/zh/news/releases/1.30.x/announcing-1.30.5/
+ * (security fixes after 1.30.4 of 2026-08-27; the release lists seen, https://istio.io/latest/news/releases/1.30.x/ and
+ * its zh mirror, stop earlier). Newer minors exist (the istio.io footer names 1.31; Homebrew's istioctl formula is at
+ * 1.32.0): a topology may name one (multicluster.version, a warning: the steps were written against 1.30). The same
+ * version names the base, istiod and gateway charts. Provisioning reads the chart repository's index.yaml before helm
+ * runs and stops, naming the versions it lists, when the pin is missing there.
  */
-export const ISTIO_VERSION = '1.30.4';
+export const ISTIO_VERSION = '1.30.5';
 
 /** The official Helm repository of the base, istiod and gateway charts (istio/istio manifests/charts/gateway/README.md). */
 export const ISTIO_CHART_REPO = 'https://istio-release.storage.googleapis.com/charts';

@@ -13,8 +13,8 @@ describe('Istio plans', () => {
   it('the plan text shows the Helm values, the objects, the polls, and placeholders for key material', () => {
     const text = renderPlanText(planRun(joined(), [suite('s')], { ...PLAN_OPTIONS, kindNetwork: '172.18.0.0/16' }));
     const section = text.slice(text.indexOf('Multi-cluster:'), text.indexOf('Suites:'));
-    expect(section).to.include('Multi-cluster: istio 1.30.4, after every cluster is up');
-    expect(section).to.include('chart https://istio-release.storage.googleapis.com/charts istiod 1.30.4 -n istio-system values {"global":{"meshID":"kconn-mesh","multiCluster":{"clusterName":"west"},"network":"network-west"}}');
+    expect(section).to.include('Multi-cluster: istio 1.30.5, after every cluster is up');
+    expect(section).to.include('chart https://istio-release.storage.googleapis.com/charts istiod 1.30.5 -n istio-system values {"global":{"meshID":"kconn-mesh","multiCluster":{"clusterName":"west"},"network":"network-west"}}');
     expect(section).to.include('          kind: IPAddressPool\n');
     expect(section).to.include('        poll load-balancer-address {"namespace":"istio-system","service":"istio-eastwestgateway"} (timeout 3m)\n');
     expect(section).to.include('built at run time by cacerts');
@@ -50,12 +50,12 @@ describe('Istio plans', () => {
   it("each Istio chart's pinned version is looked up in the repository's index before helm runs", () => {
     const steps = planRun(joined(), [suite('s')], PLAN_OPTIONS).multicluster!.steps.filter((s) => s.action === 'helm-install');
     expect(new Set(steps.map((s) => (s.action === 'helm-install' ? `${s.repo} ${s.chart} ${s.version}` : '')))).to.deep.equal(
-      new Set(['base', 'istiod', 'gateway'].map((c) => `https://istio-release.storage.googleapis.com/charts ${c} 1.30.4`)),
+      new Set(['base', 'istiod', 'gateway'].map((c) => `https://istio-release.storage.googleapis.com/charts ${c} 1.30.5`)),
     );
     const index = 'apiVersion: v1\nentries:\n  istiod:\n    - {version: 1.30.3}\n    - {version: 1.30.2}\n    - {version: 1.29.6}\n';
-    expect(missingChartVersion(index, 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.4')).to.equal(
-      'chart istiod 1.30.4 is not in https://istio-release.storage.googleapis.com/charts/index.yaml; the newest 1.30 there: 1.30.3, 1.30.2: set the version in the topology (cni: {name: ..., version: ...} for a CNI, multicluster.version for a multi-cluster provider) to one the repository lists',
+    expect(missingChartVersion(index, 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.5')).to.equal(
+      'chart istiod 1.30.5 is not in https://istio-release.storage.googleapis.com/charts/index.yaml; the newest 1.30 there: 1.30.3, 1.30.2: set the version in the topology (cni: {name: ..., version: ...} for a CNI, multicluster.version for a multi-cluster provider) to one the repository lists',
     );
-    expect(missingChartVersion(index.replace('1.30.3', '1.30.4'), 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.4')).to.equal(undefined);
+    expect(missingChartVersion(index.replace('1.30.3', '1.30.5'), 'https://istio-release.storage.googleapis.com/charts', 'istiod', '1.30.5')).to.equal(undefined);
   });
 });

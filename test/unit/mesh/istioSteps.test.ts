@@ -21,7 +21,7 @@ function cluster(name: string, extra: Partial<MeshCluster> = {}): MeshCluster {
 }
 
 function ctx(options: Record<string, unknown> = {}, extra: Partial<MeshContext> = {}): MeshContext {
-  return { clusters: [cluster('east'), cluster('west')], version: '1.30.4', options, workDir: '/run/multicluster', ...extra };
+  return { clusters: [cluster('east'), cluster('west')], version: '1.30.5', options, workDir: '/run/multicluster', ...extra };
 }
 
 const on = (steps: MeshStep[], c: string) => steps.filter((s) => s.cluster === c);
@@ -62,14 +62,14 @@ describe('Istio: multi-primary, multi-network steps', () => {
       expect(istiod).to.deep.include({
         repo: 'https://istio-release.storage.googleapis.com/charts',
         chart: 'istiod',
-        version: '1.30.4',
+        version: '1.30.5',
         namespace: 'istio-system',
         values: { global: { meshID: 'kconn-mesh', multiCluster: { clusterName: c }, network: `network-${c}` } },
       });
-      expect(helm(on(steps, c), 'istio-base')).to.deep.include({ chart: 'base', version: '1.30.4', values: {} });
+      expect(helm(on(steps, c), 'istio-base')).to.deep.include({ chart: 'base', version: '1.30.5', values: {} });
       expect(helm(on(steps, c), 'istio-eastwestgateway')).to.deep.include({
         chart: 'gateway',
-        version: '1.30.4',
+        version: '1.30.5',
         values: { name: 'istio-eastwestgateway', networkGateway: `network-${c}` },
       });
     }

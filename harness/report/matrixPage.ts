@@ -37,6 +37,12 @@ const STATE_TEXT: Readonly<Record<SquareState, { symbol: string; word: string }>
   none: { symbol: '', word: 'not in this cell' },
 };
 
+/** Text after the state's symbol (a state without one, `none`, has the text alone). */
+function marked(state: SquareState, text: string): string {
+  const { symbol } = STATE_TEXT[state];
+  return symbol === '' ? text : `${symbol} ${text}`;
+}
+
 export function stateOf(t: TestOutcome | undefined): SquareState {
   if (t === undefined) return 'none';
   if (t.status === 'pass') return t.flaky === true ? 'flaky' : 'pass';
@@ -100,11 +106,11 @@ function suiteGrid(cells: readonly Cell[]): string {
       if (s === undefined) return `<td class="sq none">not run</td>`;
       const counts = countTests(s.tests);
       const state = worstOf(counts);
-      return `<td class="sq ${state}" data-cell="${esc(c.key)}" data-suite="${esc(suite)}">${esc(STATE_TEXT[state].symbol)} ${esc(countsText(counts))}</td>`;
+      return `<td class="sq ${state}" data-cell="${esc(c.key)}" data-suite="${esc(suite)}">${esc(marked(state, countsText(counts)))}</td>`;
     });
     return `<tr><th scope="row">${esc(suite)}</th>${squares.join('')}</tr>`;
   });
-  const totals = cells.map((c) => `<td class="sq ${worstOf(c.counts)}">${esc(STATE_TEXT[worstOf(c.counts)].symbol)} ${esc(countsText(c.counts))}</td>`).join('');
+  const totals = cells.map((c) => `<td class="sq ${worstOf(c.counts)}">${esc(marked(worstOf(c.counts), countsText(c.counts)))}</td>`).join('');
   return `<div class="scroll"><table id="suite-grid"><caption>Suites by cell</caption><thead><tr><th scope="col">suite</th>${cellHeaders(cells)}</tr></thead><tbody>${rows.join('')}<tr><th scope="row">all suites</th>${totals}</tr></tbody></table></div>`;
 }
 
@@ -136,7 +142,7 @@ function testGrid(cells: readonly Cell[]): string {
         const state = stateOf(t);
         const why = t === undefined ? '' : squareDetail(t);
         const title = why ? ` title="${esc(why)}" tabindex="0"` : '';
-        return `<td class="sq ${state}"${title}>${esc(STATE_TEXT[state].symbol)} ${esc(STATE_TEXT[state].word)}</td>`;
+        return `<td class="sq ${state}"${title}>${esc(marked(state, STATE_TEXT[state].word))}</td>`;
       });
       rows.push(`<tr><th scope="row"><small>${esc(suite)}</small> ${esc(name)}</th>${squares.join('')}</tr>`);
     }

@@ -41,4 +41,27 @@ describe('results.json', () => {
     const extended = { ...report, operator: 'ci' } as RunReport;
     expect(JSON.parse(renderResultsJson(extended)).operator).to.equal('ci');
   });
+
+  it('nested records in the model\'s order too: a difference, diagnostics, timings; fields it does not know after them, sorted', () => {
+    const report = runReportFixture();
+    const [basic] = report.suites;
+    const test = {
+      ...basic!.tests[0]!,
+      zeta: 1,
+      alpha: 2,
+      diagnostics: { sourceIp: '10.0.0.1', path: 'd' },
+      difference: { source: 's', reason: 'r', cni: 'c', id: 'i' },
+    };
+    const withNested = {
+      ...report,
+      timings: [{ ms: 5, suite: 'basic', cluster: 'east', phase: 'probe' }],
+      suites: [{ ...basic!, tests: [test] }],
+    } as unknown as RunReport;
+    const doc = JSON.parse(renderResultsJson(withNested)) as { timings: object[]; suites: Array<{ tests: Array<Record<string, object>> }> };
+    const t = doc.suites[0]!.tests[0]!;
+    expect(Object.keys(t)).to.deep.equal(['suite', 'name', 'cluster', 'status', 'durationMs', 'attempts', 'difference', 'diagnostics', 'results', 'alpha', 'zeta']);
+    expect(Object.keys(t['difference']!)).to.deep.equal(['id', 'cni', 'reason', 'source']);
+    expect(Object.keys(t['diagnostics']!)).to.deep.equal(['path', 'sourceIp']);
+    expect(Object.keys(doc.timings[0]!)).to.deep.equal(['phase', 'cluster', 'suite', 'ms']);
+  });
 });

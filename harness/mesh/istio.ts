@@ -29,6 +29,9 @@ export const istio: MeshProvider = {
   overlappingSubnets: { allowed: () => true, fix: '' },
   incompatibilities: istioIncompatibilities,
   steps: istioSteps,
+  // The kind network as Docker sees it (subnet, every container's address): where a LoadBalancer address clashes or
+  // a control plane is not where the remote secrets point.
+  failureCommands: () => [['docker', 'network', 'inspect', 'kind']],
   checks: ISTIO_CHECKS,
   compute: ISTIO_COMPUTE,
 };

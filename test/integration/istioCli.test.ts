@@ -142,6 +142,8 @@ describe('Istio through the CLI (fake kind, helm, docker and API server)', funct
     expect(r.exitCode).to.equal(1);
     const runId = runIdOf(String(r.stderr));
     expect(String(r.stderr)).to.include('Service istio-system/istio-eastwestgateway is of type ClusterIP, not LoadBalancer: it will never get an address');
+    // The kind network as Docker sees it goes into the diagnostics (best effort: here Docker may have no such network).
+    expect(readFileSync(join(project, 'reports', runId, 'diagnostics-multicluster.txt'), 'utf8')).to.include('# docker network inspect kind');
     expect(deleted(runId)).to.deep.equal([`kconn-${runId}-east`, `kconn-${runId}-west`]);
     expect(existsSync(join(runsDir(), runId)), 'no state (and no CA key) left behind').to.equal(false);
   });

@@ -16,6 +16,8 @@ export interface WorkflowStep {
 
 export interface WorkflowJob {
   readonly name?: string;
+  readonly 'runs-on'?: string;
+  readonly if?: string;
   readonly 'timeout-minutes'?: number;
   readonly needs?: string | string[];
   readonly strategy?: { readonly 'fail-fast'?: boolean; readonly matrix?: Record<string, unknown> };

@@ -7,25 +7,7 @@ import { load } from 'js-yaml';
 import { CNI_NAMES } from '../../harness/cni/registry.js';
 import { KUBERNETES_VERSIONS } from '../../harness/plan/nodeImages.js';
 import { REPO_ROOT } from '../support/paths.js';
-
-interface Step {
-  readonly name?: string;
-  readonly id?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly if?: string;
-  readonly env?: Record<string, string>;
-  readonly with?: Record<string, unknown>;
-}
-
-interface Job {
-  readonly 'runs-on'?: string;
-  readonly 'timeout-minutes'?: number;
-  readonly needs?: string | string[];
-  readonly if?: string;
-  readonly strategy?: { readonly 'fail-fast'?: boolean; readonly matrix?: Record<string, unknown> };
-  readonly steps: readonly Step[];
-}
+import type { WorkflowJob as Job, WorkflowStep as Step } from '../support/workflowFile.js';
 
 interface Workflow {
   readonly on: Record<string, unknown>;

@@ -53,20 +53,36 @@ const serviceAccountToken: MeshCheck = async (input, rt) => {
   return { ready, detail: `Secret ${namespace}/${name} ${ready ? 'holds a token' : 'has no token yet'}` };
 };
 
-/**
- * A Service has a ready endpoint (its EndpointSlices, by the kubernetes.io/service-name label): MetalLB's webhook
- * checks every IPAddressPool, and one applied before the webhook answers is refused.
- */
-const serviceEndpoints: MeshCheck = async (input, rt) => {
-  const namespace = str(input, 'namespace');
-  const name = str(input, 'service');
+/** Ready endpoints of a Service (its EndpointSlices, by the kubernetes.io/service-name label), and how many it has. */
+async function readyEndpoints(rt: MeshRuntime, namespace: string, name: string): Promise<{ ready: number; all: number }> {
   const slices = await rt.kube(rt.cluster).list('discovery.k8s.io/v1', 'EndpointSlice', namespace, `kubernetes.io/service-name=${name}`);
   const endpoints = slices.flatMap((s) => {
     const e = field(s, 'endpoints');
     return Array.isArray(e) ? e : [];
   });
-  const ready = endpoints.filter((e) => field(e, 'conditions', 'ready') !== false);
-  return { ready: ready.length > 0, detail: `Service ${namespace}/${name}: ${ready.length} ready endpoint(s) of ${endpoints.length}` };
+  return { ready: endpoints.filter((e) => field(e, 'conditions', 'ready') !== false).length, all: endpoints.length };
+}
+
+/**
+ * A validating webhook answers: every webhook of the configuration has its CA (MetalLB's controller injects it when it
+ * has made its certificate) and the Service they call has a ready endpoint. MetalLB's webhook checks every
+ * IPAddressPool, and one applied before the webhook answers is refused. The Service is read from the configuration
+ * (MetalLB renamed it from webhook-service to metallb-webhook-service).
+ */
+const webhookAnswers: MeshCheck = async (input, rt) => {
+  const name = str(input, 'configuration');
+  const config = await rt.kube(rt.cluster).get('admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration', name);
+  if (!config) return { ready: false, detail: `ValidatingWebhookConfiguration ${name} does not exist yet` };
+  const hooks = field(config, 'webhooks');
+  const webhooks = Array.isArray(hooks) ? hooks : [];
+  const withoutCa = webhooks.filter((w) => typeof field(w, 'clientConfig', 'caBundle') !== 'string' || field(w, 'clientConfig', 'caBundle') === '');
+  if (webhooks.length === 0 || withoutCa.length > 0) return { ready: false, detail: `${name}: ${withoutCa.length} of ${webhooks.length} webhook(s) without their CA yet` };
+  const service = field(webhooks[0], 'clientConfig', 'service');
+  const ns = field(service, 'namespace');
+  const svc = field(service, 'name');
+  if (typeof ns !== 'string' || typeof svc !== 'string') return { ready: true, detail: `${name}: every webhook has its CA` };
+  const { ready, all } = await readyEndpoints(rt, ns, svc);
+  return { ready: ready > 0, detail: `${name}: every webhook has its CA; Service ${ns}/${svc} has ${ready} ready endpoint(s) of ${all}` };
 };
 
 function decoded(secret: unknown, key: string, what: string): string {
@@ -135,7 +151,7 @@ export function metallbPool(subnet: (signal: AbortSignal) => Promise<string>): M
 export const ISTIO_CHECKS: Readonly<Record<string, MeshCheck>> = {
   'load-balancer-address': loadBalancerAddress,
   'service-account-token': serviceAccountToken,
-  'service-endpoints': serviceEndpoints,
+  'webhook-answers': webhookAnswers,
 };
 
 export const ISTIO_COMPUTE: Readonly<Record<string, MeshCompute>> = {

@@ -117,10 +117,12 @@ describe('Istio at run time: readiness checks and computed objects', () => {
     expect(() => ipv4SubnetOf('Error: No such network: kind', v4)).to.throw('printed no IPAM config');
   });
 
-  it("waits for MetalLB's webhook Service to have a ready endpoint before pools are applied", async () => {
+  it("waits for MetalLB's webhook to answer: every webhook has its CA, and the Service it calls a ready endpoint", async () => {
     const api = new MemoryKubeApi();
     const rt = runtime('east', { east: api });
-    const input = { namespace: 'metallb-system', service: 'metallb-webhook-service' };
+    const input = { configuration: 'metallb-webhook-configuration' };
+    const hook = (caBundle?: string) => ({ name: 'ipaddresspoolvalidationwebhook.metallb.io', clientConfig: { ...(caBundle ? { caBundle } : {}), service: { name: 'metallb-webhook-service', namespace: 'metallb-system' } } });
+    const config = (...webhooks: unknown[]) => ({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: input.configuration }, webhooks }) as KubernetesObject;
     const slice = (ready: boolean) =>
       ({
         apiVersion: 'discovery.k8s.io/v1',
@@ -128,11 +130,15 @@ describe('Istio at run time: readiness checks and computed objects', () => {
         metadata: { name: 'metallb-webhook-service-x1', namespace: 'metallb-system', labels: { 'kubernetes.io/service-name': 'metallb-webhook-service' } },
         endpoints: [{ addresses: ['10.30.0.5'], conditions: { ready } }],
       }) as KubernetesObject;
-    expect(await check('service-endpoints')(input, rt)).to.deep.equal({ ready: false, detail: 'Service metallb-system/metallb-webhook-service: 0 ready endpoint(s) of 0' });
+    const look = () => check('webhook-answers')(input, rt);
+    expect(await look()).to.deep.equal({ ready: false, detail: 'ValidatingWebhookConfiguration metallb-webhook-configuration does not exist yet' });
+    api.put(config(hook('Q0E='), hook()));
+    expect(await look()).to.deep.equal({ ready: false, detail: 'metallb-webhook-configuration: 1 of 2 webhook(s) without their CA yet' });
+    api.put(config(hook('Q0E='), hook('Q0E=')));
     api.put(slice(false));
-    expect((await check('service-endpoints')(input, rt)).ready).to.equal(false);
+    expect(await look()).to.deep.equal({ ready: false, detail: 'metallb-webhook-configuration: every webhook has its CA; Service metallb-system/metallb-webhook-service has 0 ready endpoint(s) of 1' });
     api.put(slice(true));
-    expect(await check('service-endpoints')(input, rt)).to.deep.equal({ ready: true, detail: 'Service metallb-system/metallb-webhook-service: 1 ready endpoint(s) of 1' });
+    expect((await look()).ready).to.equal(true);
     expect(api.calls.at(-1)).to.equal('list EndpointSlice metallb-system kubernetes.io/service-name=metallb-webhook-service');
   });
 });

@@ -33,7 +33,7 @@ describe('Istio: multi-primary, multi-network steps', () => {
   it('installs every cluster in the same order: MetalLB, locality, istio-system, cacerts, charts, gateway, token', () => {
     const kinds = (c: string) => on(steps, c).map((s) => (s.action === 'apply-computed' || s.action === 'poll' ? `${s.action}:${'compute' in s ? s.compute : s.check}` : s.action === 'helm-install' ? `helm:${s.release}` : s.action));
     const expected = [
-      'apply', 'wait', 'wait', 'poll:service-endpoints', 'apply-object', 'apply-object', 'label', 'label',
+      'apply', 'wait', 'wait', 'poll:webhook-answers', 'apply-object', 'apply-object', 'label', 'label',
       'apply-object', 'apply-computed:cacerts', 'helm:istio-base', 'helm:istiod', 'wait',
       'helm:istio-eastwestgateway', 'wait', 'poll:load-balancer-address', 'apply-object', 'apply-object', 'poll:service-account-token',
       'apply-computed:remote-secret',
@@ -110,7 +110,7 @@ describe('Istio: multi-primary, multi-network steps', () => {
     expect(east[0]).to.deep.include({ action: 'apply', url: 'https://raw.githubusercontent.com/metallb/metallb/v0.15.3/config/manifests/metallb-native.yaml', serverSide: true });
     expect(east[1]).to.deep.include({ action: 'wait', resource: 'deployment', namespace: 'metallb-system', name: 'controller', condition: 'rollout-complete' });
     expect(east[2]).to.deep.include({ action: 'wait', resource: 'daemonset', namespace: 'metallb-system', name: 'speaker', condition: 'rollout-complete' });
-    expect(east[3]).to.deep.include({ action: 'poll', check: 'service-endpoints', input: { namespace: 'metallb-system', service: 'metallb-webhook-service' } });
+    expect(east[3]).to.deep.include({ action: 'poll', check: 'webhook-answers', input: { configuration: 'metallb-webhook-configuration' } });
     const pools = steps.flatMap((s) => (s.action === 'apply-object' && s.object['kind'] === 'IPAddressPool' ? [(s.object['spec'] as { addresses: string[] }).addresses[0]] : []));
     expect(pools).to.have.length(2);
     expect(new Set(pools).size).to.equal(2);

@@ -64,8 +64,9 @@ async function readyEndpoints(rt: MeshRuntime, namespace: string, name: string):
 }
 
 /**
- * A validating webhook answers: every webhook of the configuration has its CA (MetalLB's controller injects it when it
- * has made its certificate) and the Service they call has a ready endpoint. MetalLB's webhook checks every
+ * A validating webhook answers: every webhook of the configuration has its CA (MetalLB's controller injects it through
+ * open-policy-agent/cert-controller's rotator once it has made its certificate: metallb/metallb
+ * internal/k8s/webhook.go) and the Service they call has a ready endpoint. MetalLB's webhook checks every
  * IPAddressPool, and one applied before the webhook answers is refused. The Service is read from the configuration
  * (MetalLB renamed it from webhook-service to metallb-webhook-service).
  */

@@ -151,6 +151,36 @@ describe('Submariner through the CLI (fake kind, subctl, docker and API server)'
     }
   });
 
+  it('run: joins, then runs the suites (a probe that cannot run is an error, never a pass), then removes both clusters', async () => {
+    api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client-1', namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'client' }] }, status: { phase: 'Running', podIP: '10.10.0.5', conditions: [{ type: 'Ready', status: 'True' }] } });
+    const r = await kconn(['run']);
+    expect(r.exitCode, String(r.stderr)).to.equal(1);
+    const runId = runIdOf(String(r.stderr));
+    const stderr = String(r.stderr);
+    expect(stderr.indexOf('submariner 0.22.0: east, west joined'), 'joined before the suites').to.be.greaterThan(0).and.lessThan(stderr.indexOf('0 passed, 0 failed, 1 error'));
+    expect(subctlCalls().map((c) => c[0])).to.deep.equal(['deploy-broker', 'join', 'join']);
+    const results = JSON.parse(readFileSync(join(project, 'reports', runId, 'results.json'), 'utf8')) as { suites: { name: string; tests: { status: string }[] }[] };
+    expect(results.suites.map((x) => [x.name, x.tests.map((t) => t.status)])).to.deep.equal([['s', ['error']]]);
+    expect(tools.calls().filter((c) => c[0] === 'delete').map((c) => c[3]).sort()).to.deep.equal([`kconn-${runId}-east`, `kconn-${runId}-west`]);
+  });
+
+  it('up --reuse: kept joined clusters are not joined again; their gateways are checked again', async () => {
+    const first = await kconn(['up']);
+    expect(first.exitCode, String(first.stderr)).to.equal(0);
+    // The one fake API server stands for both clusters: the gateway nodes the labels created must look Ready too.
+    for (const c of ['east', 'west']) {
+      const name = `kconn-${runIdOf(String(first.stderr))}-${c}-worker`;
+      api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'submariner.io/gateway': 'true' } }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    }
+    const before = api.requests.length;
+    const again = await kconn(['up', '--reuse']);
+    expect(again.exitCode, String(again.stderr)).to.equal(0);
+    expect(String(again.stderr)).to.include(`reusing the clusters of run ${runIdOf(String(first.stderr))}`);
+    expect(subctlCalls().map((c) => c[0]), 'no second broker or join').to.deep.equal(['deploy-broker', 'join', 'join']);
+    expect(api.requests.slice(before).some((q) => q.path === '/apis/submariner.io/v1/namespaces/submariner-operator/gateways')).to.equal(true);
+    expect(api.requests.slice(before).some((q) => q.method === 'PATCH'), 'no label applied again').to.equal(false);
+  });
+
   it('Ctrl-C while waiting for the gateways: both clusters removed, exit 130', async () => {
     api.onRead = () => undefined; // the tunnel never comes up
     const child = kconn(['up']);

@@ -16,4 +16,14 @@ describe('--reuse fingerprint', () => {
     const wider = planRun(topology([cluster('east', { workers: 2 }), cluster('west')], { cni: { name: 'calico', options: {} } }), [suite('s')], { ...PLAN_OPTIONS, runId: 'aaaaaa', stateDir: '/state/kconn/runs/aaaaaa' });
     expect(planFingerprint(wider)).to.not.equal(planFingerprint(plan('aaaaaa')));
   });
+
+  it('differs when the clusters are joined, or joined another way; a join is reusable under another run id', () => {
+    const joined = (runId: string, options: Record<string, unknown> = {}) =>
+      planRun(topology([cluster('east'), cluster('west')], { cni: { name: 'calico', options: {} }, multicluster: { provider: 'submariner', options } }), [suite('s')], {
+        ...PLAN_OPTIONS, runId, stateDir: `/state/kconn/runs/${runId}`,
+      });
+    expect(planFingerprint(joined('aaaaaa'))).to.not.equal(planFingerprint(plan('aaaaaa')));
+    expect(planFingerprint(joined('aaaaaa'))).to.equal(planFingerprint(joined('bbbbbb')));
+    expect(planFingerprint(joined('aaaaaa', { cableDriver: 'libreswan' }))).to.not.equal(planFingerprint(joined('aaaaaa')));
+  });
 });

@@ -262,6 +262,7 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
         signal,
         progress: (scope, line) => opts.progress.line(scope, line),
         diagnosticsDir: join(opts.reportsDir ?? 'reports', reportRunId),
+        onTiming: (t) => timings.push(t),
       });
     }
     return {

@@ -28,6 +28,7 @@ import type { MeshProvider, MeshRuntime } from '../mesh/meshProvider.js';
 import { isRecord } from '../model/isRecord.js';
 import { parseDuration } from '../model/duration.js';
 import type { MeshStep, MulticlusterPlan, Plan } from '../model/plan.js';
+import type { PhaseTiming } from '../model/runReport.js';
 import { execaHostCommand, HostCommandError, runExecStep, type ExecStepRuntime, type HostCommandRunner } from './hostCommand.js';
 import type { KindCli } from './kindCli.js';
 import { ProvisioningFailure } from './provisioningFailure.js';
@@ -53,6 +54,8 @@ export interface MeshRunOptions {
   readonly progress: (scope: string, line: string) => void;
   /** reports/<run>/: where diagnostics-multicluster.txt goes. */
   readonly diagnosticsDir: string;
+  /** Told, once joined, how long the join took on each cluster (phase "multicluster join"; host steps count for theirs). */
+  readonly onTiming?: (timing: PhaseTiming) => void;
 }
 
 /** Scope of progress lines and of the failure's diagnostics. */
@@ -127,11 +130,15 @@ export async function runMeshSteps(opts: MeshRunOptions): Promise<void> {
 
   await writeInternalKubeconfigs(mc, opts.clusters);
   await mkdir(mc.workDir, { recursive: true });
+  const spent = new Map<string, number>();
   for (const [i, step] of mc.steps.entries()) {
     opts.signal.throwIfAborted();
     opts.progress(SCOPE, `[${i + 1}/${mc.steps.length}] ${step.cluster ? `${step.cluster}: ` : ''}${step.summary}`);
+    const started = performance.now();
     try {
       await runMeshStep(step, ctx);
+      const owner = step.cluster ?? opts.clusters[0]?.name ?? SCOPE;
+      spent.set(owner, (spent.get(owner) ?? 0) + performance.now() - started);
     } catch (e) {
       if (opts.signal.aborted) throw e;
       const diagnostics = await failureDiagnostics(opts, host, e);
@@ -145,6 +152,7 @@ export async function runMeshSteps(opts: MeshRunOptions): Promise<void> {
       );
     }
   }
+  for (const [cluster, ms] of spent) opts.onTiming?.({ phase: 'multicluster join', cluster, ms });
   opts.progress(SCOPE, `${mc.provider} ${mc.version}: ${opts.clusters.map((c) => c.name).join(', ')} joined`);
 }
 

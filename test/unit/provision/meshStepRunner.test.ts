@@ -99,7 +99,9 @@ describe('the multi-cluster step runner', () => {
       { action: 'poll', cluster: 'west', summary: 'poll', check: 'ready', input: { what: 'x' }, timeout: '30s' },
       { action: 'apply-computed', cluster: 'east', summary: 'cacerts', compute: 'secret', input: { name: 'cacerts' } },
     ];
-    await runMeshSteps(options(planWith(steps), run(() => ({ ok: true, stdout: secretYaml }))));
+    const timings: { phase: string; cluster?: string }[] = [];
+    await runMeshSteps({ ...options(planWith(steps), run(() => ({ ok: true, stdout: secretYaml }))), onTiming: (t) => timings.push(t) });
+    expect(timings.map((t) => [t.phase, t.cluster])).to.deep.equal([['multicluster join', 'east'], ['multicluster join', 'west']]);
     expect(apis['east']!.calls).to.deep.equal(['apply Namespace istio-system', 'apply Secret istio-system/cacerts']);
     expect(apis['east']!.objects.get('Namespace//istio-system')).to.deep.equal({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'istio-system', labels: { 'topology.istio.io/network': 'network1' } } });
     expect(commands).to.deep.equal([{ file: '/tools/istioctl', args: ['create-remote-secret', '--server', 'https://172.18.0.2:6443', '--name', 'east-172.18.0.3'], cwd: join(dir, 'multicluster') }]);

@@ -3,7 +3,33 @@ import type { KubeApi } from '../kube/kubeApi.js';
 import { explainWaiting } from '../kube/explainWaiting.js';
 import { endpointsReady, podsReady, rolloutComplete, type Readiness } from '../kube/readiness.js';
 
-/** What must be ready before a suite's probes can mean anything: workloads rolled out, Services with endpoints. */
+type Labels = Readonly<Record<string, string>>;
+
+/** Labels of the pods `o` makes: a workload's pod template, or a Pod's own. */
+function podLabels(o: KubernetesObject): Labels | undefined {
+  if (o.kind === 'Pod') return o.metadata?.labels ?? {};
+  if (o.kind === 'Deployment' || o.kind === 'DaemonSet' || o.kind === 'StatefulSet') {
+    return (o as { spec?: { template?: { metadata?: { labels?: Labels } } } }).spec?.template?.metadata?.labels ?? {};
+  }
+  return undefined;
+}
+
+/**
+ * Whether a Service's selector matches pods the same manifests make in this cluster. One that matches none selects
+ * nothing here on purpose (a Service with no endpoints, or one whose pods run in another cluster of a mesh, where
+ * clients still need it to resolve the name): it gets no endpoints, so it is not waited for.
+ */
+function selectsApplied(selector: Labels, applied: readonly KubernetesObject[]): boolean {
+  return applied.some((o) => {
+    const labels = podLabels(o);
+    return labels !== undefined && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+}
+
+/**
+ * What must be ready before a suite's probes can mean anything: workloads rolled out, and Services with endpoints
+ * when they select pods the same manifests make.
+ */
 export async function workloadsReady(api: KubeApi, applied: readonly KubernetesObject[]): Promise<Readiness> {
   const waiting: string[] = [];
   for (const o of applied) {
@@ -17,8 +43,11 @@ export async function workloadsReady(api: KubeApi, applied: readonly KubernetesO
     } else if (o.kind === 'Pod') {
       const live = await api.get('v1', 'Pod', name, ns);
       r = podsReady(live ? [live] : []);
-    } else if (o.kind === 'Service' && (o as { spec?: { selector?: object } }).spec?.selector) {
-      r = endpointsReady(await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${name}`), `${ns}/${name}`);
+    } else if (o.kind === 'Service') {
+      const selector = (o as { spec?: { selector?: Labels } }).spec?.selector;
+      if (selector && selectsApplied(selector, applied)) {
+        r = endpointsReady(await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${name}`), `${ns}/${name}`);
+      }
     }
     if (r && !r.ready) waiting.push(r.detail);
   }

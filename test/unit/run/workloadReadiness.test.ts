@@ -1,0 +1,29 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { workloadsReady } from '../../../harness/run/workloadReadiness.js';
+import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
+
+const deployment = (name: string, labels: Record<string, string>): KubernetesObject =>
+  ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns', generation: 1 }, spec: { replicas: 1, template: { metadata: { labels } } }, status: { observedGeneration: 1, replicas: 1, updatedReplicas: 1, availableReplicas: 1 } }) as KubernetesObject;
+const service = (name: string, selector: Record<string, string>): KubernetesObject => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'ns' }, spec: { selector } }) as KubernetesObject;
+const slice = (svc: string): KubernetesObject =>
+  ({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc}-x`, namespace: 'ns', labels: { 'kubernetes.io/service-name': svc } }, endpoints: [{ conditions: { ready: true } }] }) as KubernetesObject;
+
+describe('workloads ready before a suite probes', () => {
+  it('waits for the endpoints of a Service that selects pods of the same manifests', async () => {
+    const api = new MemoryKubeApi();
+    const objects = [deployment('echo', { app: 'echo', version: 'v1' }), service('echo', { app: 'echo' })];
+    for (const o of objects) api.put(o);
+    expect(await workloadsReady(api, objects)).to.deep.equal({ ready: false, detail: 'service ns/echo: 0 ready endpoint(s)' });
+    api.put(slice('echo'));
+    expect((await workloadsReady(api, objects)).ready).to.equal(true);
+  });
+
+  it('does not wait for a Service that selects none of them: no endpoints on purpose, or its pods in another cluster of a mesh', async () => {
+    const api = new MemoryKubeApi();
+    const objects = [deployment('echo', { app: 'echo' }), service('no-endpoints', { app: 'nothing-has-this-label' }), service('echo-failover', { app: 'echo-failover' })];
+    for (const o of objects) api.put(o);
+    expect(await workloadsReady(api, objects)).to.deep.equal({ ready: true, detail: 'all workloads ready' });
+    expect(api.calls.filter((c) => c.startsWith('list EndpointSlice'))).to.deep.equal([]);
+  });
+});

@@ -30,28 +30,20 @@ import { parseDuration } from '../model/duration.js';
 import type { MeshStep, MulticlusterPlan, Plan } from '../model/plan.js';
 import type { PhaseTiming } from '../model/runReport.js';
 import { execaHostCommand, HostCommandError, runExecStep, type ExecStepRuntime, type HostCommandRunner } from './hostCommand.js';
-import type { KindCli } from './kindCli.js';
+import type { ProvisionOptions } from './provisioner.js';
 import { ProvisioningFailure } from './provisioningFailure.js';
 import type { ClusterState } from './runState.js';
-import { runClusterStep, type ClusterRuntime, type DownloadStep } from './stepRunner.js';
+import { runClusterStep, type ClusterRuntime } from './stepRunner.js';
 
-export interface MeshRunOptions {
+/** The same tools and I/O the clusters were provisioned with (kind, helm, downloads, the API), and the run folder. */
+export interface MeshRunOptions extends Pick<ProvisionOptions, 'runDir' | 'kind' | 'helm' | 'download' | 'fetchText' | 'kubeFor' | 'signal' | 'progress'> {
   readonly plan: Plan & { readonly multicluster: MulticlusterPlan };
   readonly provider: MeshProvider;
   /** The clusters as provisioning left them (kubeconfig, internalServer). */
   readonly clusters: readonly ClusterState[];
-  /** Folder of this run's files. */
-  readonly runDir: string;
-  readonly kind: KindCli;
-  readonly helm: () => Promise<string>;
-  readonly download: (step: DownloadStep, signal: AbortSignal) => Promise<void>;
-  readonly fetchText: (url: string, signal: AbortSignal) => Promise<string>;
-  readonly kubeFor: (kubeconfigPath: string) => KubeApi;
   /** Path of a tool an exec step names. */
   readonly tool: (name: string) => Promise<string>;
   readonly run?: HostCommandRunner;
-  readonly signal: AbortSignal;
-  readonly progress: (scope: string, line: string) => void;
   /** reports/<run>/: where diagnostics-multicluster.txt goes. */
   readonly diagnosticsDir: string;
   /** Told, once joined, how long the join took on each cluster (phase "multicluster join"; host steps count for theirs). */

@@ -28,3 +28,13 @@ export interface WorkflowJob {
 export function workflowJobs(file: string): Record<string, WorkflowJob> {
   return (load(readFileSync(join(REPO_ROOT, '.github', 'workflows', file), 'utf8')) as { jobs: Record<string, WorkflowJob> }).jobs;
 }
+
+/** A step's `if`, without the `${{ }}` GitHub allows around it (`${{ always() }}` and `always()` mean the same). */
+export function stepCondition(s: WorkflowStep): string | undefined {
+  return s.if?.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1').trim();
+}
+
+/** The steps of a job whose script matches (a test usually expects exactly one). */
+export function stepsRunning(job: WorkflowJob, pattern: RegExp): WorkflowStep[] {
+  return job.steps.filter((s) => s.run !== undefined && pattern.test(s.run));
+}

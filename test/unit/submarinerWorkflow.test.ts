@@ -3,34 +3,18 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { load } from 'js-yaml';
 import { REPO_ROOT } from '../support/paths.js';
+import { stepCondition, stepsRunning, workflowJobs, type WorkflowJob as Job, type WorkflowStep } from '../support/workflowFile.js';
 
-interface Step {
-  readonly name?: string;
-  readonly id?: string;
-  readonly uses?: string;
-  readonly run?: string;
-  readonly if?: string;
-  readonly with?: Record<string, unknown>;
-}
-
-interface Job {
-  readonly name?: string;
-  readonly 'runs-on'?: string;
-  readonly 'timeout-minutes'?: number;
-  readonly steps: readonly Step[];
-}
-
-const condition = (s: Step): string | undefined => s.if?.replace(/^\$\{\{\s*(.*?)\s*\}\}$/, '$1').trim();
+const condition = stepCondition;
 
 function job(): Job {
-  const doc = load(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'e2e.yml'), 'utf8')) as { jobs: Record<string, Job> };
-  const j = doc.jobs['e2e-submariner'];
+  const j = workflowJobs('e2e.yml')['e2e-submariner'];
   expect(j, 'jobs.e2e-submariner').to.be.an('object');
   return j!;
 }
 
-function stepRunning(j: Job, pattern: RegExp): Step {
-  const found = j.steps.filter((s) => s.run !== undefined && pattern.test(s.run));
+function stepRunning(j: Job, pattern: RegExp): WorkflowStep {
+  const found = stepsRunning(j, pattern);
   expect(found, `exactly one step runs ${pattern}`).to.have.length(1);
   return found[0]!;
 }
@@ -91,10 +75,7 @@ describe('.github/workflows/e2e.yml: the Submariner job', () => {
 
 describe('.github/workflows/nightly.yml: the Submariner cells', () => {
   interface Cell { readonly topology: string; readonly cni: string; readonly k8s: string; readonly suites?: string }
-  const cells = (): Cell[] => {
-    const doc = load(readFileSync(join(REPO_ROOT, '.github', 'workflows', 'nightly.yml'), 'utf8')) as { jobs: { cell: { strategy: { matrix: { include: Cell[] } } } } };
-    return doc.jobs.cell.strategy.matrix.include.filter((c) => c.topology === 'east-west');
-  };
+  const cells = (): Cell[] => ((workflowJobs('nightly.yml')['cell']?.strategy?.matrix?.['include'] ?? []) as Cell[]).filter((c) => c.topology === 'east-west');
 
   it('run clusters/east-west.yaml on every CNI Submariner supports (never Cilium), with only the submariner-* suites', () => {
     expect(cells().map((c) => c.cni).sort()).to.deep.equal(['calico', 'flannel', 'kindnet']);

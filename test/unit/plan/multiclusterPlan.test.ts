@@ -41,4 +41,22 @@ describe('multi-cluster plans', () => {
     expect(section).to.include('        poll deployment -n submariner-operator submariner-lighthouse-coredns until rollout-complete (timeout 10m)\n');
     expect(section).to.include('  when a step fails, into the diagnostics:\n        $ subctl show all --kubeconfig /state/kconn/runs/t1/east/kubeconfig-internal\n');
   });
+
+  it('renders host commands whose output is applied elsewhere, and computed objects without their content', () => {
+    const base = planRun(joined(), [suite('s')], PLAN_OPTIONS);
+    const text = renderPlanText({
+      ...base,
+      multicluster: {
+        ...base.multicluster!,
+        steps: [
+          { action: 'exec', cluster: 'east', summary: 'remote secret of east for west', argv: ['istioctl', 'create-remote-secret', '--server', '{server:east}'], applyStdoutTo: 'west' },
+          { action: 'apply-computed', cluster: 'west', summary: 'cacerts of west', compute: 'cacerts', input: { cluster: 'west' } },
+        ],
+        onFailure: [],
+      },
+    });
+    expect(text).to.include('     1. [east] remote secret of east for west\n        $ istioctl create-remote-secret --server {server:east}\n        | server-side apply to west\n');
+    expect(text).to.include('     2. [west] cacerts of west\n        built at run time by cacerts {"cluster":"west"} (not shown: may hold private keys)\n');
+    expect(text).to.not.include('when a step fails');
+  });
 });

@@ -22,7 +22,8 @@ export function binomialRange(n: number, p: number, confidence: number): { reado
   const alpha = 1 - confidence;
   // Outcomes as likely as k, up to rounding, count as "at most as likely" (R uses the same relative margin).
   const pValue = (k: number): number => pmf.reduce((sum, q) => (q <= pmf[k]! * (1 + 1e-7) ? sum + q : sum), 0);
-  const mode = Math.floor((n + 1) * p) > n ? n : Math.floor((n + 1) * p);
+  // The most likely count (0 < p < 1, so at most n): the accepted counts grow from it both ways.
+  const mode = Math.floor((n + 1) * p);
   let lo = mode;
   while (lo > 0 && pValue(lo - 1) > alpha) lo--;
   let hi = mode;

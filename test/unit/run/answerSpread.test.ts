@@ -54,7 +54,13 @@ describe('binomialRange: exact two-sided binomial acceptance', () => {
     expect((big.hi - big.lo) / 1000).to.be.below((wide.hi - wide.lo) / 100);
   });
 
+  it('no requests accept only none; a share near 1 still ends at n', () => {
+    expect(binomialRange(0, 0.5, 0.999)).to.deep.equal({ lo: 0, hi: 0 });
+    expect(binomialRange(20, 0.99, 0.999)).to.deep.equal({ lo: 17, hi: 20 });
+  });
+
   it('refuses nonsense', () => {
+    expect(() => binomialRange(10, -0.1, 0.9)).to.throw(RangeError, /p must be/);
     expect(() => binomialRange(-1, 0.5, 0.9)).to.throw(RangeError, /n must be/);
     expect(() => binomialRange(2.5, 0.5, 0.9)).to.throw(RangeError, /n must be/);
     expect(() => binomialRange(10, 1.5, 0.9)).to.throw(RangeError, /p must be/);
@@ -99,6 +105,8 @@ describe('answerSpread: who answered the repeated requests', () => {
     expect(v.status).to.equal('fail');
     expect(v).to.have.property('observed').that.contains('answered by intruder-1, which is not a ready backend of the target in east');
     expect(v).to.have.property('observed').that.contains('intruder-1 (not a backend) 1');
+    const both = judgeSpread({ ...every, clusters: ['east', 'west'] }, [answer('intruder-1')], backends);
+    expect(both).to.have.property('observed').that.contains('which is not a ready backend of the target in east, west');
   });
 
   it('an answer that names no backend is an error: the test cannot count', () => {
@@ -136,6 +144,35 @@ describe('answerSpread: who answered the repeated requests', () => {
     const v = judgeSpread(split, answers({ 'echo-v1-a': 9, 'echo-v1-b': 1 }), backends);
     expect(v.status).to.equal('fail');
     expect(v).to.have.property('observed').that.contains('west 1 of 10, expected 0 (0%)');
+  });
+
+  it('orders what it prints: counts largest first (then by name), groups and strangers by name', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999 };
+    const v = judgeSpread(every, [...answers({ 'echo-v2-a': 2, 'echo-v1-b': 5, 'echo-v1-a': 2 }), answer('zed-1'), answer('abe-1'), answer('zed-1')], backends);
+    expect(v).to.deep.equal({
+      status: 'fail',
+      expected: 'every pod answers at least once in 12 requests (3: echo-v1-a, echo-v1-b, echo-v2-a)',
+      observed: '12 answers: echo-v1-b 5, echo-v1-a 2, echo-v2-a 2, zed-1 (not a backend) 2, abe-1 (not a backend) 1; answered by abe-1, zed-1, which are not a ready backend of the target',
+    });
+    const reversed: Backend[] = [...backends].reverse();
+    const missing = judgeSpread(every, answers({ 'echo-v2-a': 3 }), reversed);
+    expect(missing).to.have.property('observed', '3 answers: echo-v2-a 3; never answered: echo-v1-a, echo-v1-b (with an even spread over 3, one given group gets no answer in 3 requests with probability 0.30)');
+    const shares: AnswerSpread = { group: { by: 'label', label: 'version' }, shares: { v2: 50, v1: 50 }, confidence: 0.999 };
+    expect(judgeSpread(shares, answers({ 'echo-v2-a': 20 }), backends)).to.have.property('observed').that.contains('outside the tolerance: v1 0 of 20, expected 3-17 (50%); v2 20 of 20, expected 3-17 (50%)');
+  });
+
+  it('an answer body is quoted, at most 60 characters, and an answer without one says so', () => {
+    const every: AnswerSpread = { group: { by: 'pod' }, every: true, confidence: 0.999 };
+    const long = { ...answer(undefined), body: 'x'.repeat(100) };
+    expect(judgeSpread(every, [long], backends)).to.have.property('observed').that.contains(`(body "${'x'.repeat(60)}")`);
+    const bodiless: ProbeResult = { ...answer(undefined) };
+    delete (bodiless as { body?: string }).body;
+    expect(judgeSpread(every, [bodiless], backends)).to.have.property('observed').that.contains('(body "")');
+  });
+
+  it('a share with one accepted count is printed as that count; no backend at all is an error saying so', () => {
+    expect(describeSpread({ group: { by: 'cluster' }, shares: { east: 100 }, confidence: 0.999 }, 10, backends)).to.equal('answers by cluster: east 100% (10 of 10) at 0.999 confidence');
+    expect(judgeSpread({ group: { by: 'pod' }, every: true, confidence: 0.999 }, [], [])).to.deep.equal({ status: 'error', observed: '0 answers: ; the target has no ready backend to count' });
   });
 
   it('describes an every spread with no backend plainly', () => {

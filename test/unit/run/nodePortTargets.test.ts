@@ -48,6 +48,14 @@ describe('nodePortTargets: node addresses and the nodePort of a Service', () => 
     expect(api.calls).to.include('list EndpointSlice tp kubernetes.io/service-name=echo-local');
   });
 
+  it('nodes without status or name, and slices without endpoints, are passed over', async () => {
+    const api = cluster([{ nodeName: 'k-worker' }]);
+    api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'fresh' } } as never);
+    api.put({ apiVersion: 'v1', kind: 'Node', status: { addresses: [{ type: 'InternalIP', address: '172.18.0.9' }] }, metadata: {} } as never);
+    api.put({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'echo-local-empty', namespace: 'tp', labels: { 'kubernetes.io/service-name': 'echo-local' } } } as never);
+    expect(await nodePortTargets(api, 'tp', 'echo-local', 8080, 'withEndpoints')).to.deep.equal({ port: 30080, nodes: [{ name: 'k-worker', address: '172.18.0.3' }] });
+  });
+
   it('an endpoint without conditions is ready (the API says nil means true)', async () => {
     const api = cluster([{ nodeName: 'k-worker2' }]);
     expect(await nodePortTargets(api, 'tp', 'echo-local', 8080, 'withEndpoints')).to.deep.equal({ port: 30080, nodes: [{ name: 'k-worker2', address: '172.18.0.4' }] });
@@ -64,6 +72,13 @@ describe('nodePortTargets: node addresses and the nodePort of a Service', () => 
       problem: 'service tp/plain has no nodePort for port 8080 (type ClusterIP; NodePort or LoadBalancer has one)',
     });
     expect(await nodePortTargets(cluster([]), 'tp', 'echo-local', 7070, 'all')).to.have.property('problem').that.contains('no nodePort for port 7070');
+    const odd = cluster([]);
+    odd.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'no-spec', namespace: 'tp' } } as never);
+    odd.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'no-ports', namespace: 'tp' }, spec: { type: 'NodePort' } } as never);
+    odd.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'untyped', namespace: 'tp' }, spec: { ports: [{ port: 8080 }] } } as never);
+    expect(await nodePortTargets(odd, 'tp', 'no-spec', 8080, 'all')).to.deep.equal({ problem: 'service tp/no-spec has no nodePort for port 8080 (type ClusterIP; NodePort or LoadBalancer has one)' });
+    expect(await nodePortTargets(odd, 'tp', 'no-ports', 8080, 'all')).to.deep.equal({ problem: 'service tp/no-ports has no nodePort for port 8080 (type NodePort; NodePort or LoadBalancer has one)' });
+    expect(await nodePortTargets(odd, 'tp', 'untyped', 8080, 'all')).to.have.property('problem').that.contains('(type ClusterIP;');
     const bare = new MemoryKubeApi();
     bare.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'tp' }, spec: { ports: [{ port: 1, nodePort: 30001 }] } } as never);
     expect(await nodePortTargets(bare, 'tp', 's', 1, 'all')).to.deep.equal({ problem: 'no node with an InternalIP address' });

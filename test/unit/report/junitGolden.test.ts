@@ -46,6 +46,15 @@ describe('JUnit XML, pinned whole (test/fixtures/junit/golden-*.xml)', () => {
     expect(xml).to.equal('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="kconn matrix" tests="0" failures="0" errors="0" skipped="0" time="0.000">\n</testsuites>\n');
   });
 
+  it('the run time: from start to finish; an end before the start or unreadable: the suites\' durations summed; zero stays zero', () => {
+    const run = goldenReport();
+    const time = (finishedAt: string): string | undefined => /<testsuites [^>]* time="([^"]+)"/.exec(renderJunitXml({ ...run, finishedAt }))?.[1];
+    expect(time('2026-02-03T04:05:10.789Z')).to.equal('4.000');
+    expect(time(run.startedAt)).to.equal('0.000');
+    expect(time('never')).to.equal('1.500');
+    expect(time('2026-02-03T04:05:05.000Z')).to.equal('1.500');
+  });
+
   it('probe output longer than 4000 characters is cut in the XML, saying how much more results.json has; 4000 are kept', () => {
     const run = goldenReport();
     const withOutput = (stdout: string): string =>

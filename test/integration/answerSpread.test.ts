@@ -5,11 +5,10 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import type { StartedTestContainer } from 'testcontainers';
 import { loadProject } from '../../harness/load/loadProject.js';
-import { CleanupRegistry } from '../../harness/provision/cleanup.js';
 import { expandTests } from '../../harness/run/expandTests.js';
-import type { ClusterAccess } from '../../harness/run/runOptions.js';
 import { executeTests } from '../../harness/run/suiteExecutor.js';
 import { DockerLab, requireDocker } from '../support/dockerLab.js';
+import { containerPod, labRunOptions, readyPod } from '../support/labCluster.js';
 import { MemoryKubeApi } from '../support/memoryKubeApi.js';
 
 // Virtual service addresses (TEST-NET-2, RFC 5737): they exist only in the client's own NAT table.
@@ -88,13 +87,9 @@ describe('tallied answers: requests spread by netfilter over real servers', func
     await execa('nsenter', ['-t', pid, '-n', 'ip', 'route', 'add', '198.51.100.0/24', 'dev', via[1]!, 'src', via[2]!]);
     await spread(EVERY_VIP, servers);
     await spread(PAIR_VIP, servers.slice(0, 2));
-    const pod = (name: string, labels: Record<string, string>, ip: string) => ({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'demo', labels }, spec: { containers: [{ name: 'main' }] },
-      status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
-    });
-    api.put(pod(client.getName().replace(/^\//, ''), { app: 'client' }, lab.ip(client)));
+    api.put(containerPod(client, { app: 'client' }, lab));
     // Backends are named as they answer /hostname; s1 and s2 are v1, s3 is v2.
-    servers.forEach((s, i) => api.put(pod(s.getHostname(), { app: 'echo', version: i < 2 ? 'v1' : 'v2' }, lab.ip(s))));
+    servers.forEach((s, i) => api.put(readyPod(s.getHostname(), { app: 'echo', version: i < 2 ? 'v1' : 'v2' }, lab.ip(s))));
     for (const [name, vip] of [['spread', EVERY_VIP], ['pair', PAIR_VIP]] as const) {
       api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'demo' }, spec: { clusterIP: vip, selector: { app: 'echo' } } } as never);
     }
@@ -107,16 +102,7 @@ describe('tallied answers: requests spread by netfilter over real servers', func
     writeFileSync(join(dir, 'spread.yaml'), SUITE);
     const project = await loadProject([dir]);
     expect(project.diagnostics).to.deep.equal([]);
-    const access: ClusterAccess = { name: 'main', api, execFor: (pod) => lab.exec({ getName: () => pod.name } as StartedTestContainer) };
-    const outcomes = await executeTests('spread', expandTests(project.suites[0]!, ['main']), {
-      clusters: new Map([['main', access]]),
-      runNamespace: 'kconn-t1',
-      cleanup: new CleanupRegistry(),
-      keep: false,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      readyTimeoutMs: 10_000,
-    });
+    const outcomes = await executeTests('spread', expandTests(project.suites[0]!, ['main']), labRunOptions(lab, api));
     const byName = Object.fromEntries(outcomes.map((o) => [o.name, o]));
     expect(Object.fromEntries(outcomes.map((o) => [o.name, o.status]))).to.deep.equal({
       'every backend answers': 'pass',

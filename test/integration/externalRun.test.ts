@@ -12,11 +12,11 @@ import { loadProject } from '../../harness/load/loadProject.js';
 import { RUN_LABEL } from '../../harness/model/labels.js';
 import type { SuiteOutcome } from '../../harness/model/runReport.js';
 import type { Suite } from '../../harness/model/suite.js';
-import { CleanupRegistry } from '../../harness/provision/cleanup.js';
 import { runSuitesWithMocha } from '../../harness/run/mochaRun.js';
 import { RUN_CA_PATH } from '../../harness/run/probeSpecs.js';
-import type { ClusterAccess, RunExternalEndpoint } from '../../harness/run/runOptions.js';
+import type { RunExternalEndpoint } from '../../harness/run/runOptions.js';
 import { DockerLab, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
+import { labRunOptions } from '../support/labCluster.js';
 import { MemoryKubeApi } from '../support/memoryKubeApi.js';
 
 class SilentReporter extends Mocha.reporters.Base {}
@@ -91,17 +91,9 @@ describe('external endpoint in a suite run: resolution, run CA in the source, ve
   });
 
   const run = async (external: RunExternalEndpoint | undefined): Promise<SuiteOutcome> => {
-    const access: ClusterAccess = { name: 'main', api, execFor: (pod) => lab.exec({ getName: () => pod.name } as StartedTestContainer) };
     const [outcome] = await runSuitesWithMocha([{ name: 'egress', file: 'egress.yaml', status: 'run', tests: 4 }], suites, ['main'], {
-      clusters: new Map([['main', access]]),
-      runNamespace: 'kconn-t1',
-      cleanup: new CleanupRegistry(),
-      keep: false,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      readyTimeoutMs: 10_000,
+      ...labRunOptions(lab, api, external ? { external } : {}),
       reporter: SilentReporter,
-      ...(external ? { external } : {}),
     });
     return outcome!;
   };

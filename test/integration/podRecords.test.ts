@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { loadProject } from '../../harness/load/loadProject.js';
-import { CleanupRegistry } from '../../harness/provision/cleanup.js';
 import { expandTests } from '../../harness/run/expandTests.js';
-import type { ClusterAccess } from '../../harness/run/runOptions.js';
 import { executeTests } from '../../harness/run/suiteExecutor.js';
 import { DockerLab, requireDocker } from '../support/dockerLab.js';
+import { containerPod, labRunOptions, readyPod } from '../support/labCluster.js';
 import { MemoryKubeApi } from '../support/memoryKubeApi.js';
 
 const SUITE = `apiVersion: kconn.dev/v1alpha1
@@ -54,15 +53,11 @@ describe('pod A records: each pod looked up by its own name, held to its own IP'
         .withWaitStrategy(Wait.forLogMessage(/started/)),
     );
     client = await lab.run(lab.client('client').withDns(lab.ip(dns)));
-    const pod = (name: string, labels: Record<string, string>, ip: string) => ({
-      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'demo', labels }, spec: { containers: [{ name: 'main' }] },
-      status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] },
-    });
-    api.put(pod(client.getName().replace(/^\//, ''), { app: 'client' }, lab.ip(client)));
-    api.put(pod('good-1', { app: 'good' }, '10.203.0.7'));
-    api.put(pod('good-2', { app: 'good' }, '10.203.0.8'));
-    api.put(pod('bad-1', { app: 'bad' }, '10.203.0.9'));
-    api.put(pod('bad-2', { app: 'bad' }, '10.203.0.10'));
+    api.put(containerPod(client, { app: 'client' }, lab));
+    api.put(readyPod('good-1', { app: 'good' }, '10.203.0.7'));
+    api.put(readyPod('good-2', { app: 'good' }, '10.203.0.8'));
+    api.put(readyPod('bad-1', { app: 'bad' }, '10.203.0.9'));
+    api.put(readyPod('bad-2', { app: 'bad' }, '10.203.0.10'));
   });
 
   after(async () => lab.close());
@@ -72,16 +67,7 @@ describe('pod A records: each pod looked up by its own name, held to its own IP'
     writeFileSync(join(dir, 'pod-records.yaml'), SUITE);
     const project = await loadProject([dir]);
     expect(project.diagnostics).to.deep.equal([]);
-    const access: ClusterAccess = { name: 'main', api, execFor: (pod) => lab.exec({ getName: () => pod.name } as StartedTestContainer) };
-    const [good, bad] = await executeTests('pod-records', expandTests(project.suites[0]!, ['main']), {
-      clusters: new Map([['main', access]]),
-      runNamespace: 'kconn-t1',
-      cleanup: new CleanupRegistry(),
-      keep: false,
-      signal: new AbortController().signal,
-      progress: () => undefined,
-      readyTimeoutMs: 10_000,
-    });
+    const [good, bad] = await executeTests('pod-records', expandTests(project.suites[0]!, ['main']), labRunOptions(lab, api));
     expect(good).to.deep.include({ status: 'pass', expected: "resolves (2 pod records, each to its pod's own IP)" });
     expect(good!.results.map((r) => [r.spec.kind === 'dns' && r.spec.name, r.addresses])).to.deep.equal([
       ['10-203-0-7.demo.pod.cluster.local', ['10.203.0.7']],

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { load } from 'js-yaml';
+import { interruptWhen, makeProject } from '../support/cliProject.js';
 import { FakeKubeApiServer } from '../support/fakeKubeApiServer.js';
 import { fakeToolEnv, kubeconfigFor } from '../support/fakeTools.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -47,11 +47,7 @@ describe('Submariner through the CLI (fake kind, subctl, docker and API server)'
   beforeEach(async () => {
     api = new FakeKubeApiServer();
     const url = await api.start();
-    project = mkdtempSync(join(tmpdir(), 'kconn-submariner-'));
-    mkdirSync(join(project, 'clusters'));
-    mkdirSync(join(project, 'suites'));
-    writeFileSync(join(project, 'clusters', 'east-west.yaml'), readFileSync(join(REPO_ROOT, 'clusters', 'east-west.yaml')));
-    writeFileSync(join(project, 'suites', 's.yaml'), SUITE);
+    project = makeProject('kconn-submariner-', { 'clusters/east-west.yaml': readFileSync(join(REPO_ROOT, 'clusters', 'east-west.yaml'), 'utf8'), 'suites/s.yaml': SUITE });
     tools = fakeToolEnv(kubeconfigFor(url), { KCONN_FAKE_DOCKER_IPS: `east=${IPS.east} west=${IPS.west}` });
     for (const n of ['control-plane', 'worker']) api.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: n }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
     api.put(ready('kindnet', 'kube-system', 'DaemonSet'));
@@ -183,13 +179,7 @@ describe('Submariner through the CLI (fake kind, subctl, docker and API server)'
 
   it('Ctrl-C while waiting for the gateways: both clusters removed, exit 130', async () => {
     api.onRead = () => undefined; // the tunnel never comes up
-    const child = kconn(['up']);
-    let seen = '';
-    child.stderr?.on('data', (d: Buffer) => (seen += d.toString()));
-    const deadline = Date.now() + 30_000;
-    while (!seen.includes('west connecting') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
-    child.kill('SIGINT');
-    const r = await child;
+    const r = await interruptWhen(kconn(['up']), 'west connecting', 30_000);
     expect(r.exitCode, String(r.stderr)).to.equal(130);
     const runId = runIdOf(String(r.stderr));
     expect(String(r.stderr)).to.include('SIGINT: stopping and removing what this run created');

@@ -164,6 +164,11 @@ export function failuresOf(cells: readonly Cell[]): { failing: TestRef[]; flaky:
   };
 }
 
+/** Every test of the matrix that is an expected difference, with its cell and suite, in cell order. */
+export function expectedDifferencesOf(cells: readonly Cell[]): { cell: Cell; suite: string; test: TestOutcome }[] {
+  return cells.flatMap((cell) => cell.report.suites.flatMap((s) => s.tests.filter((t) => t.status === 'expected-difference').map((test) => ({ cell, suite: s.name, test }))));
+}
+
 /** How this matrix compares with an earlier one; tests are matched by cell key, suite and test name. */
 export interface BaselineDiff {
   /** Failing now, not failing in the baseline (passed, skipped, or not there). */

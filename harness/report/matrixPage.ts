@@ -1,7 +1,7 @@
 import { differencesOf, describeRange, type KnownDifference } from '../cni/knownDifferences.js';
 import type { TestOutcome } from '../model/runReport.js';
 import type { BaselineDiff, Cell, TestRef } from './matrix.js';
-import { differenceText, failuresOf } from './matrix.js';
+import { differenceText, expectedDifferencesOf, failuresOf } from './matrix.js';
 import { countTests, type RunCounts } from './summary.js';
 
 /**
@@ -188,20 +188,14 @@ export function differencesForCells(cells: readonly Cell[]): { difference: Known
 
 /** Every test whose result is an expected difference: the cell, the test, the difference with its reason and source. */
 function differenceResults(cells: readonly Cell[]): string {
-  const rows: string[] = [];
-  for (const c of cells) {
-    for (const s of c.report.suites) {
-      for (const t of s.tests) {
-        if (t.status !== 'expected-difference') continue;
-        const d = t.difference;
-        rows.push(
-          `<tr class="difference"><td><code>${esc(c.key)}</code></td><td>${esc(s.name)} › <span class="test-name">${esc(t.name)}</span></td>` +
-            `<td>${d ? `<code>${esc(d.id)}</code> (${esc(d.cni)})` : 'not recorded'}</td><td>${esc(d?.reason ?? '')}</td>` +
-            `<td>${d ? `<a href="${esc(safeHref(d.source))}">${esc(d.source)}</a>` : ''}</td><td>${esc(`expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}`)}</td></tr>`,
-        );
-      }
-    }
-  }
+  const rows = expectedDifferencesOf(cells).map(({ cell, suite, test: t }) => {
+    const d = t.difference;
+    return (
+      `<tr class="difference"><td><code>${esc(cell.key)}</code></td><td>${esc(suite)} › <span class="test-name">${esc(t.name)}</span></td>` +
+      `<td>${d ? `<code>${esc(d.id)}</code> (${esc(d.cni)})` : 'not recorded'}</td><td>${esc(d?.reason ?? '')}</td>` +
+      `<td>${d ? `<a href="${esc(safeHref(d.source))}">${esc(d.source)}</a>` : ''}</td><td>${esc(`expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}`)}</td></tr>`
+    );
+  });
   if (rows.length === 0) return '<p id="difference-results">No result of these cells is an expected difference.</p>';
   return (
     `<div class="scroll"><table id="difference-results"><caption>Results that are expected differences (${rows.length}), neither passes nor failures</caption>` +

@@ -1,5 +1,5 @@
 import type { BaselineDiff, Cell, TestRef } from './matrix.js';
-import { failuresOf } from './matrix.js';
+import { expectedDifferencesOf, failuresOf } from './matrix.js';
 
 /** Items listed per section; GitHub job summaries must stay short (1 MiB at most, and people read the top). */
 export const MAX_LISTED = 15;
@@ -23,20 +23,14 @@ function list(title: string, refs: readonly TestRef[]): string[] {
 }
 
 /** Expected differences with their reason and source in full (a link), capped like the other lists. */
-function differenceList(cells: readonly Cell[], count: number): string[] {
-  if (count === 0) return [];
-  const lines = ['', `### Expected differences, not failures (${count})`, ''];
-  const items: string[] = [];
-  for (const c of cells) {
-    for (const s of c.report.suites) {
-      for (const t of s.tests) {
-        if (t.status !== 'expected-difference') continue;
-        const d = t.difference;
-        const why = d ? `${md(d.id)} (${md(d.cni)}): ${md(d.reason)} (${/^https?:\/\/[^\s()<>|]+$/i.test(d.source) ? `[source](${d.source})` : `source ${md(d.source)}`})` : 'reason not recorded';
-        items.push(`- \`${md(c.key)}\` ${md(s.name)} › ${md(t.name)}: ${why}`);
-      }
-    }
-  }
+function differenceList(cells: readonly Cell[]): string[] {
+  const items = expectedDifferencesOf(cells).map(({ cell, suite, test }) => {
+    const d = test.difference;
+    const why = d ? `${md(d.id)} (${md(d.cni)}): ${md(d.reason)} (${/^https?:\/\/[^\s()<>|]+$/i.test(d.source) ? `[source](${d.source})` : `source ${md(d.source)}`})` : 'reason not recorded';
+    return `- \`${md(cell.key)}\` ${md(suite)} › ${md(test.name)}: ${why}`;
+  });
+  if (items.length === 0) return [];
+  const lines = ['', `### Expected differences, not failures (${items.length})`, ''];
   lines.push(...items.slice(0, MAX_LISTED));
   if (items.length > MAX_LISTED) lines.push(`- … and ${items.length - MAX_LISTED} more (see junit.xml)`);
   return lines;
@@ -73,13 +67,13 @@ export function renderMatrixSummary(cells: readonly Cell[], diff?: BaselineDiff)
     const mark = c.counts.failed + c.counts.errors > 0 ? '❌' : '✅';
     lines.push(`| ${mark} ${md(c.key)} | ${c.counts.passed} | ${c.counts.failed} | ${c.counts.errors} | ${c.counts.flaky} | ${c.counts.skipped} | ${c.counts.differences} |`);
   }
-  const found = failuresOf(cells);
   if (diff) {
     lines.push(...list('Fixed', diff.fixed), ...list('Still failing', diff.stillFailing), ...list('Flaky', diff.flaky));
     if (diff.missingCells.length > 0) lines.push('', `Cells of the baseline not in this run: ${diff.missingCells.map((k) => `\`${md(k)}\``).join(', ')}`);
   } else {
-    lines.push(...list('Failures', found.failing), ...list('Flaky', found.flaky));
+    const { failing, flaky } = failuresOf(cells);
+    lines.push(...list('Failures', failing), ...list('Flaky', flaky));
   }
-  lines.push(...differenceList(cells, found.differences.length));
+  lines.push(...differenceList(cells));
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { RunReport, TestOutcome } from '../../../harness/model/runReport.js';
-import { buildMatrix, cellIdOf, cellKey, cellSlug, compareWithBaseline, failuresOf, parseResultsJson, type Cell } from '../../../harness/report/matrix.js';
+import { cellIdOf, cellKey, cellSlug, compareWithBaseline, failuresOf, parseResultsJson, type Cell } from '../../../harness/report/matrix.js';
+import { cellsOf, runOf } from './cellsFixture.js';
 
 /** A results.json document as kconn writes it (the parts the merge reads), to break one field at a time. */
 function document(): Record<string, unknown> {
@@ -23,24 +24,9 @@ const problem = (doc: unknown): string => {
 
 const test0 = (d: Record<string, unknown>): Record<string, unknown> => ((d['suites'] as Array<{ tests: Record<string, unknown>[] }>)[0]!.tests[0]!);
 
-function report(cni: string, version: string, tests: Partial<TestOutcome>[], clusters?: RunReport['clusters']): RunReport {
-  return {
-    runId: 'r',
-    topology: 'default',
-    kindVersion: 'v0.33.0',
-    kubernetesVersion: 'v1.35.8',
-    clusters: clusters ?? [{ name: 'main', cni, cniVersion: version }],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    suites: [{ name: 's', file: 'f', durationMs: 1, tests: tests.map((t, i) => ({ suite: 's', name: `t${i}`, status: 'pass', durationMs: 1, attempts: 1, results: [], ...t })) }],
-  };
-}
-
-function cells(...reports: RunReport[]): Cell[] {
-  const m = buildMatrix(reports.map((r, i) => ({ origin: `o${i}`, report: r })));
-  if (!m.ok) throw new Error(m.problem);
-  return m.value;
-}
+const report = (cni: string, version: string, tests: Partial<TestOutcome>[], clusters?: RunReport['clusters']): RunReport =>
+  runOf(cni, version, { s: tests }, clusters ? { clusters } : {});
+const cells = (...reports: RunReport[]): Cell[] => cellsOf(reports);
 
 describe('report merge: reading results.json, every problem named by its field (harness/report/matrix.ts)', () => {
   it('a well-formed document reads', () => {

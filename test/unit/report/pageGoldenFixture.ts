@@ -1,32 +1,9 @@
-import type { RunReport, TestOutcome } from '../../../harness/model/runReport.js';
-import { buildMatrix, compareWithBaseline, type BaselineDiff, type Cell } from '../../../harness/report/matrix.js';
+import type { RunReport } from '../../../harness/model/runReport.js';
+import { compareWithBaseline, type BaselineDiff } from '../../../harness/report/matrix.js';
+import { cellsOf, runOf as run } from './cellsFixture.js';
 
-type Suites = Record<string, Partial<TestOutcome>[]>;
-
-function run(cni: string, version: string, suites: Suites, extra: Partial<RunReport> = {}): RunReport {
-  return {
-    runId: 'r',
-    topology: 'default',
-    kindVersion: 'v0.33.0',
-    kubernetesVersion: 'v1.35.8',
-    clusters: [{ name: 'main', cni, cniVersion: version }],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    suites: Object.entries(suites).map(([name, tests]) => ({
-      name,
-      file: `suites/${name}.yaml`,
-      durationMs: 1,
-      tests: tests.map((t, i) => ({ suite: name, name: `t${i}`, status: 'pass', durationMs: 1, attempts: 1, results: [], ...t })),
-    })),
-    ...extra,
-  };
-}
-
-export function pageCells(list: readonly RunReport[]): Cell[] {
-  const m = buildMatrix(list.map((r, i) => ({ origin: `o${i}`, report: r })));
-  if (!m.ok) throw new Error(m.problem);
-  return m.value;
-}
+/** The cells of a matrix of these runs. */
+export const pageCells = cellsOf;
 
 /** Two cells with one of every result, a suite only one of them ran, timings in one of them. */
 export function pageNow(): RunReport[] {

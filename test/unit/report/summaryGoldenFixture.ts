@@ -1,24 +1,9 @@
 import type { RunReport, TestOutcome } from '../../../harness/model/runReport.js';
-import { buildMatrix, compareWithBaseline, type BaselineDiff, type Cell } from '../../../harness/report/matrix.js';
+import { compareWithBaseline, type BaselineDiff, type Cell } from '../../../harness/report/matrix.js';
+import { cellsOf, runOf } from './cellsFixture.js';
 
-function run(cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport {
-  return {
-    runId: 'r',
-    topology: 'default',
-    kindVersion: 'v0.33.0',
-    kubernetesVersion: 'v1.35.8',
-    clusters: [{ name: 'main', cni, cniVersion: version }],
-    startedAt: '2026-01-01T00:00:00.000Z',
-    finishedAt: '2026-01-01T00:01:00.000Z',
-    suites: [{ name: 'net|pol', file: 'f', durationMs: 1, tests: tests.map((t, i) => ({ suite: 'net|pol', name: `t${i}`, status: 'pass', durationMs: 1, attempts: 1, results: [], ...t })) }],
-  };
-}
-
-function cells(...reports: RunReport[]): Cell[] {
-  const m = buildMatrix(reports.map((r, i) => ({ origin: `o${i}`, report: r })));
-  if (!m.ok) throw new Error(m.problem);
-  return m.value;
-}
+const run = (cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport => runOf(cni, version, { 'net|pol': tests });
+const cells = (...reports: RunReport[]): Cell[] => cellsOf(reports);
 
 const LONG = `expected reachable, observed ${'x'.repeat(200)}`;
 

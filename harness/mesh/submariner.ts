@@ -16,8 +16,10 @@ export const OPERATOR_NAMESPACE = 'submariner-operator';
 
 /**
  * vxlan by default: kind nodes share one Docker bridge, so nothing needs encrypting, and unlike libreswan (the
- * upstream default, IPsec) it needs no IPsec support in the host kernel; kube-ovn's kind automation uses it
- * (multicluster.md 1.3). IPv4 only, as kconn's kind clusters are (vxlan is not supported with IPv6, 1.1).
+ * upstream default, IPsec) it needs no IPsec support in the host kernel. kube-ovn's kind automation uses it
+ * (multicluster.md 1.3), and Shipyard's own kind deployment has it (`make deploy using=vxlan`; `subctl show all` then
+ * lists the connection `connected` with its RTT, so the gateway health check works over it). IPv4 only, as kconn's
+ * kind clusters are (vxlan is not supported with IPv6, multicluster.md 1.1).
  */
 const DEFAULT_CABLE_DRIVER = 'vxlan';
 

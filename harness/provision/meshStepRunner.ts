@@ -52,8 +52,11 @@ export interface MeshRunOptions extends Pick<ProvisionOptions, 'runDir' | 'kind'
 
 /** Scope of progress lines and of the failure's diagnostics. */
 const SCOPE = 'multicluster';
-/** How long each onFailure command may take. */
-const FAILURE_COMMAND_TIMEOUT_MS = 60_000;
+/**
+ * How long each onFailure command may take: `subctl diagnose all` includes the intra-cluster firewall check, which
+ * waits up to its --validation-timeout (default 90 s, subctl cmd/subctl/diagnose.go).
+ */
+const FAILURE_COMMAND_TIMEOUT_MS = 150_000;
 
 /**
  * The kubeconfig kind wrote for the host, with every cluster's server set to the control plane's address on the kind
@@ -241,10 +244,12 @@ async function failureDiagnostics(opts: MeshRunOptions, host: ExecStepRuntime, e
   for (const argv of opts.plan.multicluster.onFailure) {
     const [name, ...args] = argv;
     if (!name) continue;
+    // Ctrl-C or the run's timeout while collecting: what was collected is kept, the rest is skipped.
+    if (opts.signal.aborted) break;
     lines.push(`# ${argv.join(' ')}`);
     try {
       const file = await host.tool(name);
-      const r = await host.run(file, args, { cwd: opts.plan.multicluster.workDir, timeoutMs: FAILURE_COMMAND_TIMEOUT_MS, signal: AbortSignal.timeout(FAILURE_COMMAND_TIMEOUT_MS) });
+      const r = await host.run(file, args, { cwd: opts.plan.multicluster.workDir, timeoutMs: FAILURE_COMMAND_TIMEOUT_MS, signal: opts.signal });
       lines.push(...`${r.stdout}\n${r.stderr}`.trim().split('\n'));
       if (!r.ok) lines.push(`(${r.message ?? `exit ${r.exitCode}`})`);
     } catch (err) {

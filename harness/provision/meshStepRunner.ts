@@ -62,6 +62,9 @@ const FAILURE_COMMAND_TIMEOUT_MS = 150_000;
  * The kubeconfig kind wrote for the host, with every cluster's server set to the control plane's address on the kind
  * network (`https://<ip>:6443`): the address other clusters' pods reach (the host's 127.0.0.1 port is not; subctl#93,
  * istio#31081). The API server's certificate names that address (kubeadm puts the advertise address in its SANs).
+ * Not `kind get kubeconfig --internal`: its server is `https://<name>-control-plane:6443`, a name only Docker's DNS on
+ * the kind network resolves (not the host, nor every pod), which is why Istio's kind scripts swap it for the container
+ * IP (istio#31081); the address is known here already (ClusterState.internalServer), so no extra kind call is needed.
  */
 export function internalKubeconfig(hostKubeconfig: string, internalServer: string): string {
   const doc = load(hostKubeconfig);

@@ -28,6 +28,9 @@ export function checkSuiteClusters(
       out.push(doc.diagnostic([...base, ...field], describe(cluster)));
     }
   });
+  for (const o of suite.objects ?? []) {
+    if (o.cluster !== undefined && !known(o.cluster)) out.push(doc.diagnostic([...o.source.path, 'cluster'], describe(o.cluster)));
+  }
   suite.manifests.forEach((m) => {
     (m.clusters ?? []).forEach((cluster, i) => {
       if (!known(cluster)) out.push(doc.diagnostic([...m.source.path, 'clusters', i], describe(cluster)));

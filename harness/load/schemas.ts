@@ -1,7 +1,7 @@
 import { KNOWN_DIFFERENCES } from '../cni/knownDifferences.js';
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
+import { DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, OBJECT_EXPECTS, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
 import { KUBE_PROXY_MODES } from '../model/topology.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
 import { MESH_NAMES } from '../mesh/registry.js';
@@ -217,6 +217,29 @@ export const suiteSchema: Schema = envelope(
         ),
       },
       truthTable,
+      objects: {
+        type: 'array',
+        minItems: 1,
+        description: 'API objects that must exist (polled until they do) or must not, e.g. the ServiceImport of an exported Service',
+        items: strictObject(
+          {
+            name: { type: 'string', minLength: 1 },
+            cluster: { ...dnsLabel, description: 'the cluster to look in; default: each cluster of the topology' },
+            object: strictObject(
+              {
+                apiVersion: { type: 'string', pattern: '^([a-z0-9.-]+/)?v[0-9]+((alpha|beta)[0-9]+)?$', description: 'e.g. v1 or multicluster.x-k8s.io/v1alpha1' },
+                kind: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$', description: 'a kind as the API spells it, e.g. ServiceImport' },
+                namespace: { ...dnsLabel, description: 'absent: a cluster-scoped object' },
+                name: { type: 'string', minLength: 1, maxLength: 253 },
+              },
+              ['apiVersion', 'kind', 'name'],
+            ),
+            expect: { enum: [...OBJECT_EXPECTS] },
+            timeout: { type: 'string', format: 'duration', description: 'how long "exists" waits for the object; default 2m' },
+          },
+          ['name', 'object', 'expect'],
+        ),
+      },
       dependsOn: {
         type: 'array',
         items: { enum: KNOWN_DIFFERENCES.map((d) => d.id) },
@@ -226,7 +249,7 @@ export const suiteSchema: Schema = envelope(
       },
     },
     [],
-    'a suite has tests, a truthTable, or both',
+    'a suite has tests, a truthTable, objects, or any of them together',
   ),
   'connectivity and DNS tests run from pods of the clusters of a topology',
 );

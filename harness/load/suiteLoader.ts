@@ -10,6 +10,7 @@ import type {
   DnsExpectation,
   DnsRecordType,
   NodeChoice,
+  ObjectCheck,
   Protocol,
   SourceSelector,
   Suite,
@@ -19,7 +20,7 @@ import type {
   TlsCa,
   TruthTable,
 } from '../model/suite.js';
-import { CLUSTER_DOMAIN, DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
+import { CLUSTER_DOMAIN, DEFAULT_OBJECT_TIMEOUT_MS, DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
 import type { Diagnostic } from './diagnostic.js';
 import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -63,8 +64,22 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
     checkTimeout(t['timeout'], [...path, 'timeout'], err);
   });
 
-  if (isRecord(raw['spec']) && spec['tests'] === undefined && spec['truthTable'] === undefined) {
-    err(['spec'], 'a suite needs "tests", a "truthTable", or both');
+  const objects = Array.isArray(spec['objects']) ? spec['objects'] : [];
+  objects.forEach((o, i) => {
+    if (!isRecord(o)) return;
+    const path: FieldPath = ['spec', 'objects', i];
+    if (typeof o['name'] === 'string') {
+      const first = names.get(o['name']);
+      if (first !== undefined) err([...path, 'name'], `duplicate test name "${o['name']}" (first used at spec.tests[${first}])`);
+    }
+    if (typeof o['timeout'] === 'string') {
+      const ms = parseDuration(o['timeout']);
+      if (ms !== undefined && (ms < 1000 || ms > MAX_PROBE_TIMEOUT_MS)) err([...path, 'timeout'], `timeout ${o['timeout']} is out of range: an object check waits 1s to ${MAX_PROBE_TIMEOUT_MS / 60_000}m`);
+    }
+  });
+
+  if (isRecord(raw['spec']) && spec['tests'] === undefined && spec['truthTable'] === undefined && spec['objects'] === undefined) {
+    err(['spec'], 'a suite needs "tests", a "truthTable", "objects", or any of them together');
   }
   const table = loadTruthTable(doc, spec['truthTable'], spec['requires']);
   diagnostics.push(...table.diagnostics);
@@ -242,6 +257,7 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
     tests,
     ...(truthTable ? { truthTable } : {}),
     ...(Array.isArray(spec['dependsOn']) ? { dependsOn: spec['dependsOn'] as string[] } : {}),
+    ...(Array.isArray(spec['objects']) ? { objects: (spec['objects'] as Raw[]).map((o, i) => toObjectCheck(doc, o, i)) } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };
 }
@@ -281,6 +297,23 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
     ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
     ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
     ...(isRecord(e['answeredBy']) ? { answeredBy: toAnswerSpread(e['answeredBy']) } : {}),
+  };
+}
+
+function toObjectCheck(doc: YamlDocument, o: Raw, i: number): ObjectCheck {
+  const object = o['object'] as Raw;
+  return {
+    name: o['name'] as string,
+    ...(typeof o['cluster'] === 'string' ? { cluster: o['cluster'] } : {}),
+    object: {
+      apiVersion: object['apiVersion'] as string,
+      kind: object['kind'] as string,
+      ...(typeof object['namespace'] === 'string' ? { namespace: object['namespace'] } : {}),
+      name: object['name'] as string,
+    },
+    expect: o['expect'] as ObjectCheck['expect'],
+    timeoutMs: typeof o['timeout'] === 'string' ? parseDuration(o['timeout'])! : DEFAULT_OBJECT_TIMEOUT_MS,
+    source: { file: doc.file, doc: doc.index, path: ['spec', 'objects', i] },
   };
 }
 

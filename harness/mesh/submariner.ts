@@ -152,10 +152,10 @@ export const submariner: MeshProvider = {
       },
     },
   },
-  capabilities: ['crossClusterPodRouting', 'crossClusterServiceDiscovery'],
+  capabilities: ['crossClusterPodRouting', 'crossClusterServiceDiscovery', 'multiClusterServices'],
   capabilitiesFor: (options): Capability[] =>
     // Globalnet: remote pod IPs are not routable; only exported services are reached (through global IPs).
-    globalnet(options) ? ['crossClusterServiceDiscovery'] : ['crossClusterPodRouting', 'crossClusterServiceDiscovery'],
+    globalnet(options) ? ['crossClusterServiceDiscovery', 'multiClusterServices'] : ['crossClusterPodRouting', 'crossClusterServiceDiscovery', 'multiClusterServices'],
   incompatibilities,
   steps,
   failureCommands: (ctx) =>

@@ -5,6 +5,11 @@ export const CAPABILITIES = [
   'multiCluster',
   'crossClusterPodRouting',
   'crossClusterServiceDiscovery',
+  /**
+   * The Multi-Cluster Services API (KEP-1645): a ServiceExport makes a ServiceImport and the name
+   * <svc>.<ns>.svc.clusterset.local in the other clusters (Submariner's Lighthouse; not Istio).
+   */
+  'multiClusterServices',
   'mtls',
   /** Two or more nodes that take pods (kind's control plane does, for pods that tolerate its taint). */
   'multiNode',

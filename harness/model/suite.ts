@@ -213,6 +213,29 @@ export interface Suite {
    * where one of them holds for a cluster's CNI version is an expected difference, not a failure.
    */
   readonly dependsOn?: readonly string[];
+  /** Checks that an API object exists or not (e.g. the ServiceImport a ServiceExport makes), beside the probes. */
+  readonly objects?: readonly ObjectCheck[];
+  readonly source: SourceRef;
+}
+
+export const OBJECT_EXPECTS = ['exists', 'absent'] as const;
+
+/** How long an object check waits for its object to appear when the suite says nothing. */
+export const DEFAULT_OBJECT_TIMEOUT_MS = 120_000;
+
+/**
+ * An API object that must exist (polled until it does, or the timeout) or must not (absent at two looks, a few
+ * seconds apart), on one cluster or on each. Its kind must be known to the cluster (listable), else the check is an
+ * error: a missing CRD never passes as "absent".
+ */
+export interface ObjectCheck {
+  readonly name: string;
+  /** Absent: every cluster of the topology. */
+  readonly cluster?: string;
+  /** Without a namespace the object is cluster-scoped. */
+  readonly object: { readonly apiVersion: string; readonly kind: string; readonly namespace?: string; readonly name: string };
+  readonly expect: (typeof OBJECT_EXPECTS)[number];
+  readonly timeoutMs: number;
   readonly source: SourceRef;
 }
 

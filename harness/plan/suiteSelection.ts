@@ -17,8 +17,10 @@ export function selectSuites(suites: readonly Suite[], clusters: readonly Cluste
   return suites.map((suite) => {
     const named = new Set(suite.tests.flatMap(clustersNamedBy));
     for (const m of suite.manifests) for (const c of m.clusters ?? []) named.add(c);
+    for (const o of suite.objects ?? []) if (o.cluster !== undefined) named.add(o.cluster);
     const cells = suite.truthTable ? truthTableCells(suite.truthTable) * clusters.length : 0;
-    const tests = suite.tests.reduce((n, t) => n + (t.from.cluster ? 1 : clusters.length), 0) + cells;
+    const objects = (suite.objects ?? []).reduce((n, o) => n + (o.cluster !== undefined ? 1 : clusters.length), 0);
+    const tests = suite.tests.reduce((n, t) => n + (t.from.cluster ? 1 : clusters.length), 0) + cells + objects;
     const base = { name: suite.name, file: suite.source.file, tests };
     const missing = [...named].filter((n) => !clusters.some((c) => c.name === n)).sort();
     if (missing.length) {

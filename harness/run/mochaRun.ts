@@ -5,6 +5,7 @@ import type { SuiteOutcome, TestOutcome } from '../model/runReport.js';
 import type { Suite } from '../model/suite.js';
 import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
+import { expandObjectChecks, runObjectChecks } from './objectChecks.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
 import { confirmNxdomains, type DnsLookup } from './dnsControl.js';
@@ -75,7 +76,12 @@ export async function runSuitesWithMocha(
     const suite = suites.find((s) => s.name === plan.name)!;
     const expanded = expandTests(suite, clusterNames);
     // The suite's own tests, then one per cell of its truth table (known before the run: the grid fixes the cells).
-    const all = [...expanded.map((t) => ({ name: t.name, cluster: t.fromCluster })), ...(suite.truthTable ? truthTableTestNames(suite.truthTable, clusterNames) : [])];
+    const objectChecks = expandObjectChecks(suite.objects ?? [], clusterNames);
+    const all = [
+      ...expanded.map((t) => ({ name: t.name, cluster: t.fromCluster })),
+      ...(suite.truthTable ? truthTableTestNames(suite.truthTable, clusterNames) : []),
+      ...objectChecks.map((o) => ({ name: o.name, cluster: o.cluster })),
+    ];
     const describe = Mocha.Suite.create(mocha.suite, suite.name);
     const record = { name: suite.name, file: suite.source.file, tests: [] as TestOutcome[], durationMs: 0 };
     outcomes.push(record);
@@ -110,8 +116,10 @@ export async function runSuitesWithMocha(
         await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         const probeStarted = performance.now();
         // An NXDOMAIN counts only where the same source resolves a name that must exist.
+        // Object checks wait on the API meanwhile (e.g. for a ServiceImport to appear).
+        const objects = runObjectChecks(suite.name, objectChecks, opts);
         const own = await confirmNxdomains(expanded, await executeTests(suite.name, expanded, opts), opts, opts.dnsLookup);
-        record.tests = [...own, ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : [])];
+        record.tests = [...own, ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : []), ...(await objects)];
         opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
         // A failure the suite's known differences explain on a cluster the test involves is not a failure.
         const involved = new Map(expanded.map((t) => [t.name, [t.fromCluster, t.toCluster]]));

@@ -66,8 +66,8 @@ describe('Submariner steps', () => {
     const argv = execs(steps);
     expect(argv[0]).to.deep.equal(['east', `${RUN}/multicluster`, 'subctl', 'deploy-broker', '--kubeconfig', `${RUN}/east/kubeconfig-internal`, '--globalnet']);
     expect(argv[1]).to.include('libreswan');
-    expect(submariner.capabilitiesFor!({ globalnet: true })).to.deep.equal(['crossClusterServiceDiscovery']);
-    expect(submariner.capabilitiesFor!({})).to.deep.equal(['crossClusterPodRouting', 'crossClusterServiceDiscovery']);
+    expect(submariner.capabilitiesFor!({ globalnet: true })).to.deep.equal(['crossClusterServiceDiscovery', 'multiClusterServices']);
+    expect(submariner.capabilitiesFor!({})).to.deep.equal(['crossClusterPodRouting', 'crossClusterServiceDiscovery', 'multiClusterServices']);
     expect(submariner.overlappingSubnets!.allowed({ globalnet: true })).to.equal(true);
     expect(submariner.overlappingSubnets!.allowed({})).to.equal(false);
   });

@@ -104,7 +104,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
   let exitCode: number;
   try {
     const running = plan.suites.filter((s) => s.status === 'run').map((s) => project.suites.find((x) => x.name === s.name)!);
-    const objects = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
+    const objects = (await Promise.all(running.flatMap((s) => s.manifests.map((m) => readSuiteManifest(m))))).flat();
     const timings: PhaseTiming[] = [...session.timings];
     if (!('existing' in session)) {
       // Only kind clusters are preloaded; existing clusters pull the images themselves.
@@ -159,6 +159,7 @@ export async function runCommand(opts: RunOptions, io: CommandIO, progress: Prog
       onTiming: (t) => timings.push(t),
       diagnosticsDir: join(opts.reportsDir ?? 'reports', session.runId),
       cnis: new Map(plan.clusters.map((c) => [c.name, { name: c.cni.name, version: c.cni.version }])),
+      topologyValues: new Map(plan.clusters.map((c) => [c.name, { podSubnet: c.podSubnet, serviceSubnet: c.serviceSubnet }])),
     });
     const report: RunReport = {
       runId: session.runId,

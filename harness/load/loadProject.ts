@@ -10,7 +10,22 @@ import { API_VERSION, SCHEMAS } from './schemas.js';
 import { SchemaValidator } from './schemaValidator.js';
 import { loadSuite } from './suiteLoader.js';
 import { cniHint, loadTopology } from './topologyLoader.js';
-import { readYamlFile, type YamlDocument } from './yamlFile.js';
+import { readYamlFile, type FieldPath, type YamlDocument } from './yamlFile.js';
+import { TOPOLOGY_VALUE_FIELDS, topologyValueRefs, type TopologyValueRef } from '../model/topologyValues.js';
+
+/** What checking a manifest file found that its suites need: kconn documents in it, and its topology references. */
+interface ManifestFileCheck {
+  readonly kconnKinds: string[];
+  readonly clusterRefs: { readonly doc: YamlDocument; readonly path: FieldPath; readonly ref: TopologyValueRef }[];
+}
+
+/** Every `${clusters.<name>.<field>}` in the string values of a document, with the path of the value. */
+function topologyRefsIn(value: unknown, path: FieldPath = []): { path: FieldPath; ref: TopologyValueRef }[] {
+  if (typeof value === 'string') return topologyValueRefs(value).map((ref) => ({ path, ref }));
+  if (Array.isArray(value)) return value.flatMap((v, i) => topologyRefsIn(v, [...path, i]));
+  if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => topologyRefsIn(v, [...path, k]));
+  return [];
+}
 
 export interface LoadedProject {
   readonly topologies: readonly Topology[];
@@ -71,13 +86,13 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
   const topologies: { value: Topology; doc: YamlDocument }[] = [];
   const suites: { value: Suite; doc: YamlDocument }[] = [];
   /** Manifest files checked, each with the kinds of the kconn documents it holds (every suite naming it is told). */
-  const manifestFiles = new Map<string, { kconnKinds: string[] }>();
+  const manifestFiles = new Map<string, ManifestFileCheck>();
 
   /** Checks a Kubernetes manifest file once; says whether it holds kconn documents (so a suite can point at its entry). */
-  const checkManifestFile = async (abs: string): Promise<{ kconnKinds: string[] }> => {
+  const checkManifestFile = async (abs: string): Promise<ManifestFileCheck> => {
     const checked = manifestFiles.get(abs);
     if (checked) return checked;
-    const result = { kconnKinds: [] as string[] };
+    const result: ManifestFileCheck = { kconnKinds: [], clusterRefs: [] };
     manifestFiles.set(abs, result);
     const shown = display(abs);
     const parsed = await readYamlFile(abs, shown);
@@ -88,6 +103,12 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
     for (const doc of parsed.documents) {
       if (isKconnDocument(doc.value)) result.kconnKinds.push(String((doc.value as Record<string, unknown>)['kind'] ?? 'document'));
       else diagnostics.push(...checkKubernetesObject(doc));
+      // ${clusters.<name>.<field>}: a field kconn does not fill is an error here; the cluster is checked per topology.
+      for (const { path, ref } of topologyRefsIn(doc.value)) {
+        if (!(TOPOLOGY_VALUE_FIELDS as readonly string[]).includes(ref.field)) {
+          diagnostics.push(doc.diagnostic(path, `${ref.text}: unknown field "${ref.field}" (kconn fills a cluster's ${TOPOLOGY_VALUE_FIELDS.join(' or ')})`));
+        } else result.clusterRefs.push({ doc, path, ref });
+      }
     }
     return result;
   };
@@ -151,7 +172,15 @@ export async function loadProject(paths: readonly string[], options: LoadOptions
 
   for (const { value, doc } of suites) {
     for (const m of value.manifests) {
-      const { kconnKinds } = await checkManifestFile(m.path);
+      const { kconnKinds, clusterRefs } = await checkManifestFile(m.path);
+      if (options.crossCheck !== false && topologies.length > 0) {
+        // Like a suite's own clusters: a manifest may be written for another topology, so only a warning.
+        for (const { doc: manifestDoc, path, ref } of clusterRefs) {
+          if (!topologies.some((t) => t.value.clusters.some((c) => c.name === ref.cluster))) {
+            diagnostics.push(asWarning(manifestDoc.diagnostic(path, `${ref.text}: no cluster "${ref.cluster}" in ${topologies.length === 1 ? `topology "${topologies[0]!.value.name}"` : 'any topology'}`)));
+          }
+        }
+      }
       for (const kind of kconnKinds) {
         diagnostics.push(doc.diagnostic([...m.source.path, 'path'], `${m.declaredPath} holds a kconn ${kind}, not Kubernetes objects: list only Kubernetes manifests under spec.manifests`));
       }

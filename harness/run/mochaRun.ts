@@ -48,7 +48,7 @@ export async function runSuitesWithMocha(
 ): Promise<SuiteOutcome[]> {
   // Every kind any running suite applies is swept for leftovers before each suite (with the policy kinds).
   const running = planned.filter((p) => p.status === 'run').map((p) => suites.find((s) => s.name === p.name)!);
-  const applied = (await Promise.all(running.flatMap((s) => s.manifests.map(readSuiteManifest)))).flat();
+  const applied = (await Promise.all(running.flatMap((s) => s.manifests.map((m) => readSuiteManifest(m))))).flat();
   const sweepKinds = [...new Map(applied.map((o) => [`${o.apiVersion}/${o.kind}`, { apiVersion: o.apiVersion ?? '', kind: o.kind ?? '' }])).values()];
   // Policy suites count only on clusters that demonstrably enforce policy: one control per cluster, shared by suites.
   const controls = new Map<string, Promise<PolicyControl>>();

@@ -1,5 +1,6 @@
 import type { KubeApi } from '../kube/kubeApi.js';
 import type { PhaseTiming } from '../model/runReport.js';
+import type { ClusterValues } from '../model/topologyValues.js';
 import type { PodExec } from '../probe/podExec.js';
 import type { CleanupRegistry } from '../provision/cleanup.js';
 
@@ -43,6 +44,8 @@ export interface SuiteRunOptions {
   readonly onTiming?: (timing: PhaseTiming) => void;
   /** The run's reports folder (reports/<run-id>): tests that do not pass get diagnostics in its diagnostics/ folder. */
   readonly diagnosticsDir?: string;
+  /** The planned clusters' values that suite manifests may name (`${clusters.<name>.podSubnet}`). */
+  readonly topologyValues?: ReadonlyMap<string, ClusterValues>;
   /** The run's external endpoint, when a running suite needs it; tests that need it error without it. */
   readonly external?: RunExternalEndpoint;
 }

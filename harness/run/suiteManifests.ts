@@ -5,6 +5,7 @@ import { parseManifest } from '../kube/manifest.js';
 import { pollUntil } from '../kube/poll.js';
 import { RUN_LABEL, SUITE_LABEL } from '../model/labels.js';
 import type { Suite, SuiteManifest } from '../model/suite.js';
+import { fillTopologyValues, type ClusterValues } from '../model/topologyValues.js';
 import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { workloadsReady } from './workloadReadiness.js';
@@ -81,11 +82,13 @@ export async function removeStaleObjects(
 }
 
 /**
- * The objects of one of a suite's manifest files, as they will be applied: probe images replaced by the configured
+ * The objects of one of a suite's manifest files, as they will be applied: `${clusters.<name>.<field>}` filled from
+ * the planned topology (when given; without it the references stay as text), probe images replaced by the configured
  * ones (KCONN_CLIENT_IMAGE / KCONN_SERVER_IMAGE).
  */
-export async function readSuiteManifest(m: SuiteManifest): Promise<KubernetesObject[]> {
-  return overrideProbeImages(parseManifest(await readFile(m.path, 'utf8'), m.declaredPath), probeImages());
+export async function readSuiteManifest(m: SuiteManifest, values?: ReadonlyMap<string, ClusterValues>): Promise<KubernetesObject[]> {
+  const text = await readFile(m.path, 'utf8');
+  return overrideProbeImages(parseManifest(values ? fillTopologyValues(text, values, m.declaredPath) : text, m.declaredPath), probeImages());
 }
 
 /** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
@@ -93,7 +96,7 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, s
   const runId = runIdOf(opts);
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
-    const objects = labelForSuite(placeInRunNamespace(await readSuiteManifest(m), opts.runNamespace), runId, suite.name);
+    const objects = labelForSuite(placeInRunNamespace(await readSuiteManifest(m, opts.topologyValues ?? new Map()), opts.runNamespace), runId, suite.name);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
   await applyToClusters(suite.name, perCluster, opts, sweepKinds);

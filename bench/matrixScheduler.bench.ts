@@ -10,7 +10,8 @@
 //
 // Scenarios: 24 in-process cells of one size (4 CNIs x 2 Kubernetes versions x 3) at 4 cells at once; 18 cells of
 // 1, 2 and 3 nodes under a 6-node budget (there the bound is node time over the budget, and first fit may leave
-// gaps: printed, not held to 10%); the 24 cells again as child processes (as kconn matrix starts `kconn run`).
+// gaps: printed, not held to 10%); 48 cells as child processes (as kconn matrix starts `kconn run`). Also printed:
+// the cell slots left idle while cells still waited (the scheduler's own gaps, not the last wave's imbalance).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -76,24 +77,38 @@ async function childCell(cell: FakeCell): Promise<void> {
 
 interface Figures {
   readonly label: string;
+  readonly by: 'cells' | 'nodes';
   readonly totalMs: number;
   readonly sumMs: number;
   readonly nodeMs: number;
+  readonly idleSlotMs: number;
   readonly maxCells: number;
   readonly maxNodes: number;
   readonly limits: CellLimits;
   readonly cells: number;
 }
 
-async function scenario(label: string, cells: readonly FakeCell[], limits: CellLimits, run: (c: FakeCell) => Promise<void>): Promise<Figures> {
+/** `by`: what bounds the scenario, cell slots (parallelism) or the node budget; idle room is counted in that unit. */
+async function scenario(label: string, cells: readonly FakeCell[], limits: CellLimits, by: 'cells' | 'nodes', run: (c: FakeCell) => Promise<void>): Promise<Figures> {
   let running = 0;
   let nodes = 0;
   let maxCells = 0;
   let maxNodes = 0;
   let sumMs = 0;
   let nodeMs = 0;
+  // Room the scheduler left unused while cells were still waiting: cell slots (or nodes) x time.
+  let waiting = cells.length;
+  let idleSlotMs = 0;
+  let lastChange = performance.now();
+  const account = (): void => {
+    const now = performance.now();
+    if (waiting > 0) idleSlotMs += (by === 'nodes' ? (limits.nodes ?? 0) - nodes : limits.cells - running) * (now - lastChange);
+    lastChange = now;
+  };
   const t0 = performance.now();
   const stats = await scheduleCells(cells, limits, async (cell) => {
+    account();
+    waiting--;
     running++;
     nodes += cell.nodes;
     maxCells = Math.max(maxCells, running);
@@ -105,13 +120,14 @@ async function scenario(label: string, cells: readonly FakeCell[], limits: CellL
       const ms = performance.now() - started;
       sumMs += ms;
       nodeMs += ms * cell.nodes;
+      account();
       running--;
       nodes -= cell.nodes;
     }
   });
   const totalMs = performance.now() - t0;
   if (stats.maxCells !== maxCells || stats.maxNodes !== maxNodes) throw new Error(`${label}: the scheduler's figures (${JSON.stringify(stats)}) differ from what the bench saw (${maxCells} cells, ${maxNodes} nodes)`);
-  return { label, totalMs, sumMs, nodeMs, maxCells, maxNodes, limits, cells: cells.length };
+  return { label, by, totalMs, sumMs, nodeMs, idleSlotMs, maxCells, maxNodes, limits, cells: cells.length };
 }
 
 const CNIS = ['kindnet', 'flannel', 'calico', 'cilium'];
@@ -119,7 +135,8 @@ const VERSIONS = ['v1.35.8', 'v1.36.4'];
 const uniform: FakeCell[] = [];
 for (let rep = 0; rep < 3; rep++) for (const cni of CNIS) for (const v of VERSIONS) uniform.push({ name: `${cni}/${v}/${rep}`, cni, nodes: 2 });
 const mixed: FakeCell[] = uniform.slice(0, 18).map((c, i) => ({ ...c, nodes: 1 + (i % 3) }));
-const children: FakeCell[] = uniform;
+// Twice the cells: a child's start time varies, and the last wave's imbalance weighs less over more waves.
+const children: FakeCell[] = [...uniform, ...uniform.map((c) => ({ ...c, name: `${c.name}/again` }))];
 
 const hogs: ChildProcess[] = [];
 if (LOAD) {
@@ -134,20 +151,21 @@ const problems: string[] = [];
 try {
   console.log(`mode: ${LOAD ? `loaded (${LOAD_PROCESSES} CPU-bound processes beside it)` : 'quiet'}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const results = [
-    await scenario('same-size cells, in process', uniform, { cells: 4, nodes: 8 }, inProcessCell),
-    await scenario('1-3 node cells, 6-node budget', mixed, { cells: 6, nodes: 6 }, inProcessCell),
-    await scenario('same-size cells, child processes', children, { cells: 4, nodes: 8 }, childCell),
+    await scenario('same-size cells, in process', uniform, { cells: 4, nodes: 8 }, 'cells', inProcessCell),
+    await scenario('1-3 node cells, 6-node budget', mixed, { cells: 6, nodes: 6 }, 'nodes', inProcessCell),
+    await scenario('same-size cells, child processes', children, { cells: 4, nodes: 8 }, 'cells', childCell),
   ];
   for (const f of results) {
     const bound = f.sumMs / f.limits.cells;
     const nodeBound = f.limits.nodes !== undefined ? f.nodeMs / f.limits.nodes : undefined;
-    const sized = f.limits.nodes !== undefined && f.label.includes('budget');
+    const sized = f.by === 'nodes';
     const ideal = sized ? nodeBound! : bound;
     const over = f.totalMs / ideal - 1;
     console.log(
       `${f.label}: ${f.cells} cells, at most ${f.limits.cells} cells${f.limits.nodes !== undefined ? ` and ${f.limits.nodes} nodes` : ''} at once; ` +
         `total ${Math.round(f.totalMs)} ms vs ${sized ? 'node time / node budget' : 'sum of cell times / parallelism'} ${Math.round(ideal)} ms (${over >= 0 ? '+' : ''}${(over * 100).toFixed(1)}%); ` +
-        `sum of cell times ${Math.round(f.sumMs)} ms; at once: max ${f.maxCells} cells, max ${f.maxNodes} nodes`,
+        `sum of cell times ${Math.round(f.sumMs)} ms; at once: max ${f.maxCells} cells, max ${f.maxNodes} nodes; ` +
+        `idle ${sized ? 'nodes' : 'cell slots'} while cells waited: ${Math.round(f.idleSlotMs)} ${sized ? 'node-ms' : 'slot-ms'}`,
     );
     if (f.maxCells > f.limits.cells) problems.push(`${f.label}: ${f.maxCells} cells ran at once (limit ${f.limits.cells})`);
     if (f.limits.nodes !== undefined && f.maxNodes > f.limits.nodes) problems.push(`${f.label}: ${f.maxNodes} nodes ran at once (budget ${f.limits.nodes})`);

@@ -100,6 +100,7 @@ describe('model: edge cases of versions and ranges', () => {
     expect(compareVersions('1.0.0-a1', '1.0.0-2')).to.equal(1);
     expect(compareVersions('1.0.0-1a', '1.0.0-2')).to.equal(1);
     expect(compareVersions('1.0.0-2', '1.0.0-1a')).to.equal(-1);
+    expect(compareVersions('1.0.0-2', '1.0.0-a1')).to.equal(-1);
     // "-" sorts before digits as text: the numeric rule, not text order, decides.
     expect(compareVersions('1.0.0--x', '1.0.0-1')).to.equal(1);
     expect(compareVersions('1.0.0-1', '1.0.0--x')).to.equal(-1);

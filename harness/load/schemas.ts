@@ -211,6 +211,25 @@ export const suiteSchema: Schema = envelope(
             },
             timeout: { type: 'string', format: 'duration' },
             attempts: { type: 'integer', minimum: 1, maximum: 100 },
+            before: {
+              type: 'array',
+              minItems: 1,
+              description: 'actions before the probes; the test then runs after the suite\'s other tests, in file order, and its changes stay',
+              items: strictObject(
+                {
+                  scale: strictObject(
+                    {
+                      cluster: { ...dnsLabel, description: 'default: every cluster the suite applies the Deployment to' },
+                      deployment: { type: 'string', format: 'namespaced-name', description: `a Deployment of the suite's manifests: namespace/name or name (${runNamespaceNote})` },
+                      replicas: { type: 'integer', minimum: 0, maximum: 100 },
+                    },
+                    ['deployment', 'replicas'],
+                    'set the Deployment\'s replicas and wait until exactly that many of its pods run',
+                  ),
+                },
+                ['scale'],
+              ),
+            },
             requests: { type: 'integer', minimum: 1, maximum: MAX_REQUESTS, description: 'requests each source sends to each target address, each a new connection (with expect.answeredBy)' },
           },
           ['name', 'from', 'expect'],

@@ -17,6 +17,7 @@ import type {
   SuiteManifest,
   SuiteTest,
   Target,
+  TestAction,
   TlsCa,
   TruthTable,
 } from '../model/suite.js';
@@ -222,6 +223,7 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
       timeoutMs: typeof t['timeout'] === 'string' ? parseDuration(t['timeout'])! : defaultTimeout,
       attempts: typeof t['attempts'] === 'number' ? t['attempts'] : defaultAttempts,
       source: { file: doc.file, doc: doc.index, path: ['spec', 'tests', i] },
+      ...(Array.isArray(t['before']) ? { before: (t['before'] as Raw[]).map((a, k) => toAction(doc, a, ['spec', 'tests', i, 'before', k])) } : {}),
     };
     if (t['dns'] !== undefined) {
       const dns = t['dns'] as Raw;
@@ -297,6 +299,18 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
     ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
     ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
     ...(isRecord(e['answeredBy']) ? { answeredBy: toAnswerSpread(e['answeredBy']) } : {}),
+  };
+}
+
+function toAction(doc: YamlDocument, a: Raw, path: FieldPath): TestAction {
+  const scale = a['scale'] as Raw;
+  const parts = (scale['deployment'] as string).split('/');
+  return {
+    kind: 'scale',
+    ...(typeof scale['cluster'] === 'string' ? { cluster: scale['cluster'] } : {}),
+    ...(parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! }),
+    replicas: scale['replicas'] as number,
+    source: { file: doc.file, doc: doc.index, path },
   };
 }
 

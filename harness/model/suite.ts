@@ -95,9 +95,27 @@ export interface DnsExpectation {
 
 export type Expectation = ConnectivityExpectation | DnsExpectation;
 
+/**
+ * Something a test does to the cluster before its probes: scale a Deployment of the suite's manifests (e.g. to 0, to
+ * take a local backend away), then wait until exactly that many of its pods run. A test with actions runs after the
+ * suite's other tests, one at a time in file order, and what it changed stays for the tests after it.
+ */
+export interface TestAction {
+  readonly kind: 'scale';
+  /** Absent: every cluster the suite applies the Deployment to. */
+  readonly cluster?: string;
+  /** Absent: the run's own namespace. */
+  readonly namespace?: string;
+  readonly name: string;
+  readonly replicas: number;
+  readonly source: SourceRef;
+}
+
 interface TestBase {
   readonly name: string;
   readonly from: SourceSelector;
+  /** Actions before the probes (the test then runs after the suite's other tests, in order). */
+  readonly before?: readonly TestAction[];
   readonly timeoutMs: number;
   readonly attempts: number;
   readonly source: SourceRef;
@@ -268,5 +286,6 @@ export function clustersNamedBy(test: SuiteTest): string[] {
   if (test.from.cluster) names.add(test.from.cluster);
   if (test.type === 'connectivity' && test.to.kind !== 'host' && test.to.cluster) names.add(test.to.cluster);
   if (test.type === 'connectivity') for (const c of test.expect.answeredBy?.clusters ?? []) names.add(c);
+  for (const a of test.before ?? []) if (a.cluster) names.add(a.cluster);
   return [...names];
 }

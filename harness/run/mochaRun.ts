@@ -6,6 +6,7 @@ import type { Suite } from '../model/suite.js';
 import { CleanupRegistry } from '../provision/cleanup.js';
 import { expandTests } from './expandTests.js';
 import { expandObjectChecks, runObjectChecks } from './objectChecks.js';
+import { runWithActions } from './testActions.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { executeTests } from './suiteExecutor.js';
 import { confirmNxdomains, type DnsLookup } from './dnsControl.js';
@@ -113,12 +114,14 @@ export async function runSuitesWithMocha(
             return;
           }
         }
-        await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
+        const applied = await applySuiteManifests(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds);
         const probeStarted = performance.now();
         // An NXDOMAIN counts only where the same source resolves a name that must exist.
         // Object checks wait on the API meanwhile (e.g. for a ServiceImport to appear).
         const objects = runObjectChecks(suite.name, objectChecks, opts);
-        const own = await confirmNxdomains(expanded, await executeTests(suite.name, expanded, opts), opts, opts.dnsLookup);
+        // Tests with actions (scale a backend away, say) run after the others, one at a time.
+        const judged = await runWithActions(expanded, applied, opts, (tests) => executeTests(suite.name, tests, opts), suite.name);
+        const own = await confirmNxdomains(expanded, judged, opts, opts.dnsLookup);
         record.tests = [...own, ...(suite.truthTable ? await runTruthTable(suite, { ...opts, cleanup: suiteCleanup }, sweepKinds) : []), ...(await objects)];
         opts.onTiming?.({ phase: 'probe', suite: suite.name, ms: performance.now() - probeStarted });
         // A failure the suite's known differences explain on a cluster the test involves is not a failure.

@@ -91,8 +91,15 @@ export async function readSuiteManifest(m: SuiteManifest, values?: ReadonlyMap<s
   return overrideProbeImages(parseManifest(values ? fillTopologyValues(text, values, m.declaredPath) : text, m.declaredPath), probeImages());
 }
 
-/** Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready. */
-export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, sweepKinds: readonly { apiVersion: string; kind: string }[] = []): Promise<void> {
+/**
+ * Applies a suite's manifests to their clusters (server-side apply) and waits until their workloads are ready.
+ * Returns what each cluster got, as applied (tests' actions change these objects).
+ */
+export async function applySuiteManifests(
+  suite: Suite,
+  opts: SuiteRunOptions,
+  sweepKinds: readonly { apiVersion: string; kind: string }[] = [],
+): Promise<ReadonlyMap<string, readonly KubernetesObject[]>> {
   const runId = runIdOf(opts);
   const perCluster = new Map<string, KubernetesObject[]>();
   for (const m of suite.manifests) {
@@ -100,6 +107,7 @@ export async function applySuiteManifests(suite: Suite, opts: SuiteRunOptions, s
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
   }
   await applyToClusters(suite.name, perCluster, opts, sweepKinds);
+  return perCluster;
 }
 
 /** The run id a run namespace (kconn-<run-id>) stands for. */

@@ -261,10 +261,26 @@ export const suiteSchema: Schema = envelope(
       },
       dependsOn: {
         type: 'array',
-        items: { enum: KNOWN_DIFFERENCES.map((d) => d.id) },
+        items: {
+          description: 'a known difference id (every test of the suite), or {difference, tests} for some tests or truth-table cells only',
+          if: { type: 'string' },
+          then: { enum: KNOWN_DIFFERENCES.map((d) => d.id) },
+          else: strictObject(
+            {
+              difference: { enum: KNOWN_DIFFERENCES.map((d) => d.id) },
+              tests: {
+                type: 'array',
+                minItems: 1,
+                uniqueItems: true,
+                items: { type: 'string', minLength: 1 },
+                description: 'test names, or truth-table cells as reported: "<ns>/<pod> -> <ns>/<pod> <port>/<PROTOCOL>"',
+              },
+            },
+            ['difference', 'tests'],
+          ),
+        },
         minItems: 1,
-        uniqueItems: true,
-        description: 'ids of known differences (kconn cnis) the results depend on: a test that fails where one holds for the CNI version is an expected difference',
+        description: 'known differences (kconn cnis) the results depend on: a test that fails where one holds for the CNI version is an expected difference',
       },
     },
     [],

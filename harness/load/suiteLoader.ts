@@ -22,6 +22,7 @@ import type {
   TruthTable,
 } from '../model/suite.js';
 import { CLUSTER_DOMAIN, DEFAULT_OBJECT_TIMEOUT_MS, DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
+import { closestName } from './closestName.js';
 import type { Diagnostic } from './diagnostic.js';
 import { loadTruthTable } from './truthTableLoader.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
@@ -84,6 +85,7 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
   }
   const table = loadTruthTable(doc, spec['truthTable'], spec['requires']);
   diagnostics.push(...table.diagnostics);
+  checkDependencyScopes(spec['dependsOn'], new Set(names.keys()), table.truthTable, err);
 
   if (diagnostics.some((d) => d.severity !== 'warning') || !convert) return { diagnostics };
   return { suite: toSuite(doc, raw, table.truthTable), diagnostics };
@@ -167,6 +169,25 @@ function checkPodRecords(t: Raw, path: FieldPath, err: (path: FieldPath, message
   const expect = t['expect'];
   if (expect === 'nxdomain' || (isRecord(expect) && expect['resolves'] === false)) err([...path, 'expect'], "a pod's own record must resolve: expect resolves");
   if (isRecord(expect) && expect['addresses'] !== undefined) err([...path, 'expect', 'addresses'], "each pod's record must resolve to that pod's own IP: remove addresses");
+}
+
+/** Each test a `dependsOn` entry names is a test of the suite or a cell of its truth table (`<ns>/<pod> -> <ns>/<pod> <port>/<PROTOCOL>`). */
+function checkDependencyScopes(dependsOn: unknown, tests: ReadonlySet<string>, table: TruthTable | undefined, err: (path: FieldPath, message: string) => void): void {
+  if (!Array.isArray(dependsOn)) return;
+  const pods = new Set(table?.namespaces.flatMap((ns) => ns.pods.map((p) => `${ns.name}/${p.name}`)) ?? []);
+  const ports = new Set(table?.ports.map((p) => `${p.port}/${p.protocol}`) ?? []);
+  const isCell = (name: string): boolean => {
+    const m = /^(\S+) -> (\S+) (\S+)$/.exec(name);
+    return m !== null && pods.has(m[1]!) && pods.has(m[2]!) && ports.has(m[3]!);
+  };
+  dependsOn.forEach((d, i) => {
+    if (!isRecord(d) || !Array.isArray(d['tests'])) return;
+    d['tests'].forEach((name, k) => {
+      if (typeof name !== 'string' || tests.has(name) || isCell(name)) return;
+      const hint = closestName(name, [...tests]);
+      err(['spec', 'dependsOn', i, 'tests', k], `"${name}" is neither a test of this suite${table ? ' nor a cell of its truth table ("<ns>/<pod> -> <ns>/<pod> <port>/<PROTOCOL>")' : ''}${hint ? `; did you mean "${hint}"?` : ''}`);
+    });
+  });
 }
 
 /** `requests` and `expect.answeredBy` go together, on a reachable HTTP(S) test of a service or pods. */
@@ -258,7 +279,9 @@ function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | undefined
     manifests,
     tests,
     ...(truthTable ? { truthTable } : {}),
-    ...(Array.isArray(spec['dependsOn']) ? { dependsOn: spec['dependsOn'] as string[] } : {}),
+    ...(Array.isArray(spec['dependsOn'])
+      ? { dependsOn: (spec['dependsOn'] as unknown[]).map((d) => (typeof d === 'string' ? { id: d } : { id: (d as Raw)['difference'] as string, tests: (d as Raw)['tests'] as string[] })) }
+      : {}),
     ...(Array.isArray(spec['objects']) ? { objects: (spec['objects'] as Raw[]).map((o, i) => toObjectCheck(doc, o, i)) } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };

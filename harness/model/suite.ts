@@ -230,10 +230,24 @@ export interface Suite {
    * Ids of known differences (harness/cni/knownDifferences.ts) its results depend on: a test of the suite that fails
    * where one of them holds for a cluster's CNI version is an expected difference, not a failure.
    */
-  readonly dependsOn?: readonly string[];
+  readonly dependsOn?: readonly DifferenceDependency[];
   /** Checks that an API object exists or not (e.g. the ServiceImport a ServiceExport makes), beside the probes. */
   readonly objects?: readonly ObjectCheck[];
   readonly source: SourceRef;
+}
+
+/**
+ * A known difference (harness/cni/knownDifferences.ts) some results depend on: every test of the suite, or only the
+ * tests and truth-table cells named (as reported, without the ` [cluster]` suffix of a multi-cluster run).
+ */
+export interface DifferenceDependency {
+  readonly id: string;
+  readonly tests?: readonly string[];
+}
+
+/** The dependency covers a result of this name (`name` or `name [cluster]`). */
+export function dependencyCovers(d: DifferenceDependency, resultName: string): boolean {
+  return d.tests === undefined || d.tests.some((t) => resultName === t || resultName.startsWith(`${t} [`));
 }
 
 export const OBJECT_EXPECTS = ['exists', 'absent'] as const;

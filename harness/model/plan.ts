@@ -1,4 +1,5 @@
 import type { Capability } from './capability.js';
+import type { SkipKind } from './runReport.js';
 import type { KubeProxyMode } from './topology.js';
 
 /**
@@ -163,6 +164,8 @@ export interface SuitePlan {
   readonly file: string;
   readonly status: 'run' | 'skip';
   readonly reason?: string;
+  /** Skipped because a cluster lacks a capability the suite `requires`: its tests are "not supported", not plain skips. */
+  readonly skipKind?: SkipKind;
   readonly tests: number;
 }
 

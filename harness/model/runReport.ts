@@ -15,6 +15,15 @@ export interface ExpectedDifference {
   readonly source: string;
 }
 
+/**
+ * What kind of skip a skipped test is, when it is more than a plain skip. `unsupported`: the cluster lacks a capability
+ * the suite requires, so the result says something about the CNI: the plan skipped the suite for its `requires`
+ * (harness/plan/suiteSelection.ts), or the NetworkPolicy control found that the cluster does not enforce policy
+ * (harness/run/policyControl.ts). Other skips (clusters not in the topology, a provisioning failure, probes kconn cannot
+ * send yet, a run without the external endpoint) have none.
+ */
+export type SkipKind = 'unsupported';
+
 export interface TestOutcome {
   readonly suite: string;
   /** Test name; for tests that run from every cluster, suffixed with ` [cluster]`. */
@@ -28,6 +37,8 @@ export interface TestOutcome {
   readonly observed?: string;
   /** Why it was skipped, or the infrastructure error. */
   readonly message?: string;
+  /** Status `skip` only: set when the cluster lacks a capability the suite requires (`message` says which). */
+  readonly skipKind?: SkipKind;
   /** A command that reproduces a failing probe by hand. */
   readonly reproduce?: string;
   readonly durationMs: number;
@@ -40,6 +51,11 @@ export interface TestOutcome {
   readonly diagnostics?: TestDiagnostics;
   /** Every probe result behind this test (one per source pod, last attempt). */
   readonly results: readonly ProbeResult[];
+}
+
+/** A skip because the cluster lacks a capability the suite requires: "not supported" in the reports. */
+export function isUnsupported(t: Pick<TestOutcome, 'status' | 'skipKind'>): boolean {
+  return t.status === 'skip' && t.skipKind === 'unsupported';
 }
 
 /** Where the diagnostics of a test that did not pass were written, and the source address they found. */

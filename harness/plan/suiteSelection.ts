@@ -33,7 +33,7 @@ export function selectSuites(suites: readonly Suite[], clusters: readonly Cluste
         if (!c.capabilities.includes(req)) unmet.push(`${req} (${c.cni} on cluster ${c.name} lacks it)`);
       }
     }
-    if (unmet.length) return { ...base, status: 'skip' as const, reason: `requires ${unmet.join(', ')}` };
+    if (unmet.length) return { ...base, status: 'skip' as const, reason: `requires ${unmet.join(', ')}`, skipKind: 'unsupported' as const };
     return { ...base, status: 'run' as const };
   });
 }

@@ -1,6 +1,6 @@
 import { isRecord } from '../model/isRecord.js';
 import type { RunReport, TestOutcome } from '../model/runReport.js';
-import { countTests, type RunCounts } from './summary.js';
+import { countTests, skipMessage, type RunCounts } from './summary.js';
 
 /**
  * The matrix side of reports: cells' results.json (one run each, possibly from separate CI jobs) merged into one
@@ -79,6 +79,10 @@ export function parseResultsJson(text: string, origin: string): Parsed<RunReport
       if (typeof t['status'] !== 'string' || !STATUSES.has(t['status'])) {
         return bad(`${where}.status`, `expected pass, fail, error, skip or expected-difference, found ${JSON.stringify(t['status'])}`);
       }
+      // skipKind came later within version 1 (older files have none): only on a skip, and only a kind this kconn knows.
+      if (t['skipKind'] !== undefined && (t['status'] !== 'skip' || t['skipKind'] !== 'unsupported')) {
+        return bad(`${where}.skipKind`, `expected "unsupported" on a skipped test, found ${JSON.stringify(t['skipKind'])} on a test with status ${JSON.stringify(t['status'])}`);
+      }
       if (t['status'] === 'expected-difference') {
         const d = t['difference'];
         if (!isRecord(d) || !['id', 'cni', 'reason', 'source'].every((k) => typeof d[k] === 'string')) {
@@ -115,7 +119,7 @@ export interface TestRef {
   readonly suite: string;
   readonly test: string;
   readonly status: TestOutcome['status'];
-  /** One line: expected vs observed, or the error or skip message. */
+  /** One line: expected vs observed, or the error or skip message (`not supported: <reason>` for a capability the cluster lacks). */
   readonly detail?: string;
 }
 
@@ -133,7 +137,7 @@ export function differenceText(t: TestOutcome): string {
 function detailOf(t: TestOutcome): string | undefined {
   if (t.status === 'fail') return `expected ${t.expected ?? '(not recorded)'}, observed ${t.observed ?? '(not recorded)'}`;
   if (t.status === 'error') return t.message ?? t.observed;
-  if (t.status === 'skip') return t.message;
+  if (t.status === 'skip') return skipMessage(t);
   if (t.status === 'expected-difference') return differenceText(t);
   if (t.flaky) return `passed after ${t.attempts} attempts`;
   return undefined;

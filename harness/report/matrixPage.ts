@@ -1,8 +1,8 @@
 import { differencesOf, describeRange, type KnownDifference } from '../cni/knownDifferences.js';
-import type { TestOutcome } from '../model/runReport.js';
+import { isUnsupported, type TestOutcome } from '../model/runReport.js';
 import type { BaselineDiff, Cell, TestRef } from './matrix.js';
 import { differenceText, expectedDifferencesOf, failuresOf } from './matrix.js';
-import { countTests, type RunCounts } from './summary.js';
+import { countTests, skipMessage, type RunCounts } from './summary.js';
 
 /**
  * index.html of a matrix: one self-contained page (inline CSS, no script, no external asset) that a person reads at a
@@ -24,8 +24,11 @@ export function esc(value: string): string {
   );
 }
 
-/** How a square of the grid reads: a word and a symbol besides its colour, so colour is never the only signal. */
-export type SquareState = 'pass' | 'flaky' | 'fail' | 'error' | 'skip' | 'difference' | 'none';
+/**
+ * How a square of the grid reads: a word and a symbol besides its colour, so colour is never the only signal.
+ * `unsupported`: skipped because the cluster lacks a capability the suite requires (not supported), apart from `skip`.
+ */
+export type SquareState = 'pass' | 'flaky' | 'fail' | 'error' | 'skip' | 'unsupported' | 'difference' | 'none';
 
 const STATE_TEXT: Readonly<Record<SquareState, { symbol: string; word: string }>> = {
   pass: { symbol: '✓', word: 'passed' },
@@ -33,6 +36,7 @@ const STATE_TEXT: Readonly<Record<SquareState, { symbol: string; word: string }>
   fail: { symbol: '✗', word: 'failed' },
   error: { symbol: '!', word: 'error' },
   skip: { symbol: '–', word: 'skipped' },
+  unsupported: { symbol: '⊘', word: 'not supported' },
   difference: { symbol: '≠', word: 'expected difference' },
   none: { symbol: '', word: 'not in this cell' },
 };
@@ -47,10 +51,14 @@ export function stateOf(t: TestOutcome | undefined): SquareState {
   if (t === undefined) return 'none';
   if (t.status === 'pass') return t.flaky === true ? 'flaky' : 'pass';
   if (t.status === 'expected-difference') return 'difference';
+  if (isUnsupported(t)) return 'unsupported';
   return t.status;
 }
 
-/** The worst state among counts: error, fail, flaky, difference (an expected difference), pass, skip (all skipped), none (no tests). */
+/**
+ * The worst state among counts: error, fail, flaky, difference (an expected difference), pass, then for tests that were
+ * all skipped unsupported (one of them or more not supported) or skip; none (no tests).
+ */
 export function worstOf(c: RunCounts): SquareState {
   if (c.total === 0) return 'none';
   if (c.errors > 0) return 'error';
@@ -58,11 +66,11 @@ export function worstOf(c: RunCounts): SquareState {
   if (c.flaky > 0) return 'flaky';
   if (c.differences > 0) return 'difference';
   if (c.passed > 0) return 'pass';
-  return 'skip';
+  return c.unsupported > 0 ? 'unsupported' : 'skip';
 }
 
 const CSS = `
-:root{--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--error:#9a6700;--error-bg:#fff8c5;--flaky:#8250df;--flaky-bg:#fbefff;--skip:#57606a;--skip-bg:#f6f8fa;--diff:#0550ae;--diff-bg:#ddf4ff}
+:root{--pass:#1a7f37;--pass-bg:#dafbe1;--fail:#cf222e;--fail-bg:#ffebe9;--error:#9a6700;--error-bg:#fff8c5;--flaky:#8250df;--flaky-bg:#fbefff;--skip:#57606a;--skip-bg:#f6f8fa;--diff:#0550ae;--diff-bg:#ddf4ff;--unsup:#953800;--unsup-bg:#fff1e5}
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:1rem;color:#1f2328;max-width:100%}
 h1{font-size:1.4rem;margin:.2rem 0}h2{font-size:1.15rem;margin:1.4rem 0 .4rem}
 table{border-collapse:collapse;margin:.3rem 0}th,td{border:1px solid #d0d7de;padding:.25rem .45rem;text-align:left;vertical-align:top}
@@ -72,6 +80,8 @@ td.sq{text-align:center;white-space:nowrap;font-variant-numeric:tabular-nums}
 .error{background:var(--error-bg);color:var(--error);font-weight:600}.flaky{background:var(--flaky-bg);color:var(--flaky)}
 .skip{background:var(--skip-bg);color:var(--skip)}.none{color:#8c959f}.diff,.difference{background:var(--diff-bg);color:var(--diff)}
 td.difference{font-style:italic;outline:1px dashed var(--diff);outline-offset:-3px}
+.unsupported{background:repeating-linear-gradient(135deg,var(--unsup-bg) 0 6px,#fff 6px 12px);color:var(--unsup)}
+td.unsupported{outline:1px dotted var(--unsup);outline-offset:-3px}
 .verdict-passed{color:var(--pass)}.verdict-failed{color:var(--fail)}
 .failure{border:1px solid #d0d7de;border-left:4px solid var(--fail);margin:.5rem 0;padding:.3rem .6rem}
 .failure.new{border-left-color:#bc4c00}.failure .tag{font-size:.8rem;font-weight:700;color:#bc4c00}
@@ -85,7 +95,7 @@ td a{overflow-wrap:anywhere}
 `;
 
 function countsText(c: RunCounts): string {
-  return `${c.passed}/${c.total - c.skipped} passed${c.failed ? `, ${c.failed} failed` : ''}${c.errors ? `, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}` : ''}${c.flaky ? `, ${c.flaky} flaky` : ''}${c.differences ? `, ${c.differences} ${c.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${c.skipped ? `, ${c.skipped} skipped` : ''}`;
+  return `${c.passed}/${c.total - c.skipped} passed${c.failed ? `, ${c.failed} failed` : ''}${c.errors ? `, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}` : ''}${c.flaky ? `, ${c.flaky} flaky` : ''}${c.differences ? `, ${c.differences} ${c.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${c.unsupported ? `, ${c.unsupported} not supported` : ''}${c.skipped > c.unsupported ? `, ${c.skipped - c.unsupported} skipped` : ''}`;
 }
 
 function suiteNames(cells: readonly Cell[]): string[] {
@@ -114,11 +124,14 @@ function suiteGrid(cells: readonly Cell[]): string {
   return `<div class="scroll"><table id="suite-grid"><caption>Suites by cell</caption><thead><tr><th scope="col">suite</th>${cellHeaders(cells)}</tr></thead><tbody>${rows.join('')}<tr><th scope="row">all suites</th>${totals}</tr></tbody></table></div>`;
 }
 
-/** What hovering or focusing a test's square tells: the skip reason, expected vs observed, the error, the difference. */
+/**
+ * What hovering or focusing a test's square tells: the skip reason (`not supported: <reason>` for a capability the
+ * cluster lacks), expected vs observed, the error, the difference.
+ */
 export function squareDetail(t: TestOutcome): string {
   switch (t.status) {
     case 'skip':
-      return t.message ?? '';
+      return skipMessage(t) ?? '';
     case 'fail':
       return `expected ${t.expected ?? '?'}, observed ${t.observed ?? '?'}`;
     case 'error':
@@ -254,13 +267,13 @@ export function renderMatrixPage(cells: readonly Cell[], diff?: BaselineDiff, op
   const newKeys = new Set((diff?.newFailures ?? []).map((r) => JSON.stringify([r.cell, r.suite, r.test])));
   const isNew = (r: TestRef): boolean => newKeys.has(JSON.stringify([r.cell, r.suite, r.test]));
   const ordered = diff ? [...failing.filter(isNew), ...failing.filter((r) => !isNew(r))] : failing;
-  const legend = (['pass', 'flaky', 'fail', 'error', 'skip', 'difference'] as const).map((s) => `<span class="${s}">${esc(STATE_TEXT[s].symbol)} ${esc(STATE_TEXT[s].word)}</span>`).join('');
+  const legend = (['pass', 'flaky', 'fail', 'error', 'skip', 'unsupported', 'difference'] as const).map((s) => `<span class="${s}">${esc(STATE_TEXT[s].symbol)} ${esc(STATE_TEXT[s].word)}</span>`).join('');
   const parts = [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>kconn matrix: ${failed ? 'FAILED' : 'passed'}</title><style>${CSS}</style></head><body>`,
     `<header><h1 class="${failed ? 'verdict-failed' : 'verdict-passed'}">kconn matrix: ${failed ? 'FAILED' : 'passed'}</h1>`,
-    `<p id="totals">${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${total.differences ? `, ${total.differences} ${total.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing` : ''}${opts.generatedAt ? ` <small>(${esc(opts.generatedAt)})</small>` : ''}</p>`,
+    `<p id="totals">${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped - total.unsupported} skipped${total.unsupported ? `, ${total.unsupported} not supported` : ''}${total.differences ? `, ${total.differences} ${total.differences === 1 ? 'expected difference' : 'expected differences'}` : ''}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing` : ''}${opts.generatedAt ? ` <small>(${esc(opts.generatedAt)})</small>` : ''}</p>`,
     `<p class="legend">${legend}</p></header><main>`,
   ];
   if (diff && diff.newFailures.length > 0) {

@@ -38,7 +38,8 @@ function differenceList(cells: readonly Cell[]): string[] {
 
 /**
  * summary.md of a matrix, for `$GITHUB_STEP_SUMMARY`: new failures first (with a baseline), then a table of cells
- * with pass/fail/error/flaky/skipped counts and expected differences, then fixes, still failing and flaky (or, without
+ * with pass/fail/error/flaky/skipped/not supported counts and expected differences (skipped without the not supported,
+ * which have a column of their own: the cluster lacks a capability the suite requires), then fixes, still failing and flaky (or, without
  * a baseline, the failures and flakes), then the expected differences with reason and source. Lists are capped at
  * MAX_LISTED items.
  */
@@ -48,24 +49,26 @@ export function renderMatrixSummary(cells: readonly Cell[], diff?: BaselineDiff)
       passed: t.passed + c.counts.passed,
       failed: t.failed + c.counts.failed,
       errors: t.errors + c.counts.errors,
-      skipped: t.skipped + c.counts.skipped,
+      skipped: t.skipped + c.counts.skipped - c.counts.unsupported,
+      unsupported: t.unsupported + c.counts.unsupported,
       flaky: t.flaky + c.counts.flaky,
       differences: t.differences + c.counts.differences,
     }),
-    { passed: 0, failed: 0, errors: 0, skipped: 0, flaky: 0, differences: 0 },
+    { passed: 0, failed: 0, errors: 0, skipped: 0, unsupported: 0, flaky: 0, differences: 0 },
   );
   const verdict = total.failed + total.errors === 0 ? 'passed' : 'FAILED';
+  const unsupported = total.unsupported > 0 ? `, ${total.unsupported} not supported` : '';
   const differences = total.differences > 0 ? `, ${total.differences} ${total.differences === 1 ? 'expected difference' : 'expected differences'}` : '';
   const lines = [
     `## kconn matrix: ${verdict}`,
     '',
-    `${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${differences}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed` : ''}`,
+    `${cells.length} ${cells.length === 1 ? 'cell' : 'cells'}: ${total.passed} passed, ${total.failed} failed, ${total.errors} ${total.errors === 1 ? 'error' : 'errors'}, ${total.flaky} flaky, ${total.skipped} skipped${unsupported}${differences}${diff ? `; against the baseline: ${diff.newFailures.length} new ${diff.newFailures.length === 1 ? 'failure' : 'failures'}, ${diff.fixed.length} fixed` : ''}`,
   ];
   if (diff) lines.push(...list('New failures', diff.newFailures));
-  lines.push('', '| cell | passed | failed | errors | flaky | skipped | expected differences |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('', '| cell | passed | failed | errors | flaky | skipped | not supported | expected differences |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const c of cells) {
     const mark = c.counts.failed + c.counts.errors > 0 ? '❌' : '✅';
-    lines.push(`| ${mark} ${md(c.key)} | ${c.counts.passed} | ${c.counts.failed} | ${c.counts.errors} | ${c.counts.flaky} | ${c.counts.skipped} | ${c.counts.differences} |`);
+    lines.push(`| ${mark} ${md(c.key)} | ${c.counts.passed} | ${c.counts.failed} | ${c.counts.errors} | ${c.counts.flaky} | ${c.counts.skipped - c.counts.unsupported} | ${c.counts.unsupported} | ${c.counts.differences} |`);
   }
   if (diff) {
     lines.push(...list('Fixed', diff.fixed), ...list('Still failing', diff.stillFailing), ...list('Flaky', diff.flaky));

@@ -2,7 +2,11 @@ import type { ProbeResult, ProbeSpec } from '../model/probe.js';
 import type { ClusterInfo, ExpectedDifference, PhaseTiming, RunReport, SuiteOutcome, TestDiagnostics, TestOutcome } from '../model/runReport.js';
 import { summarize } from './summary.js';
 
-/** Version of the results.json layout; raise it when a field changes meaning or goes away. */
+/**
+ * Version of the results.json layout; raise it when a field changes meaning or goes away. Fields added since version 1
+ * (readers of version 1 ignore them, so an older kconn reads a newer file): a test's `skipKind` (`unsupported`) and the
+ * summary's `unsupported` count (skips that are also in `skipped`).
+ */
 export const RESULTS_SCHEMA_VERSION = 1;
 
 // Key orders follow the declarations in harness/model/runReport.ts and harness/model/probe.ts.
@@ -29,6 +33,7 @@ const TEST_KEYS = [
   'expected',
   'observed',
   'message',
+  'skipKind',
   'reproduce',
   'durationMs',
   'attempts',

@@ -1,14 +1,17 @@
-import type { RunReport, TestOutcome } from '../model/runReport.js';
+import { isUnsupported, type RunReport, type TestOutcome } from '../model/runReport.js';
 
 /**
- * How many tests ended which way. `flaky` counts passes that needed a retry; they are also in `passed`. `differences`
- * counts expected differences (failures a known difference of the CNI version explains): in no other count.
+ * How many tests ended which way. `flaky` counts passes that needed a retry; they are also in `passed`. `unsupported`
+ * counts skips because the cluster lacks a capability the suite requires (not supported); they are also in `skipped`.
+ * `differences` counts expected differences (failures a known difference of the CNI version explains): in no other
+ * count.
  */
 export interface RunCounts {
   readonly passed: number;
   readonly failed: number;
   readonly errors: number;
   readonly skipped: number;
+  readonly unsupported: number;
   readonly differences: number;
   readonly flaky: number;
   readonly total: number;
@@ -20,6 +23,7 @@ export function countTests(tests: readonly TestOutcome[]): RunCounts {
   let failed = 0;
   let errors = 0;
   let skipped = 0;
+  let unsupported = 0;
   let differences = 0;
   let flaky = 0;
   for (const t of tests) {
@@ -36,13 +40,20 @@ export function countTests(tests: readonly TestOutcome[]): RunCounts {
         break;
       case 'skip':
         skipped++;
+        if (isUnsupported(t)) unsupported++;
         break;
       case 'expected-difference':
         differences++;
         break;
     }
   }
-  return { passed, failed, errors, skipped, differences, flaky, total: tests.length };
+  return { passed, failed, errors, skipped, unsupported, differences, flaky, total: tests.length };
+}
+
+/** The message of a skipped test in the reports: `not supported: <reason>` when the cluster lacks what the suite requires. */
+export function skipMessage(t: Pick<TestOutcome, 'status' | 'skipKind' | 'message'>): string | undefined {
+  if (!isUnsupported(t)) return t.message;
+  return t.message === undefined ? 'not supported' : `not supported: ${t.message}`;
 }
 
 /** Counts every test of every suite of a run. */

@@ -87,7 +87,7 @@ export async function runSuitesWithMocha(
     const record = { name: suite.name, file: suite.source.file, tests: [] as TestOutcome[], durationMs: 0 };
     outcomes.push(record);
     if (plan.status === 'skip') {
-      record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: plan.reason, durationMs: 0, attempts: 0, results: [] }));
+      record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: plan.reason, ...(plan.skipKind ? { skipKind: plan.skipKind } : {}), durationMs: 0, attempts: 0, results: [] }));
       for (const t of all) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
       continue;
     }
@@ -109,7 +109,8 @@ export async function runSuitesWithMocha(
           const lax = results.filter((r) => r.result.status === 'not-enforced');
           if (lax.length) {
             const reason = lax.map((r) => `cluster ${r.cluster}: ${r.result.detail}`).join('; ');
-            record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: reason, durationMs: 0, attempts: 0, results: [] }));
+            // The cluster lacks the capability the suite requires: "not supported", not a plain skip.
+            record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: reason, skipKind: 'unsupported', durationMs: 0, attempts: 0, results: [] }));
             record.durationMs = Date.now() - started;
             return;
           }

@@ -12,7 +12,7 @@ const MAX_DIAGNOSTIC_LINES = 60;
 /**
  * The suites of a run whose clusters did not all come up: one test per cluster ("cluster X comes up": a failure with
  * the reason and its diagnostics when it did not, a pass when it did), then every planned suite with each test skipped
- * as not run (or with the plan's own skip reason), so a CI job shows a red test instead of a missing report.
+ * as not run (or with the plan's own skip reason and kind), so a CI job shows a red test instead of a missing report.
  */
 export function notRunOutcomes(
   topologyFile: string,
@@ -39,7 +39,7 @@ export function notRunOutcomes(
     const suite = suites.find((s) => s.name === p.name);
     const message = p.status === 'skip' ? p.reason : `not run: provisioning failed (${reason})`;
     const tests = (suite ? expandTests(suite, clusterNames) : []).map(
-      (t): TestOutcome => ({ suite: p.name, name: t.name, cluster: t.fromCluster, status: 'skip', ...(message ? { message } : {}), durationMs: 0, attempts: 0, results: [] }),
+      (t): TestOutcome => ({ suite: p.name, name: t.name, cluster: t.fromCluster, status: 'skip', ...(message ? { message } : {}), ...(p.skipKind ? { skipKind: p.skipKind } : {}), durationMs: 0, attempts: 0, results: [] }),
     );
     return { name: p.name, file: p.file, tests, durationMs: 0 };
   });

@@ -10,11 +10,11 @@ describe('planRun', () => {
     expect(a).to.equal(b);
   });
 
-  it('skips a suite whose required capability a cluster lacks, naming the CNI and cluster', () => {
+  it('skips a suite whose required capability a cluster lacks, naming the CNI and cluster: not supported', () => {
     const t = topology([cluster('main')], { cni: { name: 'flannel', options: {} } });
     const plan = planRun(t, [suite('np', { requires: ['networkPolicy'] }), suite('plain')], PLAN_OPTIONS);
     expect(plan.suites).to.deep.equal([
-      { name: 'np', file: 'suites/np.yaml', tests: 1, status: 'skip', reason: 'requires networkPolicy (flannel on cluster main lacks it)' },
+      { name: 'np', file: 'suites/np.yaml', tests: 1, status: 'skip', reason: 'requires networkPolicy (flannel on cluster main lacks it)', skipKind: 'unsupported' },
       { name: 'plain', file: 'suites/plain.yaml', tests: 1, status: 'run' },
     ]);
   });
@@ -24,6 +24,7 @@ describe('planRun', () => {
     const crossing = suite('cross', { tests: [{ ...s.tests[0]!, from: { cluster: 'east', namespace: 'demo', selector: 'app=client' } }] });
     const plan = planRun(topology([cluster('main')]), [crossing], PLAN_OPTIONS);
     expect(plan.suites[0]).to.deep.include({ status: 'skip', reason: 'needs cluster east, not in topology t' });
+    expect(plan.suites[0]!.skipKind, 'a plain skip: the cluster is missing, not a capability').to.equal(undefined);
   });
 
   it('counts a test that names no cluster once per cluster', () => {

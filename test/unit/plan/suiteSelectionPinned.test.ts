@@ -36,6 +36,7 @@ describe('suite selection on several clusters', () => {
     expect(selectSuites([suite('p', { tests: [from()], requires: ['networkPolicy'] })], clusters(), 'two')[0]).to.deep.include({
       status: 'skip',
       reason: 'requires networkPolicy (flannel on cluster west lacks it)',
+      skipKind: 'unsupported',
     });
   });
 });

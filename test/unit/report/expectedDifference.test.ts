@@ -52,7 +52,7 @@ describe('expected differences in every report (harness/report/)', () => {
 
   it('are counted apart: neither passed, failed, errored nor skipped; the summary line names them only when there are some', () => {
     const r = report('cilium', '1.19.1', [outcome({}), differing, outcome({ status: 'fail' }), differing]);
-    expect(summarize(r)).to.deep.equal({ passed: 1, failed: 1, errors: 0, skipped: 0, differences: 2, flaky: 0, total: 4 });
+    expect(summarize(r)).to.deep.equal({ passed: 1, failed: 1, errors: 0, skipped: 0, unsupported: 0, differences: 2, flaky: 0, total: 4 });
     expect(formatSummary(summarize(r))).to.equal('1 passed, 1 failed, 0 errors, 0 skipped, 2 expected differences');
     expect(formatSummary(countTests([differing]))).to.equal('0 passed, 0 failed, 0 errors, 0 skipped, 1 expected difference');
   });
@@ -124,9 +124,9 @@ describe('expected differences in every report (harness/report/)', () => {
     const md = renderMatrixSummary(cells(report('cilium', '1.19.1', [differing, outcome({ name: 'ok' })]), report('calico', 'v3.32.1', [outcome({})])));
     expect(md).to.contain('## kconn matrix: passed');
     expect(md).to.contain('2 cells: 2 passed, 0 failed, 0 errors, 0 flaky, 0 skipped, 1 expected difference\n');
-    expect(md).to.contain('| cell | passed | failed | errors | flaky | skipped | expected differences |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-    expect(md).to.contain('| ✅ default / cilium 1.19.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 1 |');
-    expect(md).to.contain('| ✅ default / calico v3.32.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 0 |');
+    expect(md).to.contain('| cell | passed | failed | errors | flaky | skipped | not supported | expected differences |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    expect(md).to.contain('| ✅ default / cilium 1.19.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |');
+    expect(md).to.contain('| ✅ default / calico v3.32.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 0 | 0 |');
     expect(md).to.contain(
       `### Expected differences, not failures (1)\n\n- \`default / cilium 1.19.1 / v1.35.8\` netpol-ipblock › x/a -&gt; x/b tcp/80: cilium-ipblock-pod-ip (cilium 1.19.1): Cilium does not match ipBlock against &lt;pod&gt; IPs ([source](${SOURCE}))\n`,
     );

@@ -78,9 +78,9 @@ describe('JUnit XML', () => {
     expect(body).to.contain('  outcome: error (tool missing in the source: dig)\n  attempts: 1, last took 12 ms\n  exit code: 127\n  stderr:\n    bash: dig: command not found\n');
   });
 
-  it('a skip gives its reason; a flaky pass says how many attempts it took; a plain pass is empty', async () => {
+  it('a skip gives its reason (a not supported one says so: still a skip); a flaky pass says how many attempts it took; a plain pass is empty', async () => {
     expect(await read('count(//skipped)')).to.equal('2');
-    expect(await read(`string(${policy}/testcase[1]/skipped/@message)`)).to.equal('requires networkPolicy: cluster "west" (flannel) has none');
+    expect(await read(`string(${policy}/testcase[1]/skipped/@message)`)).to.equal('not supported: requires networkPolicy: cluster "west" (flannel) has none');
     expect(await read(`string(${policy}/testcase[2]/skipped/@message)`)).to.equal("needs 'networkPolicy' & <calico>");
     expect(await read(`string(${basic}/testcase[2]/system-out)`)).to.equal('passed after 3 attempts');
     expect(await read('count(//system-out)')).to.equal('1');

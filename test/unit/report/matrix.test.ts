@@ -67,7 +67,7 @@ describe('report merge: cells and baseline (harness/report/matrix.ts)', () => {
   it('orders cells by key and refuses two results of one cell', () => {
     const cells = matrix(cellReport('flannel', 'v0.28.9', 'v1.35.8', ['pass']), cellReport('calico', 'v3.32.1', 'v1.35.8', ['fail', 'flaky']));
     expect(cells.map((c) => c.key)).to.deep.equal(['default / calico v3.32.1 / v1.35.8', 'default / flannel v0.28.9 / v1.35.8']);
-    expect(cells[0]!.counts).to.deep.equal({ passed: 1, failed: 1, errors: 0, skipped: 0, differences: 0, flaky: 1, total: 2 });
+    expect(cells[0]!.counts).to.deep.equal({ passed: 1, failed: 1, errors: 0, skipped: 0, unsupported: 0, differences: 0, flaky: 1, total: 2 });
     const twice = buildMatrix([
       { origin: 'a', report: cellReport('calico', 'v3.32.1', 'v1.35.8', []) },
       { origin: 'b', report: cellReport('calico', 'v3.32.1', 'v1.35.8', []) },

@@ -25,7 +25,7 @@ const probe = (over: Partial<ProbeResult>): ProbeResult => ({
 
 export const FAIL_REPRODUCE = `kubectl -n demo exec client-abc -c client -- curl -sS 'http://echo.demo.svc:8080/?a=1&b="2"'`;
 
-/** Three suites: pass, flaky pass, fail, error; two skips and a pass with markup in its name; one with no tests. */
+/** Three suites: pass, flaky pass, fail, error; a not supported and a plain skip and a pass with markup in its name; one with no tests. */
 export function runReportFixture(): RunReport {
   return {
     runId: 'run-2025-11-25-abc',
@@ -98,7 +98,7 @@ export function runReportFixture(): RunReport {
         file: 'suites/network-policy.yaml',
         durationMs: 0,
         tests: [
-          { suite: 'network-policy', name: 'deny all', status: 'skip', message: 'requires networkPolicy: cluster "west" (flannel) has none', durationMs: 0, attempts: 0, results: [] },
+          { suite: 'network-policy', name: 'deny all', status: 'skip', message: 'requires networkPolicy: cluster "west" (flannel) has none', skipKind: 'unsupported', durationMs: 0, attempts: 0, results: [] },
           { suite: 'network-policy', name: 'allow <from> & "to"', status: 'skip', message: "needs 'networkPolicy' & <calico>", durationMs: 0, attempts: 0, results: [] },
           { suite: 'network-policy', name: 'a <b> & \'c\' "d"\x01', status: 'pass', durationMs: 5, attempts: 1, results: [] },
         ],

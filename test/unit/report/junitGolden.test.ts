@@ -26,7 +26,7 @@ describe('JUnit XML, pinned whole (test/fixtures/junit/golden-*.xml)', () => {
   const xmllint = new Xmllint();
   after(() => xmllint.cleanup());
 
-  it('a run: every probe kind, failures with and without words, an error, a flaky pass after one attempt, a bare skip', async () => {
+  it('a run: every probe kind, failures with and without words, an error, a flaky pass after one attempt, a bare skip, a bare not supported (a skip)', async () => {
     const xml = renderJunitXml(goldenReport());
     expect(xml).to.equal(golden('golden-run.xml'));
     const { valid, output } = await xmllint.validate(xml);

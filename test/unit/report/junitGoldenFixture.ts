@@ -44,6 +44,7 @@ export function goldenReport(): RunReport {
           { suite: 's1', name: 'broken', status: 'error', durationMs: Number.NaN, attempts: 1, results: [] },
           { suite: 's1', name: 'once', status: 'pass', flaky: true, durationMs: 1000, attempts: 1, results: [] },
           { suite: 's1', name: 'unexplained skip', status: 'skip', durationMs: 0, attempts: 0, results: [] },
+          { suite: 's1', name: 'unexplained not supported', status: 'skip', skipKind: 'unsupported', durationMs: 0, attempts: 0, results: [] },
         ],
       },
       { name: 's2', file: 'suites/s2.yaml', durationMs: 0, tests: [{ suite: 's2', name: 'plain', status: 'pass', durationMs: 1, attempts: 1, results: [] }] },

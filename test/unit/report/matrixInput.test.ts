@@ -79,6 +79,23 @@ describe('report merge: reading results.json, every problem named by its field (
     expect(problem(d)).to.equal('x/results.json: suites[0].tests[0].results: expected a list');
   });
 
+  it('skipKind: "unsupported" on a skip reads and counts as not supported; anything else is named; a file without it (older kconn) is a plain skip', () => {
+    const d = document();
+    test0(d)['status'] = 'skip';
+    const counts = (doc: Record<string, unknown>): unknown => {
+      const r = parseResultsJson(JSON.stringify(doc), 'x/results.json');
+      return r.ok ? cellsOf([r.value])[0]!.counts : r.problem;
+    };
+    expect(counts(d)).to.deep.include({ skipped: 1, unsupported: 0 });
+    test0(d)['skipKind'] = 'unsupported';
+    expect(counts(d)).to.deep.include({ skipped: 1, unsupported: 1 });
+    test0(d)['skipKind'] = 'unknown';
+    expect(problem(d)).to.equal('x/results.json: suites[0].tests[0].skipKind: expected "unsupported" on a skipped test, found "unknown" on a test with status "skip"');
+    test0(d)['skipKind'] = 'unsupported';
+    test0(d)['status'] = 'fail';
+    expect(problem(d)).to.equal('x/results.json: suites[0].tests[0].skipKind: expected "unsupported" on a skipped test, found "unsupported" on a test with status "fail"');
+  });
+
   it('every status kconn writes reads', () => {
     for (const status of ['pass', 'fail', 'error', 'skip']) {
       const d = document();
@@ -139,6 +156,18 @@ describe('report merge: cells, lists and names (harness/report/matrix.ts)', () =
     expect(diff.newFailures.map((r) => r.test)).to.deep.equal(['t2']);
     expect(diff.stillFailing).to.deep.equal([]);
     expect(diff.missingCells).to.deep.equal([]);
+  });
+
+  it('against a baseline, a not supported result is never a new failure nor a fix, whatever it was before', () => {
+    const cell = 'default / flannel v1 / v1.35.8';
+    const unsupported: Partial<TestOutcome> = { status: 'skip', skipKind: 'unsupported', message: 'requires networkPolicy (flannel on cluster main lacks it)' };
+    const before = cells(report('flannel', 'v1', [{ status: 'fail' }, { status: 'pass' }, unsupported, unsupported]));
+    const now = cells(report('flannel', 'v1', [unsupported, unsupported, { status: 'fail' }, { status: 'pass' }, unsupported]));
+    const diff = compareWithBaseline(now, before);
+    expect(diff.newFailures).to.deep.equal([{ cell, suite: 's', test: 't2', status: 'fail', detail: 'expected (not recorded), observed (not recorded)' }], 'failing after not supported is new');
+    expect(diff.fixed).to.deep.equal([], 'passing after not supported is no fix');
+    expect(diff.stillFailing).to.deep.equal([]);
+    expect(failuresOf(now)).to.deep.equal({ failing: diff.newFailures, flaky: [], differences: [] });
   });
 
   it('a cell slug: lowercase letters, digits, dots and single dashes, trimmed, at most 100 characters, never empty', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RunReport, TestOutcome } from '../../../harness/model/runReport.js';
 import { buildMatrix, compareWithBaseline, type Cell } from '../../../harness/report/matrix.js';
-import { differencesForCells, esc, renderMatrixPage, stateOf, worstOf } from '../../../harness/report/matrixPage.js';
+import { differencesForCells, esc, renderMatrixPage, squareDetail, stateOf, worstOf } from '../../../harness/report/matrixPage.js';
 import { countTests } from '../../../harness/report/summary.js';
 
 const HOSTILE = '<script>alert("x")</script> & \'q\'';
@@ -45,6 +45,33 @@ describe('report page (harness/report/matrixPage.ts)', () => {
     expect(worstOf(countTests([{ status: 'pass' }, { status: 'fail' }] as TestOutcome[]))).to.equal('fail');
     expect(worstOf(countTests([{ status: 'skip' }] as TestOutcome[]))).to.equal('skip');
     expect(worstOf(countTests([]))).to.equal('none');
+  });
+
+  it('not supported: its own state apart from skipped, a suite of skips is not supported when one of them is, a pass still counts', () => {
+    const unsupported = { status: 'skip', skipKind: 'unsupported', message: 'requires networkPolicy (flannel on cluster main lacks it)' } as TestOutcome;
+    expect(stateOf(unsupported)).to.equal('unsupported');
+    expect(stateOf({ status: 'skip', message: 'needs cluster east, not in topology t' } as TestOutcome)).to.equal('skip');
+    expect(stateOf({ status: 'pass', skipKind: 'unsupported' } as TestOutcome), 'a kind only on a skip').to.equal('pass');
+    expect(worstOf(countTests([unsupported, unsupported]))).to.equal('unsupported');
+    expect(worstOf(countTests([{ status: 'skip' } as TestOutcome, unsupported]))).to.equal('unsupported');
+    expect(worstOf(countTests([{ status: 'pass' } as TestOutcome, unsupported]))).to.equal('pass');
+    expect(worstOf(countTests([{ status: 'fail' } as TestOutcome, unsupported]))).to.equal('fail');
+    expect(squareDetail(unsupported)).to.equal('not supported: requires networkPolicy (flannel on cluster main lacks it)');
+    expect(squareDetail({ status: 'skip', skipKind: 'unsupported' } as TestOutcome)).to.equal('not supported');
+    expect(squareDetail({ status: 'skip' } as TestOutcome)).to.equal('');
+
+    const html = renderMatrixPage(cells(report('flannel', 'v0.28.9', [{ status: 'pass' }, unsupported, { status: 'skip', message: 'SCTP probes are not supported yet' }])));
+    expect(html).to.contain('kconn matrix: passed', 'not supported fails nothing');
+    expect(html).to.contain('<p id="totals">1 cell: 1 passed, 0 failed, 0 errors, 0 flaky, 1 skipped, 1 not supported</p>');
+    expect(html).to.contain('<span class="skip">– skipped</span><span class="unsupported">⊘ not supported</span>');
+    expect(html).to.contain('<td class="sq pass" data-cell="default / flannel v0.28.9 / v1.35.8" data-suite="basic">✓ 1/1 passed, 1 not supported, 1 skipped</td>');
+    expect(html).to.contain(
+      '<td class="sq unsupported" title="not supported: requires networkPolicy (flannel on cluster main lacks it)" tabindex="0">⊘ not supported</td>' +
+        '</tr><tr><th scope="row"><small>basic</small> t2</th><td class="sq skip" title="SCTP probes are not supported yet" tabindex="0">– skipped</td>',
+    );
+    // Its own style, not colour alone: a hatched square with a dotted outline (an expected difference is dashed).
+    expect(html).to.contain('--unsup:#953800;--unsup-bg:#fff1e5}');
+    expect(html).to.contain('\n.unsupported{background:repeating-linear-gradient(135deg,var(--unsup-bg) 0 6px,#fff 6px 12px);color:var(--unsup)}\ntd.unsupported{outline:1px dotted var(--unsup);outline-offset:-3px}\n');
   });
 
   const failing = report('calico', 'v3.32.1', [

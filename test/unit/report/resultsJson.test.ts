@@ -19,6 +19,11 @@ describe('results.json', () => {
     expect(Object.keys(doc.clusters[0])).to.deep.equal(['name', 'kindName', 'cni', 'cniVersion']);
     expect(Object.keys(doc.suites[0])).to.deep.equal(['name', 'file', 'tests', 'durationMs']);
     expect(Object.keys(doc.suites[0].tests[2])).to.deep.equal(['suite', 'name', 'cluster', 'status', 'expected', 'observed', 'reproduce', 'durationMs', 'attempts', 'results']);
+    expect(doc.suites[1].tests[0]).to.deep.equal({
+      suite: 'network-policy', name: 'deny all', status: 'skip', message: 'requires networkPolicy: cluster "west" (flannel) has none', skipKind: 'unsupported', durationMs: 0, attempts: 0, results: [],
+    });
+    expect(Object.keys(doc.suites[1].tests[0])).to.deep.equal(['suite', 'name', 'status', 'message', 'skipKind', 'durationMs', 'attempts', 'results']);
+    expect(Object.keys(doc.suites[1].tests[1]), 'a plain skip has no skipKind').to.deep.equal(['suite', 'name', 'status', 'message', 'durationMs', 'attempts', 'results']);
     expect(Object.keys(doc.suites[0].tests[2].results[0])).to.deep.equal([
       'outcome', 'httpStatus', 'body', 'backend', 'id', 'spec', 'source', 'latencyMs', 'attempts', 'command', 'exitCode', 'stdout', 'stderr', 'reproduce',
     ]);

@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../support/paths.js';
 const CHROMIUM = '/usr/bin/chromium';
 const HOSTILE = '<script>window.__kconnPwned = 1</script><img src=x onerror="window.__kconnPwned = 2">';
 const SCREENSHOT_DIR = join(REPO_ROOT, 'reports', 'test-output');
+const UNSUPPORTED = 'requires networkPolicy (flannel on cluster main lacks it)';
 const DIFFERENCE = { id: 'cilium-ipblock-pod-ip', cni: 'cilium 1.19.1', reason: 'Cilium does not match ipBlock against pod IPs', source: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/' };
 
 function cell(cni: string, version: string, tests: Partial<TestOutcome>[]): RunReport {
@@ -50,8 +51,13 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
       mkdirSync(join(dir, 'cells', name), { recursive: true });
       writeFileSync(join(dir, 'cells', name, 'results.json'), renderResultsJson(r));
     };
-    write('calico', cell('calico', 'v3.32.1', [{ status: 'pass' }, { name: HOSTILE, status: 'fail', expected: 'blocked (timeout or refused)', observed: 'connected HTTP 200', reproduce: 'kubectl -n demo exec client -- curl -sS http://echo:8080/' }]));
-    write('flannel', cell('flannel', 'v0.28.9', [{ status: 'pass' }, { name: HOSTILE, status: 'skip', message: 'requires networkPolicy' }]));
+    write('calico', cell('calico', 'v3.32.1', [
+      { status: 'pass' },
+      { name: HOSTILE, status: 'fail', expected: 'blocked (timeout or refused)', observed: 'connected HTTP 200', reproduce: 'kubectl -n demo exec client -- curl -sS http://echo:8080/' },
+      { status: 'skip', message: 'SCTP probes are not supported yet' },
+    ]));
+    // The whole suite not supported: flannel enforces no NetworkPolicy (the plan's requires).
+    write('flannel', cell('flannel', 'v0.28.9', [{ status: 'skip', skipKind: 'unsupported', message: UNSUPPORTED }, { name: HOSTILE, status: 'skip', skipKind: 'unsupported', message: UNSUPPORTED }]));
     write('cilium', cell('cilium', '1.19.1', [{ status: 'pass' }, { name: HOSTILE, status: 'expected-difference', expected: 'reachable', observed: 'timeout', difference: DIFFERENCE }]));
     const r = await execa(process.execPath, [join(REPO_ROOT, 'bin', 'kconn.js'), 'report', 'merge', join(dir, 'cells'), '--out', join(dir, 'merged')], { cwd: REPO_ROOT, reject: false });
     expect(r.exitCode, r.stderr).to.equal(1);
@@ -74,7 +80,7 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
     expect(await grid.isVisible()).to.equal(true);
     expect(await grid.locator('thead th').allInnerTexts()).to.deep.equal(['suite', 'calico v3.32.1\nv1.35.8\ndefault', 'cilium 1.19.1\nv1.35.8\ndefault', 'flannel v0.28.9\nv1.35.8\ndefault']);
     const failedSquare = grid.locator('td.sq.fail[data-suite]');
-    expect(await failedSquare.innerText()).to.equal('✗ 1/2 passed, 1 failed');
+    expect(await failedSquare.innerText()).to.equal('✗ 1/2 passed, 1 failed, 1 skipped');
     // The colour comes from the inline CSS (red text on a pale red square).
     expect(await failedSquare.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { color: string } }).getComputedStyle(el).color)).to.equal('rgb(207, 34, 46)');
 
@@ -112,6 +118,33 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
     expect(await row.locator('a').getAttribute('href')).to.equal(DIFFERENCE.source);
     expect(await row.locator('.test-name').innerText()).to.equal(HOSTILE);
     expect(await page.locator('#totals').innerText()).to.contain('1 expected difference');
+
+    // Not supported (the cluster lacks what the suite requires): its own symbol, word and style (hatched, dotted
+    // outline; neither the skip nor any other colour), the reason on keyboard focus; a plain skip stays a skip.
+    const background = (el: unknown): { color: string; backgroundImage: string; outlineStyle: string } =>
+      (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundImage: string; outlineStyle: string } }).getComputedStyle(el);
+    const unsupportedSuite = grid.locator('td.sq.unsupported[data-suite]');
+    expect(await unsupportedSuite.innerText()).to.equal('⊘ 0/0 passed, 2 not supported');
+    const suiteStyle = await unsupportedSuite.evaluate(background);
+    expect(suiteStyle.color).to.equal('rgb(149, 56, 0)');
+    expect(suiteStyle.backgroundImage).to.match(/^repeating-linear-gradient\(/);
+    const unsupported = page.locator('#test-grid td.sq.unsupported');
+    expect(await unsupported.count()).to.equal(2);
+    expect(await unsupported.allInnerTexts()).to.deep.equal(['⊘ not supported', '⊘ not supported']);
+    expect((await unsupported.first().evaluate(background)).outlineStyle).to.equal('dotted');
+    await unsupported.last().focus();
+    const focused = await page.evaluate(() => {
+      const el = (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; closest(s: string): { innerText: string } | null } | null } }).document.activeElement;
+      return { title: el?.getAttribute('title'), row: el?.closest('tr')?.innerText.split('\t')[0] };
+    });
+    expect(focused).to.deep.equal({ title: `not supported: ${UNSUPPORTED}`, row: `network-policy ${HOSTILE}` });
+    const skipped = page.locator('#test-grid td.sq.skip');
+    expect(await skipped.innerText()).to.equal('– skipped');
+    expect(await skipped.getAttribute('title')).to.equal('SCTP probes are not supported yet');
+    const skipStyle = await skipped.evaluate(background);
+    expect([skipStyle.color, skipStyle.backgroundImage, skipStyle.outlineStyle]).to.deep.equal(['rgb(87, 96, 106)', 'none', 'none']);
+    expect(await page.locator('.legend .unsupported').innerText()).to.equal('⊘ not supported');
+    expect(await page.locator('#totals').innerText()).to.contain('1 skipped, 2 not supported');
     expect(requests, 'the page loads nothing besides itself').to.deep.equal([url]);
 
     mkdirSync(SCREENSHOT_DIR, { recursive: true });

@@ -254,9 +254,12 @@ describe('run --kubeconfig: suites on a cluster the user already has (fake API s
       expect(s.tests[0]).to.deep.include({ status: 'pass' });
       expect(s.tests[0].results[0]).to.deep.include({ outcome: 'connected', httpStatus: 200, backend: server.getHostname() });
       expect(s.tests[0].results[0].reproduce).to.match(/^kubectl --kubeconfig \/\S+\/my-kubeconfig --context fake -n demo exec client-1 -c client -- /);
-      expect(p.tests[0]).to.deep.include({ status: 'skip', message: 'cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)' });
+      // Not enforcing policy is "not supported"; lacking the external endpoint is a plain skip.
+      expect(p.tests[0]).to.deep.include({ status: 'skip', message: 'cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)', skipKind: 'unsupported' });
       const e = results.suites.find((x: { name: string }) => x.name === 'e');
       expect(e.tests[0]).to.deep.include({ status: 'skip', message: "needs the run's external endpoint, which kconn runs on the kind Docker network: a cluster of --kubeconfig cannot reach it" });
+      expect(e.tests[0]).not.to.have.property('skipKind');
+      expect(results.summary).to.deep.include({ skipped: 2, unsupported: 1 });
       const phases = (results.timings as { phase: string }[]).map((t) => t.phase);
       expect(phases, 'no image preloading').to.not.include('images');
       expect(phases).to.include('inspect');
@@ -264,6 +267,7 @@ describe('run --kubeconfig: suites on a cluster the user already has (fake API s
       expect(junit).to.include('<property name="context.main" value="fake"/>');
       expect(junit).to.include('<property name="cni.main" value="kindnet v20250512-df8de77b"/>');
       expect(junit).to.include('<property name="kindVersion" value="none"/>');
+      expect(junit).to.include('<skipped message="not supported: cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)"/>');
 
       // What kconn applied: the run namespace, the suite's ConfigMap, the control's pods and deny-all policy.
       const applied = new Set(api.requests.filter((q) => q.method === 'PATCH').map((q) => q.path));

@@ -69,6 +69,9 @@ describe('report page (harness/report/matrixPage.ts)', () => {
       '<td class="sq unsupported" title="not supported: requires networkPolicy (flannel on cluster main lacks it)" tabindex="0">⊘ not supported</td>' +
         '</tr><tr><th scope="row"><small>basic</small> t2</th><td class="sq skip" title="SCTP probes are not supported yet" tabindex="0">– skipped</td>',
     );
+    const only = renderMatrixPage(cells(report('flannel', 'v0.28.9', [unsupported, unsupported])));
+    expect(only).to.contain('<td class="sq unsupported" data-cell="default / flannel v0.28.9 / v1.35.8" data-suite="basic">⊘ 0/0 passed, 2 not supported</td>');
+    expect(only).to.contain('<p id="totals">1 cell: 0 passed, 0 failed, 0 errors, 0 flaky, 0 skipped, 2 not supported</p>');
     // Its own style, not colour alone: a hatched square with a dotted outline (an expected difference is dashed).
     expect(html).to.contain('--unsup:#953800;--unsup-bg:#fff1e5}');
     expect(html).to.contain('\n.unsupported{background:repeating-linear-gradient(135deg,var(--unsup-bg) 0 6px,#fff 6px 12px);color:var(--unsup)}\ntd.unsupported{outline:1px dotted var(--unsup);outline-offset:-3px}\n');

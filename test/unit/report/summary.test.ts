@@ -20,6 +20,7 @@ describe('report summary', () => {
     expect(skipMessage({ status: 'skip', skipKind: 'unsupported' })).to.equal('not supported');
     expect(skipMessage({ status: 'skip', message: 'needs cluster x' })).to.equal('needs cluster x');
     expect(skipMessage({ status: 'skip' })).to.equal(undefined);
+    expect(skipMessage({ status: 'error', skipKind: 'unsupported', message: 'exec failed' }), 'a kind only on a skip').to.equal('exec failed');
   });
 
   it('formats one line for people, with flaky only when there are some', () => {

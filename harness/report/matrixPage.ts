@@ -56,8 +56,8 @@ export function stateOf(t: TestOutcome | undefined): SquareState {
 }
 
 /**
- * The worst state among counts: error, fail, flaky, difference (an expected difference), pass, then for tests that were
- * all skipped unsupported (one of them or more not supported) or skip; none (no tests).
+ * The worst state among counts: error, fail, flaky, difference (an expected difference), pass; when every test was
+ * skipped, unsupported if one of them or more is not supported, else skip; none (no tests).
  */
 export function worstOf(c: RunCounts): SquareState {
   if (c.total === 0) return 'none';

@@ -38,10 +38,10 @@ function differenceList(cells: readonly Cell[]): string[] {
 
 /**
  * summary.md of a matrix, for `$GITHUB_STEP_SUMMARY`: new failures first (with a baseline), then a table of cells
- * with pass/fail/error/flaky/skipped/not supported counts and expected differences (skipped without the not supported,
- * which have a column of their own: the cluster lacks a capability the suite requires), then fixes, still failing and flaky (or, without
- * a baseline, the failures and flakes), then the expected differences with reason and source. Lists are capped at
- * MAX_LISTED items.
+ * with pass/fail/error/flaky/skipped/not supported counts and expected differences (skipped without the not supported
+ * ones, which have a column of their own: the cluster lacks a capability the suite requires), then fixes, still
+ * failing and flaky (or, without a baseline, the failures and flakes), then the expected differences with reason and
+ * source. Lists are capped at MAX_LISTED items.
  */
 export function renderMatrixSummary(cells: readonly Cell[], diff?: BaselineDiff): string {
   const total = cells.reduce(

@@ -47,9 +47,11 @@ describe('loadProject: which files, and located messages', () => {
   it('reads YAML files of folders recursively, sorted; skips dot entries, node_modules and other extensions', async () => {
     await withProject(
       {
-        'b.yaml': NAMESPACE,
-        'a.YML': NAMESPACE,
+        // Written in an order that is neither the sorted one nor its reverse; sorted as people read names (a before
+        // B), not by bytes as the directory listing may come.
+        'B.yaml': NAMESPACE,
         'sub/c.yml': NAMESPACE,
+        'a.YML': NAMESPACE,
         'notes.txt': 'not yaml',
         'sub/deeper/README.md': '# no',
         '.hidden/x.yaml': NAMESPACE,
@@ -59,12 +61,12 @@ describe('loadProject: which files, and located messages', () => {
       },
       async (dir) => {
         const { files, missing } = await collectYamlFiles([dir, join(dir, 'given.txt'), join(dir, 'nope')]);
-        expect(files.map((f) => f.slice(dir.length + 1))).to.deep.equal(['a.YML', 'b.yaml', 'sub/c.yml', 'given.txt']);
+        expect(files.map((f) => f.slice(dir.length + 1))).to.deep.equal(['a.YML', 'B.yaml', 'sub/c.yml', 'given.txt']);
         expect(missing).to.deep.equal([join(dir, 'nope')]);
         // A file named twice (directly and through its folder) is read once.
-        expect((await collectYamlFiles([join(dir, 'b.yaml'), dir])).files.filter((f) => f.endsWith('b.yaml'))).to.have.length(1);
+        expect((await collectYamlFiles([join(dir, 'B.yaml'), dir])).files.filter((f) => f.endsWith('B.yaml'))).to.have.length(1);
         const project = await loadProject(['.', 'nope'], { cwd: dir });
-        expect(project.files.map((f) => f.slice(dir.length + 1))).to.deep.equal(['a.YML', 'b.yaml', 'sub/c.yml']);
+        expect(project.files.map((f) => f.slice(dir.length + 1))).to.deep.equal(['a.YML', 'B.yaml', 'sub/c.yml']);
         expect(project.diagnostics.map(formatDiagnostic)).to.deep.equal(['nope:1:1: no such file or directory']);
       },
     );
@@ -179,7 +181,10 @@ describe('loadProject: which files, and located messages', () => {
         'deploy/suit.yaml': k8s('v1', 'Suit'),
         'suites/nested/suit.yaml': k8s('v1', 'Suit'),
         'clusters/topolgy.yaml': k8s('v1', 'Topolgy'),
-        'mixed/two.yaml': `${TOPOLOGY}---\n${k8s('kconn.dv/v1alpha1', 'Deployment')}`,
+        'mixed/two.yaml': `${TOPOLOGY}---\napiVersion: kconn.dv/v1alpha1\nkind: Deployment\n`,
+        // A near miss beside a Kubernetes object: the file is taken for a kconn file, its documents are not checked as
+        // Kubernetes objects (the near miss has no metadata).
+        'deploy/withk8s.yaml': `apiVersion: kconn.dv/v1alpha1\nkind: Topolgy\n---\n${NAMESPACE}`,
       },
       async (dir) => {
         expect(await shown(dir)).to.deep.equal([
@@ -187,6 +192,7 @@ describe('loadProject: which files, and located messages', () => {
           'deploy/close.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "konn.dev/v1alpha1": did you mean "kconn.dev/v1alpha1"?',
           'deploy/nokind.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "kconn.dv/v1alpha1": did you mean "kconn.dev/v1alpha1"?; missing kind (Topology or Suite)',
           'deploy/upper.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "KCONN.example/v1": did you mean "kconn.dev/v1alpha1"?',
+          'deploy/withk8s.yaml:1:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "kconn.dv/v1alpha1": did you mean "kconn.dev/v1alpha1"?; kind "Topolgy": did you mean "Topology"?',
           // The Kubernetes document beside a topology: its header, not a Kubernetes check.
           'mixed/two.yaml:10:13: apiVersion: looks like a kconn file with a misspelt header: apiVersion "kconn.dv/v1alpha1": did you mean "kconn.dev/v1alpha1"?',
           'suites/nested/suit.yaml:2:7: kind: looks like a kconn file with a misspelt header: kind "Suit": did you mean "Suite"?',
@@ -199,6 +205,9 @@ describe('loadProject: which files, and located messages', () => {
     await withProject(
       {
         'a.yaml': 'apiVersion: v1\nkind: Suite\nmetadata: {name: s}\n',
+        'a2.yaml': 'apiVersion: v1\nkind: Topology\nmetadata: {name: t}\n',
+        // No apiVersion at all: the schema says what is missing.
+        'a3.yaml': TOPOLOGY.replace('apiVersion: kconn.dev/v1alpha1\n', ''),
         'b.yaml': 'apiVersion: kconn.dev/v1alpha1\nkind: Namespace\n',
         'c.yaml': `${TOPOLOGY}---\napiVersion: v1\nkind: Namespace\nmetadata: {}\n---\nhello\n`,
       },
@@ -206,6 +215,8 @@ describe('loadProject: which files, and located messages', () => {
         const project = await loadProject(['.'], { cwd: dir });
         expect(project.diagnostics.map(formatDiagnostic)).to.deep.equal([
           'a.yaml:1:13: apiVersion: unsupported apiVersion "v1"; this kconn reads kconn.dev/v1alpha1',
+          'a2.yaml:1:13: apiVersion: unsupported apiVersion "v1"; this kconn reads kconn.dev/v1alpha1',
+          'a3.yaml:1:1: missing required field "apiVersion"',
           'b.yaml:2:7: kind: unknown kind "Namespace"; valid kinds: Topology, Suite',
           'c.yaml:12:11: metadata: not a Kubernetes object: missing metadata.name',
           'c.yaml:14:1: not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got string',
@@ -226,6 +237,14 @@ describe('loadProject: which files, and located messages', () => {
       const unchecked = await loadProject(['clusters', 'suites'], { cwd: dir, crossCheck: false });
       expect(unchecked.diagnostics).to.deep.equal([]);
       expect(unchecked.topologies.map((t) => t.name)).to.deep.equal(['pair']);
+    });
+  });
+
+  it('a manifest that does not parse, loaded directly and named by a suite: each of its errors once', async () => {
+    await withProject({ 'suites/s.yaml': suite('s', '../manifests/broken.yaml'), 'manifests/broken.yaml': 'apiVersion: v1\nkind: [Namespace\n' }, async (dir) => {
+      const messages = await shown(dir);
+      expect(messages).to.have.length(1);
+      expect(messages[0]).to.match(/^manifests\/broken\.yaml:\d+:\d+: YAML syntax error: /);
     });
   });
 });

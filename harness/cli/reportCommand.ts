@@ -84,7 +84,7 @@ export async function reportMergeCommand(dirs: readonly string[], opts: ReportMe
   io.out(`merged ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} into ${relative(process.cwd(), opts.out) || '.'}: junit.xml, summary.md, index.html, cells/`);
   for (const cell of cells) {
     const c = cell.counts;
-    io.out(`  ${cell.key}: ${c.passed} passed, ${c.failed} failed, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}, ${c.flaky} flaky, ${c.skipped} skipped${c.differences > 0 ? `, ${c.differences} expected ${c.differences === 1 ? 'difference' : 'differences'}` : ''}`);
+    io.out(`  ${cell.key}: ${c.passed} passed, ${c.failed} failed, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}, ${c.flaky} flaky, ${c.skipped - c.unsupported} skipped${c.unsupported > 0 ? `, ${c.unsupported} not supported` : ''}${c.differences > 0 ? `, ${c.differences} expected ${c.differences === 1 ? 'difference' : 'differences'}` : ''}`);
   }
   if (diff) io.out(`against ${opts.baseline}: ${diff.newFailures.length} new failures, ${diff.fixed.length} fixed, ${diff.stillFailing.length} still failing, ${diff.flaky.length} flaky`);
   return cells.some((c) => c.counts.failed + c.counts.errors > 0) ? 1 : 0;

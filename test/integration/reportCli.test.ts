@@ -13,7 +13,8 @@ async function kconn(...args: string[]) {
 
 const DIFFERENCE = { id: 'cilium-ipblock-pod-ip', cni: 'cilium 1.19.1', reason: 'Cilium does not match ipBlock against pod IPs', source: 'https://docs.cilium.io/en/stable/network/kubernetes/policy/' };
 
-function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fail' | 'skip' | 'expected-difference'>): RunReport {
+/** `unsupported`: a skip because the cluster lacks a capability the suite requires (skipKind). */
+function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fail' | 'skip' | 'unsupported' | 'expected-difference'>): RunReport {
   return {
     runId: `r${cni.slice(0, 4)}`,
     topology: 'default',
@@ -30,7 +31,8 @@ function cell(cni: string, version: string, statuses: ReadonlyArray<'pass' | 'fa
         tests: statuses.map((status, i) => ({
           suite: 'basic',
           name: `test ${i}`,
-          status,
+          status: status === 'unsupported' ? ('skip' as const) : status,
+          ...(status === 'unsupported' ? { skipKind: 'unsupported' as const, message: 'requires networkPolicy (flannel on cluster main lacks it)' } : {}),
           ...(status === 'fail' || status === 'expected-difference' ? { expected: 'blocked', observed: 'connected' } : {}),
           ...(status === 'expected-difference' ? { difference: DIFFERENCE } : {}),
           durationMs: 1,
@@ -83,10 +85,21 @@ describe('kconn report merge (as a process)', function () {
     expect(summary).to.contain('### Still failing (1)');
   });
 
-  it('exit 0 when every test passed or was skipped', async () => {
-    writeCell('green/flannel', cell('flannel', 'v0.28.9', ['pass', 'skip']));
+  it('exit 0 when every test passed, was skipped or is not supported; not supported is counted apart from skipped', async () => {
+    writeCell('green/flannel', cell('flannel', 'v0.28.9', ['pass', 'skip', 'unsupported']));
     const r = await kconn('report', 'merge', join(dir, 'green'), '--out', join(dir, 'merged3'));
     expect(r.exitCode, r.stderr).to.equal(0);
+    expect(r.stdout.split('\n')).to.include('  default / flannel v0.28.9 / v1.35.8: 1 passed, 0 failed, 0 errors, 0 flaky, 1 skipped, 1 not supported');
+    const summary = readFileSync(join(dir, 'merged3', 'summary.md'), 'utf8');
+    expect(summary).to.contain('1 cell: 1 passed, 0 failed, 0 errors, 0 flaky, 1 skipped, 1 not supported\n');
+    expect(summary).to.contain('| ✅ default / flannel v0.28.9 / v1.35.8 | 1 | 0 | 0 | 0 | 1 | 1 | 0 |');
+    const junit = readFileSync(join(dir, 'merged3', 'junit.xml'), 'utf8');
+    expect(junit).to.contain('failures="0" errors="0" skipped="2"');
+    expect(junit).to.contain('<skipped message="not supported: requires networkPolicy (flannel on cluster main lacks it)"/>');
+    const merged = JSON.parse(readFileSync(join(dir, 'merged3', 'cells', 'default-flannel-v0.28.9-v1.35.8', 'results.json'), 'utf8'));
+    expect(merged.suites[0].tests[2]).to.deep.include({ status: 'skip', skipKind: 'unsupported' });
+    const page = readFileSync(join(dir, 'merged3', 'index.html'), 'utf8');
+    expect(page).to.contain('<td class="sq unsupported" title="not supported: requires networkPolicy (flannel on cluster main lacks it)" tabindex="0">⊘ not supported</td>');
   });
 
   it('an expected difference is not a failure: exit 0, counted apart, with reason and source in summary.md and junit.xml', async () => {
@@ -96,7 +109,7 @@ describe('kconn report merge (as a process)', function () {
     expect(r.stdout).to.contain('  default / cilium 1.19.1 / v1.35.8: 1 passed, 0 failed, 0 errors, 0 flaky, 0 skipped, 1 expected difference');
     const summary = readFileSync(join(dir, 'merged6', 'summary.md'), 'utf8');
     expect(summary).to.contain('## kconn matrix: passed');
-    expect(summary).to.contain('| ✅ default / cilium 1.19.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 1 |');
+    expect(summary).to.contain('| ✅ default / cilium 1.19.1 / v1.35.8 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |');
     expect(summary).to.contain(`basic › test 1: cilium-ipblock-pod-ip (cilium 1.19.1): Cilium does not match ipBlock against pod IPs ([source](${DIFFERENCE.source}))`);
     const junit = readFileSync(join(dir, 'merged6', 'junit.xml'), 'utf8');
     expect(junit).to.contain('failures="0" errors="0" skipped="0"');

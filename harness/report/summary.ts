@@ -61,9 +61,13 @@ export function summarize(report: RunReport): RunCounts {
   return countTests(report.suites.flatMap((s) => s.tests));
 }
 
-/** One line for people: `12 passed, 1 failed, 0 errors, 3 skipped (1 flaky)`; `, 2 expected differences` when there are. */
+/**
+ * One line for people: `12 passed, 1 failed, 0 errors, 3 skipped (1 flaky)`; `, 1 not supported` (apart from skipped)
+ * and `, 2 expected differences` when there are.
+ */
 export function formatSummary(counts: RunCounts): string {
+  const unsupported = counts.unsupported > 0 ? `, ${counts.unsupported} not supported` : '';
   const differences = counts.differences > 0 ? `, ${counts.differences} ${counts.differences === 1 ? 'expected difference' : 'expected differences'}` : '';
-  const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}, ${counts.skipped} skipped${differences}`;
+  const line = `${counts.passed} passed, ${counts.failed} failed, ${counts.errors} ${counts.errors === 1 ? 'error' : 'errors'}, ${counts.skipped - counts.unsupported} skipped${unsupported}${differences}`;
   return counts.flaky > 0 ? `${line} (${counts.flaky} flaky)` : line;
 }

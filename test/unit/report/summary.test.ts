@@ -23,9 +23,10 @@ describe('report summary', () => {
     expect(skipMessage({ status: 'error', skipKind: 'unsupported', message: 'exec failed' }), 'a kind only on a skip').to.equal('exec failed');
   });
 
-  it('formats one line for people, with flaky only when there are some', () => {
+  it('formats one line for people, with flaky, not supported and expected differences only when there are some', () => {
     expect(formatSummary({ passed: 12, failed: 1, errors: 0, skipped: 3, unsupported: 0, differences: 0, flaky: 1, total: 16 })).to.equal('12 passed, 1 failed, 0 errors, 3 skipped (1 flaky)');
     expect(formatSummary({ passed: 2, failed: 0, errors: 1, skipped: 0, unsupported: 0, differences: 0, flaky: 0, total: 3 })).to.equal('2 passed, 0 failed, 1 error, 0 skipped');
-    expect(formatSummary(summarize(runReportFixture()))).to.equal('3 passed, 1 failed, 1 error, 2 skipped (1 flaky)');
+    expect(formatSummary(summarize(runReportFixture()))).to.equal('3 passed, 1 failed, 1 error, 1 skipped, 1 not supported (1 flaky)');
+    expect(formatSummary({ passed: 0, failed: 0, errors: 0, skipped: 2, unsupported: 2, differences: 1, flaky: 0, total: 3 })).to.equal('0 passed, 0 failed, 0 errors, 0 skipped, 2 not supported, 1 expected difference');
   });
 });

@@ -58,7 +58,7 @@ describe('a suite with dependsOn, run for real: a failure the known difference e
     writeFileSync(join(dir, 'policies', 'deny-b.yaml'), POLICY);
     project = await loadProject([dir]);
     expect(project.diagnostics).to.deep.equal([]);
-    expect(project.suites[0]!.dependsOn).to.deep.equal(['flannel-no-networkpolicy']);
+    expect(project.suites[0]!.dependsOn).to.deep.equal([{ id: 'flannel-no-networkpolicy' }]);
   });
   after(async () => {
     await lab.close();

@@ -42,7 +42,7 @@ describe('Istio plans', () => {
     const istio = plan('istio');
     expect(istio.map((s) => [s.name, s.status, s.tests])).to.deep.equal([
       ['istio-canary', 'run', 1],
-      ['istio-locality', 'run', 3],
+      ['istio-locality', 'run', 4],
       ['istio-mtls', 'run', 4],
       ['istio-multicluster', 'run', 3],
     ]);

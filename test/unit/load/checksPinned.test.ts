@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'chai';
+import { formatDiagnostic } from '../../../harness/load/diagnostic.js';
+import { loadProject } from '../../../harness/load/loadProject.js';
+
+// The checks after the schema: what a Kubernetes manifest must have to be applied, and the clusters a suite names
+// against several topologies; each with its exact, located message. Files are written inside each `it`.
+
+async function diagnosticsOf(files: Record<string, string>, paths = ['.']): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kconn-checks-'));
+  try {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    return (await loadProject(paths, { cwd: dir })).diagnostics.map(formatDiagnostic);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const topology = (name: string, clusters: string[]): string =>
+  `apiVersion: kconn.dev/v1alpha1\nkind: Topology\nmetadata: {name: ${name}}\nspec:\n  clusters:\n${clusters.map((c) => `    - name: ${c}\n`).join('')}`;
+
+describe('loader checks: Kubernetes objects and the clusters suites name', () => {
+  it('a Kubernetes object needs a mapping with apiVersion, kind and metadata.name (or generateName)', async () => {
+    const doc = (text: string) => `${text}\n---\n`;
+    const lines = await diagnosticsOf({
+      'list.yaml': '- a\n- b\n',
+      'scalar.yaml': '42\n',
+      'bare.yaml': 'spec: {}\n',
+      'empty-strings.yaml': "apiVersion: ''\nkind: ''\nmetadata: {name: x}\n",
+      'meta-list.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: [x]\n',
+      'no-name.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {labels: {a: b}}\n',
+      'generated.yaml': doc('apiVersion: v1\nkind: ConfigMap\nmetadata: {generateName: x-}') + 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: y}\n',
+      'numbers.yaml': 'apiVersion: 1\nkind: 2\nmetadata: {name: 3}\n',
+    });
+    expect(lines).to.deep.equal([
+      'bare.yaml:1:1: apiVersion: not a Kubernetes object: missing apiVersion',
+      'bare.yaml:1:1: kind: not a Kubernetes object: missing kind',
+      'bare.yaml:1:1: metadata: not a Kubernetes object: missing metadata.name',
+      'empty-strings.yaml:1:13: apiVersion: not a Kubernetes object: missing apiVersion',
+      'empty-strings.yaml:2:7: kind: not a Kubernetes object: missing kind',
+      'list.yaml:1:1: not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got a list',
+      'meta-list.yaml:3:11: metadata: not a Kubernetes object: missing metadata.name',
+      'no-name.yaml:3:11: metadata: not a Kubernetes object: missing metadata.name',
+      'numbers.yaml:1:13: apiVersion: not a Kubernetes object: missing apiVersion',
+      'numbers.yaml:2:7: kind: not a Kubernetes object: missing kind',
+      'numbers.yaml:3:11: metadata: not a Kubernetes object: missing metadata.name',
+      'scalar.yaml:1:1: not a Kubernetes object: expected a mapping with apiVersion, kind and metadata, got number',
+    ]);
+  });
+
+  it('clusters a suite names, against several topologies: each unknown one located, the known ones of any topology accepted', async () => {
+    const suite = [
+      'apiVersion: kconn.dev/v1alpha1',
+      'kind: Suite',
+      'metadata: {name: s}',
+      'spec:',
+      '  manifests:',
+      '    - path: ../ns.yaml',
+      '      clusters: [east, nowhere]',
+      '  tests:',
+      '    - name: known',
+      '      from: {cluster: east, namespace: demo, selector: app=c}',
+      '      to: {cluster: north, service: demo/echo, port: 80}',
+      '      expect: reachable',
+      '    - name: unknown',
+      '      from: {cluster: south, namespace: demo, selector: app=c}',
+      '      to: {cluster: west, service: demo/echo, port: 80}',
+      '      expect: reachable',
+      '',
+    ].join('\n');
+    const lines = await diagnosticsOf({
+      'clusters/a.yaml': topology('a', ['east', 'west']),
+      'clusters/b.yaml': topology('b', ['north']),
+      'suites/s.yaml': suite,
+      'ns.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: {name: demo}\n',
+    }, ['clusters', 'suites']);
+    expect(lines).to.deep.equal([
+      'suites/s.yaml:7:24: warning: spec.manifests[0].clusters[1]: cluster "nowhere" is in none of the topologies "a", "b"',
+      'suites/s.yaml:14:23: warning: spec.tests[1].from.cluster: cluster "south" is in none of the topologies "a", "b"',
+    ]);
+  });
+
+  it('a target cluster unknown to the only topology is located at the target', async () => {
+    const suite = [
+      'apiVersion: kconn.dev/v1alpha1',
+      'kind: Suite',
+      'metadata: {name: s}',
+      'spec:',
+      '  tests:',
+      '    - name: t',
+      '      from: {cluster: east, namespace: demo, selector: app=c}',
+      '      to: {cluster: far, service: demo/echo, port: 80}',
+      '      expect: reachable',
+      '',
+    ].join('\n');
+    expect(await diagnosticsOf({ 'clusters/a.yaml': topology('a', ['east', 'west']), 'suites/s.yaml': suite }, ['clusters', 'suites'])).to.deep.equal([
+      'suites/s.yaml:8:21: warning: spec.tests[0].to.cluster: cluster "far" is not in topology "a" (clusters/a.yaml); its clusters: east, west',
+    ]);
+  });
+});

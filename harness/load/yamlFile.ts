@@ -179,12 +179,12 @@ export function parseYamlFile(file: string, text: string, absPath = file): YamlF
       value,
       diagnostic(path, message, opts) {
         // The n-th non-empty document of js-yaml is the n-th non-empty document of the source tokens.
-        const doc = positions().docs.filter((d) => d.contents !== null)[index] ?? positions().docs[stream];
+        const doc = positions().docs.filter(hasContent)[index] ?? positions().docs[stream];
         const offset = (doc && locate(doc.contents, path, opts?.key ?? false)) ?? doc?.range[0] ?? 0;
         return { file, ...at(offset), path: formatPath(path), message };
       },
       sourceText(path) {
-        const doc = positions().docs.filter((d) => d.contents !== null)[index];
+        const doc = positions().docs.filter(hasContent)[index];
         const node = doc ? nodeAt(doc.contents, path) : undefined;
         return node?.range ? text.slice(node.range[0], node.range[1]).trim() : undefined;
       },
@@ -194,6 +194,14 @@ export function parseYamlFile(file: string, text: string, absPath = file): YamlF
     else documents.push(doc);
   });
   return { file, documents, errors };
+}
+
+/**
+ * A document js-yaml reads as a value (not skipped as empty). The yaml package gives an empty document between two
+ * `---` (or one holding only comments, or `null`) a null scalar, not null contents.
+ */
+function hasContent(d: Document.Parsed): boolean {
+  return d.contents !== null && !(isScalar(d.contents) && d.contents.value === null);
 }
 
 /** A limit that js-yaml enforced, in the words a user needs; undefined for an ordinary syntax error. */

@@ -175,4 +175,41 @@ describe('loader checks: Kubernetes objects and the clusters suites name', () =>
       'sem.yaml:52:37: spec.tests[10].to.cluster: the external endpoint is outside the clusters; it takes no cluster',
     ]);
   });
+
+  it('topology sizes: cluster names of at most 32 characters, a /24 per node, service ranges from /12 to /28, no overlaps', async () => {
+    // Cluster 0: 3 workers and the control plane need 4 /24s; its name is exactly 32 characters. Cluster c has the
+    // default worker (2 nodes), d has 2 nodes in less than a /24.
+    const topology = [
+      'apiVersion: kconn.dev/v1alpha1',
+      'kind: Topology',
+      'metadata: {name: sizes}',
+      'spec:',
+      '  clusters:',
+      '    - name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
+      '      workers: 3',
+      '      podSubnet: 10.10.0.0/23',
+      '      serviceSubnet: 10.96.0.0/11',
+      '    - name: bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb',
+      '      workers: 0',
+      '      podSubnet: 10.20.0.0/23',
+      '      serviceSubnet: 10.20.1.0/29',
+      '    - name: c',
+      '      podSubnet: 10.30.0.0/22',
+      '      serviceSubnet: 10.130.0.0/28',
+      '    - name: d',
+      '      workers: 1',
+      '      podSubnet: 10.30.2.0/25',
+      '',
+    ].join('\n');
+    expect(await diagnosticsOf({ 'topo.yaml': topology })).to.deep.equal([
+      'topo.yaml:8:18: spec.clusters[0].podSubnet: podSubnet 10.10.0.0/23 is too small for 4 node(s): each node gets a /24',
+      'topo.yaml:9:22: spec.clusters[0].serviceSubnet: serviceSubnet 10.96.0.0/11 is too large: Kubernetes allows at most a /12 for IPv4 services',
+      'topo.yaml:9:22: spec.clusters[0].serviceSubnet: serviceSubnet 10.96.0.0/11 overlaps 10.96.0.0/16 (kind\'s default service subnet), which kconn keeps clear',
+      'topo.yaml:10:13: spec.clusters[1].name: cluster name "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" is too long: at most 32 characters, so that node names (kconn-<run>-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-control-plane) stay valid hostnames',
+      'topo.yaml:13:22: spec.clusters[1].serviceSubnet: serviceSubnet 10.20.1.0/29 is too small: at least a /28 (kube-dns gets the 10th address of the range)',
+      'topo.yaml:13:22: spec.clusters[1].serviceSubnet: serviceSubnet 10.20.1.0/29 of cluster "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" overlaps podSubnet 10.20.0.0/23 of the same cluster (spec.clusters[1].podSubnet)',
+      'topo.yaml:19:18: spec.clusters[3].podSubnet: podSubnet 10.30.2.0/25 is too small for 2 node(s): each node gets a /24',
+      'topo.yaml:19:18: spec.clusters[3].podSubnet: podSubnet 10.30.2.0/25 of cluster "d" overlaps podSubnet 10.30.0.0/22 of cluster "c" (spec.clusters[2].podSubnet)',
+    ]);
+  });
 });

@@ -8,6 +8,33 @@ export interface ClusterCapabilities {
   readonly capabilities: readonly Capability[];
 }
 
+/** Capabilities a cluster has through its CNI; the others come from the topology (nodes, multi-cluster provider). */
+const CNI_CAPABILITIES: ReadonlySet<Capability> = new Set(['networkPolicy', 'kubeProxyReplacement']);
+
+/** What lacking a capability means, in words (after the CNI, or after the clusters). */
+const LACKING: Readonly<Record<Capability, string>> = {
+  networkPolicy: 'does not enforce NetworkPolicy',
+  kubeProxyReplacement: 'does not replace kube-proxy',
+  multiCluster: 'not joined to another cluster',
+  crossClusterPodRouting: 'not joined by a provider that routes pod IPs between clusters',
+  crossClusterServiceDiscovery: 'not joined by a provider that discovers the other clusters\' Services',
+  multiClusterServices: 'not joined by a provider of the Multi-Cluster Services API (ServiceExport, clusterset.local)',
+  mtls: 'not in a service mesh with mutual TLS',
+  multiNode: 'one node that takes pods',
+};
+
+/**
+ * Why a suite that requires `req` cannot run on these clusters: per CNI for what a CNI provides ("flannel does not
+ * enforce NetworkPolicy (cluster main)"), per clusters otherwise ("cluster main: one node that takes pods (multiNode)").
+ */
+function unmetReasons(req: Capability, lacking: readonly ClusterCapabilities[]): string[] {
+  if (lacking.length === 0) return [];
+  const list = (cs: readonly ClusterCapabilities[]): string => `cluster${cs.length > 1 ? 's' : ''} ${cs.map((c) => c.name).join(', ')}`;
+  if (!CNI_CAPABILITIES.has(req)) return [`${list(lacking)}: ${LACKING[req]} (${req})`];
+  const cnis = [...new Set(lacking.map((c) => c.cni))];
+  return cnis.map((cni) => `${cni} ${LACKING[req]} (${list(lacking.filter((c) => c.cni === cni))})`);
+}
+
 /**
  * Decides for each suite whether it runs on this topology, and why not. Tests that name no cluster run once from
  * every cluster, so they count once per cluster; so does each cell of a truth table (every ordered pair of its pods,
@@ -27,13 +54,8 @@ export function selectSuites(suites: readonly Suite[], clusters: readonly Cluste
       return { ...base, status: 'skip' as const, reason: `needs cluster${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, not in topology ${topology}` };
     }
     const touched = named.size ? clusters.filter((c) => named.has(c.name)) : clusters;
-    const unmet: string[] = [];
-    for (const req of suite.requires) {
-      for (const c of touched) {
-        if (!c.capabilities.includes(req)) unmet.push(`${req} (${c.cni} on cluster ${c.name} lacks it)`);
-      }
-    }
-    if (unmet.length) return { ...base, status: 'skip' as const, reason: `requires ${unmet.join(', ')}`, skipKind: 'unsupported' as const };
+    const unmet = suite.requires.flatMap((req) => unmetReasons(req, touched.filter((c) => !c.capabilities.includes(req))));
+    if (unmet.length) return { ...base, status: 'skip' as const, reason: unmet.join('; '), skipKind: 'unsupported' as const };
     return { ...base, status: 'run' as const };
   });
 }

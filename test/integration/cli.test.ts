@@ -70,7 +70,7 @@ describe('kconn CLI (as a process)', function () {
   it('plan --cni flannel skips the NetworkPolicy suite with the reason', async () => {
     const r = await kconn('plan', '--cni', 'flannel', '--kind-network', 'none');
     expect(r.exitCode, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/skip {2}network-policy +2 tests {2}\(requires networkPolicy \(flannel on cluster main lacks it\)\)/);
+    expect(r.stdout).to.match(/skip {2}network-policy +2 tests {2}\(flannel does not enforce NetworkPolicy \(cluster main\)\)/);
     expect(r.stdout).to.include('patch: ConfigMap kube-flannel/kube-flannel-cfg net-conf.json: Network=10.10.0.0/16');
   });
 

@@ -23,7 +23,7 @@ describe('the plan of a run on existing clusters', () => {
     expect(c.kindName).to.equal('');
     expect(plan.kindVersion).to.equal('none');
     expect(plan.kubernetesVersion).to.equal('v1.33.1');
-    expect(statuses(plan)).to.deep.equal({ basic: 'run', policy: 'skip: requires networkPolicy (flannel on cluster main lacks it)', nodes: 'run' });
+    expect(statuses(plan)).to.deep.equal({ basic: 'run', policy: 'skip: flannel does not enforce NetworkPolicy (cluster main)', nodes: 'run' });
   });
 
   it('a CNI that enforces policy: policy suites run (and the run\'s control still checks it)', () => {
@@ -43,7 +43,7 @@ describe('the plan of a run on existing clusters', () => {
   it('multiNode comes from the nodes that take pods, not from the topology\'s workers', () => {
     const one = existingPlan(kindPlan(), [facts('calico', { schedulableNodes: 1 })], SUITES);
     expect(one.clusters[0]!.capabilities).to.deep.equal(['networkPolicy']);
-    expect(statuses(one)['nodes']).to.equal('skip: requires multiNode (calico on cluster main lacks it)');
+    expect(statuses(one)['nodes']).to.equal('skip: cluster main: one node that takes pods (multiNode)');
     const many = existingPlan(kindPlan([cluster('main', { workers: 0 })]), [facts('kindnet', { schedulableNodes: 2 })], SUITES);
     expect(many.clusters[0]!.capabilities).to.deep.equal(['networkPolicy', 'multiNode']);
   });
@@ -59,7 +59,7 @@ describe('the plan of a run on existing clusters', () => {
       ['west', 'flannel', ['multiNode', 'multiCluster']],
     ]);
     expect(plan.kubernetesVersion).to.equal('east v1.33.1, west v1.32.0');
-    expect(statuses(plan)['policy']).to.equal('skip: requires networkPolicy (flannel on cluster west lacks it)');
+    expect(statuses(plan)['policy']).to.equal('skip: flannel does not enforce NetworkPolicy (cluster west)');
   });
 
   it('keeps only the suites the run selected (--suite)', () => {

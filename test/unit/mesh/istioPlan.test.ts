@@ -47,7 +47,7 @@ describe('Istio plans', () => {
       ['istio-multicluster', 'run', 3],
     ]);
     for (const s of plan('east-west')) expect(s.status, s.name).to.equal('skip');
-    for (const s of plan('east-west')) expect(s.reason, s.name).to.include('requires mtls');
+    for (const s of plan('east-west')) expect(s.reason, s.name).to.include('not in a service mesh with mutual TLS (mtls)');
     for (const s of plan('default')) expect(s.status, s.name).to.equal('skip');
   });
 

@@ -14,7 +14,7 @@ describe('planRun', () => {
     const t = topology([cluster('main')], { cni: { name: 'flannel', options: {} } });
     const plan = planRun(t, [suite('np', { requires: ['networkPolicy'] }), suite('plain')], PLAN_OPTIONS);
     expect(plan.suites).to.deep.equal([
-      { name: 'np', file: 'suites/np.yaml', tests: 1, status: 'skip', reason: 'requires networkPolicy (flannel on cluster main lacks it)', skipKind: 'unsupported' },
+      { name: 'np', file: 'suites/np.yaml', tests: 1, status: 'skip', reason: 'flannel does not enforce NetworkPolicy (cluster main)', skipKind: 'unsupported' },
       { name: 'plain', file: 'suites/plain.yaml', tests: 1, status: 'run' },
     ]);
   });

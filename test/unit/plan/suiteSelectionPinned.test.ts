@@ -35,7 +35,7 @@ describe('suite selection on several clusters', () => {
     expect(selectSuites([suite('p', { tests: [from('east')], requires: ['networkPolicy'] })], clusters(), 'two')[0]!.status).to.equal('run');
     expect(selectSuites([suite('p', { tests: [from()], requires: ['networkPolicy'] })], clusters(), 'two')[0]).to.deep.include({
       status: 'skip',
-      reason: 'requires networkPolicy (flannel on cluster west lacks it)',
+      reason: 'flannel does not enforce NetworkPolicy (cluster west)',
       skipKind: 'unsupported',
     });
   });

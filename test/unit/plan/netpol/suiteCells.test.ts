@@ -21,6 +21,6 @@ describe('suite plans count the cells of a truth table', () => {
   it('tests and a truth table together add up; requires still decides', () => {
     const [plan] = selectSuites([suite('both', { truthTable: TABLE, requires: ['networkPolicy'] })], CLUSTERS, 't');
     expect(plan).to.deep.include({ tests: 2 + 2 * 18, status: 'skip' });
-    expect(plan!.reason).to.equal('requires networkPolicy (flannel on cluster west lacks it)');
+    expect(plan!.reason).to.equal('flannel does not enforce NetworkPolicy (cluster west)');
   });
 });

@@ -88,7 +88,7 @@ export async function runSuitesWithMocha(
     outcomes.push(record);
     if (plan.status === 'skip') {
       record.tests = all.map((t) => ({ suite: suite.name, name: t.name, cluster: t.cluster, status: 'skip', message: plan.reason, ...(plan.skipKind ? { skipKind: plan.skipKind } : {}), durationMs: 0, attempts: 0, results: [] }));
-      for (const t of all) describe.addTest(new Mocha.Test(`${t.name} (skipped: ${plan.reason})`));
+      for (const t of all) describe.addTest(new Mocha.Test(`${t.name} (${plan.skipKind === 'unsupported' ? 'not supported' : 'skipped'}: ${plan.reason})`));
       continue;
     }
     // A suite's manifests are removed right after it; if the run is interrupted first, the run's cleanup does it.
@@ -147,7 +147,7 @@ export async function runSuitesWithMocha(
           if (!o) throw new Error('no outcome recorded for this test');
           if (o.status === 'skip') {
             // Mocha's skip takes no reason: the title carries it, as for the suites the plan skipped.
-            if (this.test) this.test.title = `${t.name} (skipped: ${o.message ?? 'no reason given'})`;
+            if (this.test) this.test.title = `${t.name} (${o.skipKind === 'unsupported' ? 'not supported' : 'skipped'}: ${o.message ?? 'no reason given'})`;
             this.skip();
           }
           if (o.status === 'expected-difference') {

@@ -101,7 +101,7 @@ describe('policy suites and the control', () => {
 
   it('not enforced: every test is skipped with the control\'s reason, nothing is applied', async () => {
     const { outcome, asked, objects, pending } = await run({ status: 'not-enforced', detail: 'this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)' });
-    expect(pending, 'mocha shows the reason too').to.deep.equal(['client reaches echo (skipped: cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all))']);
+    expect(pending, 'mocha shows the reason too').to.deep.equal(['client reaches echo (not supported: cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all))']);
     expect(asked).to.deep.equal(['main']);
     expect(outcome.tests.map((t) => [t.status, t.message])).to.deep.equal([['skip', 'cluster main: this cluster does not enforce NetworkPolicy (control probe still connected under deny-all)']]);
     expect(objects).to.deep.equal([]);

@@ -64,7 +64,8 @@ export function sliceSeed(ctx: MeshContext): string {
 function runIdOf(c: MeshCluster): string {
   const prefix = 'kconn-';
   const suffix = `-${c.name}`;
-  return c.kindName.startsWith(prefix) && c.kindName.endsWith(suffix) ? c.kindName.slice(prefix.length, -suffix.length) : c.kindName;
+  const fits = c.kindName.length > prefix.length + suffix.length && c.kindName.startsWith(prefix) && c.kindName.endsWith(suffix);
+  return fits ? c.kindName.slice(prefix.length, -suffix.length) : c.kindName;
 }
 
 function loadBalancerSteps(c: MeshCluster, options: IstioOptions, ctx: MeshContext, slice: AddressSlice | undefined): MeshStep[] {

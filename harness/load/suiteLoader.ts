@@ -53,15 +53,18 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
   });
 
   if (isRecord(spec['defaults'])) checkTimeout(spec['defaults']['timeout'], ['spec', 'defaults', 'timeout'], err);
-  const names = new Map<string, number>();
+  // Test and object-check names share one space: both become tests in the reports.
+  const names = new Map<string, string>();
+  const claimName = (name: unknown, path: FieldPath): void => {
+    if (typeof name !== 'string') return;
+    const first = names.get(name);
+    if (first !== undefined) err([...path, 'name'], `duplicate test name "${name}" (first used at ${first})`);
+    else names.set(name, `spec.${String(path[1])}[${String(path[2])}]`);
+  };
   tests.forEach((t, i) => {
     if (!isRecord(t)) return;
     const path: FieldPath = ['spec', 'tests', i];
-    if (typeof t['name'] === 'string') {
-      const first = names.get(t['name']);
-      if (first !== undefined) err([...path, 'name'], `duplicate test name "${t['name']}" (first used at spec.tests[${first}])`);
-      else names.set(t['name'], i);
-    }
+    claimName(t['name'], path);
     checkTestShape(t, path, err);
     checkTimeout(t['timeout'], [...path, 'timeout'], err);
   });
@@ -70,10 +73,7 @@ export function loadSuite(doc: YamlDocument, raw: Raw, convert = true): { suite?
   objects.forEach((o, i) => {
     if (!isRecord(o)) return;
     const path: FieldPath = ['spec', 'objects', i];
-    if (typeof o['name'] === 'string') {
-      const first = names.get(o['name']);
-      if (first !== undefined) err([...path, 'name'], `duplicate test name "${o['name']}" (first used at spec.tests[${first}])`);
-    }
+    claimName(o['name'], path);
     if (typeof o['timeout'] === 'string') {
       const ms = parseDuration(o['timeout']);
       if (ms !== undefined && (ms < 1000 || ms > MAX_PROBE_TIMEOUT_MS)) err([...path, 'timeout'], `timeout ${o['timeout']} is out of range: an object check waits 1s to ${MAX_PROBE_TIMEOUT_MS / 60_000}m`);

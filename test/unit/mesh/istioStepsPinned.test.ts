@@ -50,13 +50,13 @@ describe('Istio steps pinned: slices, remote secrets, run id, timeouts', () => {
 
   it('every cluster gets a remote secret of every other cluster, and none of its own', () => {
     const steps = istio.steps(ctx([cluster('east'), cluster('west'), cluster('north')], {}, '172.18.0.0/16'));
-    const secrets = steps.filter((s) => s.action === 'apply-computed' && s.compute === 'remote-secret').map((s) => `${s.cluster}<-${String((s as { input: { source: string } }).input.source)}`);
+    const secrets = steps.filter((s) => s.action === 'apply-computed' && s.compute === 'remote-secret').map((s) => `${s.cluster}<-${String((s as unknown as { input: { source: string } }).input.source)}`);
     expect(secrets).to.deep.equal(['east<-west', 'east<-north', 'west<-east', 'west<-north', 'north<-east', 'north<-west']);
   });
 
   it("the mesh CA's run id comes from the kind name kconn-<run>-<cluster>, else the kind name itself", () => {
     const runIds = (clusters: MeshCluster[]) =>
-      istio.steps(ctx(clusters, {}, '172.18.0.0/16')).flatMap((s) => (s.action === 'apply-computed' && s.compute === 'cacerts' ? [(s as { input: { runId: string } }).input.runId] : []));
+      istio.steps(ctx(clusters, {}, '172.18.0.0/16')).flatMap((s) => (s.action === 'apply-computed' && s.compute === 'cacerts' ? [(s as unknown as { input: { runId: string } }).input.runId] : []));
     expect(runIds([cluster('east'), cluster('west')])).to.deep.equal(['ab12cd', 'ab12cd']);
     expect(runIds([cluster('east', 'mykind-east'), cluster('west', 'kconn-ab12cd-other')])).to.deep.equal(['mykind-east', 'kconn-ab12cd-other']);
     expect(runIds([cluster('east', 'kconn-east'), cluster('west', 'xkconn-ab-west')])).to.deep.equal(['kconn-east', 'xkconn-ab-west']);

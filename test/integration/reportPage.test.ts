@@ -43,7 +43,9 @@ describe('the report page in headless Chromium (kconn report merge → index.htm
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      console.warn(`    SKIPPED: ${CHROMIUM} is missing; install Debian's chromium package (apt-get install -y chromium) to run the report page test`);
+      const why = `${CHROMIUM} is missing; install Debian's chromium package (apt-get install -y chromium) to run the report page test`;
+      // A skip in a before hook skips every test here: each title carries the reason (mocha's skip takes none).
+      for (const t of this.test?.parent?.tests ?? []) t.title += ` (skipped: ${why})`;
       this.skip();
     }
     dir = mkdtempSync(join(tmpdir(), 'kconn-page-'));

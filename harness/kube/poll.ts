@@ -33,7 +33,8 @@ export interface PollOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** Waits `ms`, or rejects with the signal's reason as soon as it aborts (Ctrl-C, the run's timeout). */
+export const abortableSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
     const onAbort = (): void => {
       clearTimeout(timer);
@@ -53,7 +54,7 @@ const realSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
  */
 export async function pollUntil(what: string, check: () => Promise<Readiness>, options: PollOptions): Promise<Readiness> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? ((ms: number) => realSleep(ms, options.signal));
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
   const interval = options.intervalMs ?? 1000;
   const deadline = now() + options.timeoutMs;
   let last = 'not checked yet';

@@ -1,5 +1,5 @@
 import type { KubeApi } from '../kube/kubeApi.js';
-import { pollUntil, PollTimeoutError } from '../kube/poll.js';
+import { abortableSleep, pollUntil, PollTimeoutError } from '../kube/poll.js';
 import type { TestOutcome } from '../model/runReport.js';
 import type { ObjectCheck } from '../model/suite.js';
 import type { SuiteRunOptions } from './runOptions.js';
@@ -64,13 +64,7 @@ export async function runObjectCheck(api: KubeApi, e: ExpandedObjectCheck, suite
     }
     if (await get()) return done('fail', 'exists');
     const pause = Math.min(options.confirmMs ?? ABSENT_CONFIRM_MS, timeoutMs);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, pause);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      }, { once: true });
-    });
+    await abortableSleep(pause, signal);
     if (await get()) return done('fail', `appeared within ${pause} ms of the first look`);
     return done('pass', `absent at two looks ${pause} ms apart`);
   } catch (err) {

@@ -21,8 +21,18 @@ export function containerPod(c: StartedTestContainer, labels: Record<string, str
 /** A one-cluster run whose API is in memory and whose pods are lab containers (exec by the pod's name). */
 export function labRunOptions(lab: DockerLab, api: MemoryKubeApi, extra: Partial<SuiteRunOptions> = {}): SuiteRunOptions {
   const access: ClusterAccess = { name: 'main', api, execFor: (pod) => lab.exec({ getName: () => pod.name } as StartedTestContainer) };
+  return runOptionsFor([access], extra);
+}
+
+/** Clusters whose API is in memory and which cannot exec (tests of what the runner does through the API only). */
+export function apiOnlyClusters(apis: Readonly<Record<string, MemoryKubeApi>>): ClusterAccess[] {
+  return Object.entries(apis).map(([name, api]) => ({ name, api, execFor: () => { throw new Error('no exec in this test'); } }));
+}
+
+/** The options of a run over these clusters: run namespace kconn-t1, nothing kept, progress dropped unless given. */
+export function runOptionsFor(clusters: readonly ClusterAccess[], extra: Partial<SuiteRunOptions> = {}): SuiteRunOptions {
   return {
-    clusters: new Map([['main', access]]),
+    clusters: new Map(clusters.map((c) => [c.name, c])),
     runNamespace: 'kconn-t1',
     cleanup: new CleanupRegistry(),
     keep: false,

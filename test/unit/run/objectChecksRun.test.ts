@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import Mocha from 'mocha';
 import { loadProject } from '../../../harness/load/loadProject.js';
-import { CleanupRegistry } from '../../../harness/provision/cleanup.js';
 import { runSuitesWithMocha } from '../../../harness/run/mochaRun.js';
-import type { ClusterAccess } from '../../../harness/run/runOptions.js';
+import { apiOnlyClusters, runOptionsFor } from '../../support/labCluster.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 class SilentReporter extends Mocha.reporters.Base {}
@@ -40,11 +39,9 @@ describe('object checks in a run: loaded, planned with the suite, reported like 
     east.put({ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceImport', metadata: { name: 'exported-echo', namespace: 'mc-demo' } } as never);
     const west = new MemoryKubeApi();
     west.put({ apiVersion: 'multicluster.x-k8s.io/v1alpha1', kind: 'ServiceImport', metadata: { name: 'hidden-echo', namespace: 'mc-demo' } } as never);
-    const access = (name: string, api: MemoryKubeApi): ClusterAccess => ({ name, api, execFor: () => { throw new Error('no exec in this test'); } });
     const [outcome] = await runSuitesWithMocha([{ name: 'mcs', file: 'mcs.yaml', status: 'run', tests: 3 }], project.suites, ['east', 'west'], {
-      clusters: new Map([['east', access('east', east)], ['west', access('west', west)]]),
-      runNamespace: 'kconn-t1', cleanup: new CleanupRegistry(), keep: false, signal: new AbortController().signal,
-      progress: () => undefined, readyTimeoutMs: 1000, reporter: SilentReporter,
+      ...runOptionsFor(apiOnlyClusters({ east, west }), { readyTimeoutMs: 1000 }),
+      reporter: SilentReporter,
     });
     expect(outcome!.tests.map((t) => [t.name, t.cluster, t.status, t.observed])).to.deep.equal([
       ['the ServiceImport appears', 'east', 'pass', outcome!.tests[0]!.observed],

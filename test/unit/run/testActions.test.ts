@@ -2,10 +2,10 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { TestOutcome } from '../../../harness/model/runReport.js';
 import type { ConnectivityTest, TestAction } from '../../../harness/model/suite.js';
-import { CleanupRegistry } from '../../../harness/provision/cleanup.js';
 import type { ExpandedTest } from '../../../harness/run/expandTests.js';
 import type { SuiteRunOptions } from '../../../harness/run/runOptions.js';
 import { describeAction, runTestAction, runWithActions } from '../../../harness/run/testActions.js';
+import { apiOnlyClusters, runOptionsFor } from '../../support/labCluster.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 const deployment = (replicas: number): KubernetesObject =>
@@ -18,11 +18,7 @@ const pod = (name: string): KubernetesObject =>
 const scale = (over: Partial<TestAction> = {}): TestAction => ({ kind: 'scale', namespace: 'loc', name: 'echo', replicas: 0, source: { file: 's.yaml', doc: 0, path: [] }, ...over });
 
 function options(apis: Record<string, MemoryKubeApi>, lines: string[] = []): SuiteRunOptions {
-  return {
-    clusters: new Map(Object.entries(apis).map(([name, api]) => [name, { name, api, execFor: () => { throw new Error('no exec'); } }])),
-    runNamespace: 'kconn-t1', cleanup: new CleanupRegistry(), keep: false, signal: new AbortController().signal,
-    progress: (l) => lines.push(l), readyTimeoutMs: 2000,
-  };
+  return runOptionsFor(apiOnlyClusters(apis), { progress: (l) => lines.push(l), readyTimeoutMs: 2000 });
 }
 
 describe('test actions: scale a Deployment of the suite before a test', () => {

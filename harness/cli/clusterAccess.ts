@@ -2,7 +2,21 @@ import { KubeConfig, VersionApi } from '@kubernetes/client-node';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import { KubeExec } from '../probe/kubeExec.js';
 import type { ClusterState } from '../provision/runState.js';
-import type { ClusterAccess } from '../run/runOptions.js';
+import type { ClusterAccess, PodRef } from '../run/runOptions.js';
+
+/**
+ * One exec object per pod and container, so that its long-lived agent exec (ScriptSession) serves every batch of the
+ * run from that source. A pod replaced under the same name makes the old agent's exec fail; the next batch opens a new.
+ */
+function execCache(make: (pod: PodRef) => KubeExec): (pod: PodRef) => KubeExec {
+  const execs = new Map<string, KubeExec>();
+  return (pod) => {
+    const key = `${pod.namespace}/${pod.name}/${pod.container}`;
+    let exec = execs.get(key);
+    if (!exec) execs.set(key, (exec = make(pod)));
+    return exec;
+  };
+}
 
 /** API and pod exec of a provisioned cluster, from its kubeconfig file. */
 export function clusterAccess(state: ClusterState): ClusterAccess {
@@ -12,7 +26,7 @@ export function clusterAccess(state: ClusterState): ClusterAccess {
   return {
     name: state.name,
     api,
-    execFor: (pod) => new KubeExec(kc, { cluster: state.name, namespace: pod.namespace, pod: pod.name, container: pod.container, kubeconfigPath: state.kubeconfig }),
+    execFor: execCache((pod) => new KubeExec(kc, { cluster: state.name, namespace: pod.namespace, pod: pod.name, container: pod.container, kubeconfigPath: state.kubeconfig })),
   };
 }
 
@@ -40,7 +54,7 @@ export function contextAccess(kubeconfigPath: string, context: string, cluster: 
     context,
     server: kc.getCurrentCluster()?.server ?? '(no server)',
     api,
-    execFor: (pod) => new KubeExec(kc, { cluster, namespace: pod.namespace, pod: pod.name, container: pod.container, kubeconfigPath, context }),
+    execFor: execCache((pod) => new KubeExec(kc, { cluster, namespace: pod.namespace, pod: pod.name, container: pod.container, kubeconfigPath, context })),
     serverVersion: async () => (await kc.makeApiClient(VersionApi).getCode()).gitVersion,
   };
 }

@@ -63,6 +63,25 @@ export interface ControlRun {
   readonly outcome: ProbeOutcome;
   readonly latencyMs?: number;
   readonly reason?: string;
+  /** For a control that timed out, where the kernel says: the state of its connect at the deadline. */
+  readonly connect?: ConnectEvidence;
+}
+
+/**
+ * What the kernel said of a TCP connect when its probe's deadline passed (probe/kinds/probeKind.ts
+ * connectEvidenceScript). A starved source can time a probe out whatever the target did; the kernel answers SYNs and
+ * notes their fate without needing the probe's CPU, so this tells a blocked target from a source that had no time.
+ */
+export interface ConnectEvidence {
+  /**
+   * syn-sent: the SYN was still unanswered; established: the target had answered, the probe process had not run
+   * since; no-socket: the connect had not started (name resolution or process start took the whole timeout); other:
+   * another TCP state (`tcpState`, the kernel's hex code).
+   */
+  readonly state: 'syn-sent' | 'established' | 'no-socket' | 'other';
+  readonly tcpState?: string;
+  /** For syn-sent: how long the SYN had gone unanswered by then (a lower bound, from the retransmit timer). */
+  readonly synUnansweredMs?: number;
 }
 
 /**
@@ -80,12 +99,15 @@ export interface ProbeEvidence {
   readonly alone: boolean;
   /** For a timeout: how much longer than the tool's own wait it took (process start included); the source's timekeeping. */
   readonly lateMs?: number;
+  /** For a TCP timeout, where the kernel says: the state of its connect at the deadline. */
+  readonly connect?: ConnectEvidence;
   /** Set when this result is a lone re-run: what the concurrent batch run had observed first, and why it was re-run. */
   readonly batch?: {
     readonly outcome: ProbeOutcome;
     readonly reason?: string;
     readonly latencyMs?: number;
     readonly lateMs?: number;
+    readonly connect?: ConnectEvidence;
     readonly controls?: readonly ControlRun[];
   };
 }
@@ -95,6 +117,20 @@ export interface ProbeEvidence {
  * own wait (and every control answered): later means the source was not keeping time, so the engine re-runs it alone.
  */
 export const MAX_LATE_MS = 250;
+
+/** A SYN the kernel saw unanswered for at least this share of the probe's timeout (less 20 ms of timer ticks) proves a timeout. */
+export const SYN_UNANSWERED_SHARE = 0.9;
+
+/** Whether a TCP connect's evidence proves its timeout: the SYN went unanswered for (almost) the whole timeout. */
+export function synUnansweredFor(connect: ConnectEvidence, timeoutMs: number): boolean {
+  return connect.state === 'syn-sent' && (connect.synUnansweredMs ?? 0) >= SYN_UNANSWERED_SHARE * timeoutMs - 20;
+}
+
+/**
+ * A control vouches for the timeouts measured beside it only when it answered within this share of their timeout:
+ * a control that answers, but slowly, shows a source too busy to keep its probes' time.
+ */
+export const FAST_CONTROL_SHARE = 0.5;
 
 export interface ProbeResult extends ProbeObservation {
   readonly id: string;

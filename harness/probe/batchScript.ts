@@ -1,4 +1,6 @@
-import { DEADLINE_START_FD, type UntilCondition } from './kinds/probeKind.js';
+import type { UntilCondition } from './kinds/probeKind.js';
+import { DEADLINE_START_FD, TCP_SYN_SENT } from './timedScript.js';
+import { schedulerLines, type DirectConnect } from './probeScheduler.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
 
 /** One probe inside a batch script. */
@@ -15,6 +17,13 @@ export interface ScriptEntry {
    * that can mean timeout (`timeout`), and how long the tool waits before it reports a timeout (`waitMs`).
    */
   readonly confirm?: { readonly negative: readonly number[]; readonly timeout: readonly number[]; readonly waitMs: number };
+  /** A bash function the argv calls (a probe kind's inBatch form), defined once per script. */
+  readonly define?: string;
+  /**
+   * A plain TCP connect (no `until`): phase 1 runs it as one connector process whose deadline the script keeps
+   * (probeScheduler.ts); its lone re-run still runs the argv.
+   */
+  readonly direct?: DirectConnect;
 }
 
 /** The positive control of a batch: a probe known to answer, exit 0 when it did. */
@@ -22,6 +31,14 @@ export interface ScriptControl {
   /** As ScriptEntry's. */
   readonly deadlineSeconds: number;
   readonly argv: readonly string[];
+  readonly define?: string;
+  /** As ScriptEntry's: the batch's two control runs are direct connects, the lone ones run the argv. */
+  readonly direct?: DirectConnect;
+  /**
+   * A control vouches for the batch's timeouts that have no word from the kernel only when it answered within this
+   * long (µs): one that answers, but slowly, shows a source too busy to keep its probes' time.
+   */
+  readonly fastUs: number;
 }
 
 export interface ScriptOptions {
@@ -49,6 +66,12 @@ export interface ScriptRun {
   readonly deadlineStartUs?: number;
   /** When its timer woke up at the deadline, if it did. */
   readonly deadlineEndUs?: number;
+  /**
+   * What the kernel said of the probe's TCP connect when its timer woke up (connectEvidenceScript): the socket's
+   * state (`02` SYN_SENT, `01` ESTABLISHED...; `-` no socket; `?` the kernel does not say) and, for SYN_SENT, how long
+   * the SYN had gone unanswered.
+   */
+  readonly connect?: { readonly state: string; readonly synAgeUs: number };
 }
 
 /** What the script itself needs besides bash; GNU coreutils and busybox both provide them. */
@@ -68,13 +91,19 @@ function prologue(opts: ScriptOptions): string[] {
     '[ -z "$m" ] || { for t in $m; do echo "KCONN-MISSING $t"; done; exit 91; }',
     // EPOCHREALTIME is bash 5.0; `wait` for a process substitution (kinds/probeKind.ts timedScript) is 5.1.
     '[ "${BASH_VERSINFO[0]}${BASH_VERSINFO[1]}" -ge 51 ] 2>/dev/null || { echo "KCONN-MISSING bash>=5.1"; exit 91; }',
-    // In memory where the source has /dev/shm (files on an overlay filesystem cost CPU a busy source has not got).
-    'd=$(mktemp -d -p "${TMPDIR:-/dev/shm}" 2>/dev/null || mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
-    'trap \'rm -rf "$d"\' EXIT',
-    // Probe slots: a pipe holding one byte per free slot; a probe takes one to start and gives it back when done.
-    'exec 7<> <(:) || { echo "KCONN-FATAL no pipe for the probe slots"; exit 90; }',
-    `printf %s ${'.'.repeat(Math.max(1, Math.floor(opts.cap)))} >&7`,
-    'kconn_go() { read -r -N 1 -u 7 _; { "$@"; printf . >&7; } & }',
+    // Run by the agent (scriptSession.ts): its work directory and its pipes (fd 5 for sleeps, fd 6 for the probes'
+    // news), emptied of what an earlier script left (a killed connector's last line). Run alone: its own, the
+    // directory in memory where the source has /dev/shm (files on an overlay filesystem cost CPU a busy source has
+    // not got).
+    'if [ -n "${KCONN_WORK:-}" ]; then d=$KCONN_WORK; while read -r -t 0 -u 6; do read -r -u 6 _; done',
+    'else',
+    '  d=$(mktemp -d -p "${TMPDIR:-/dev/shm}" 2>/dev/null || mktemp -d) || { echo "KCONN-FATAL mktemp failed"; exit 90; }',
+    '  trap \'rm -rf "$d"\' EXIT',
+    '  exec 5<> <(:) 6<> <(:) || { echo "KCONN-FATAL no pipes for the probes"; exit 90; }',
+    'fi',
+    ...schedulerLines(opts.cap),
+    // Runs reported besides the batch's own: lone re-runs and lone controls.
+    'kconn_more=',
     // Exit code in a set, and every pattern (o: stdout, e: stderr) matching.
     'kconn_match() { local rc=$1 codes=$2 o=$3 e=$4; shift 4',
     '  case " $codes " in *" $rc "*) ;; *) return 1 ;; esac',
@@ -89,7 +118,7 @@ function prologue(opts: ScriptOptions): string[] {
     '  local n=0 rc s e f=${EPOCHREALTIME/./} w=(); local limit=$(( f + within )); [ "$dl" = 0 ] || w=(timeout "$dl")',
     '  while :; do',
     '    n=$((n + 1)); s=${EPOCHREALTIME/./}',
-    `    "\${w[@]}" "$@" 7>&- ${DEADLINE_START_FD}>"$d/$id.t" </dev/null >"$d/$id.o" 2>"$d/$id.e"; rc=$?`,
+    `    "\${w[@]}" "$@" 5>&- 6>&- ${DEADLINE_START_FD}>"$d/$id.t" </dev/null >"$d/$id.o" 2>"$d/$id.e"; rc=$?`,
     '    e=${EPOCHREALTIME/./}',
     '    [ "$within" -eq 0 ] && break',
     '    kconn_match "$rc" "$codes" "$d/$id.o" "$d/$id.e" "${pats[@]}" && break',
@@ -100,22 +129,30 @@ function prologue(opts: ScriptOptions): string[] {
     'kconn_ok() { local rc x; [ -r "$d/$1.r" ] && read -r rc x <"$d/$1.r" && [ "$rc" = 0 ]; }',
     // The control, alone: c<k>. A failed one stops the lone phase (the source is starved or broken).
     'kconn_k=2; kconn_stop=',
-    'kconn_ctl() { kconn_probe "c$kconn_k" "${C[@]}"; kconn_ok "c$kconn_k" || kconn_stop=$kconn_k; kconn_k=$((kconn_k + 1)); }',
+    'kconn_ctl() { kconn_probe "c$kconn_k" "${C[@]}"; kconn_more="$kconn_more c$kconn_k"; kconn_ok "c$kconn_k" || kconn_stop=$kconn_k; kconn_k=$((kconn_k + 1)); }',
+    // A control that answered within $2 µs.
+    'kconn_fast() { local rc f s e n; [ -r "$d/$1.r" ] && read -r rc f s e n <"$d/$1.r" && [ "$rc" = 0 ] && [ $(( e - s )) -le "$2" ]; }',
     // id negativeCodes timeoutCodes waitUs -- entry args: re-run a negative alone unless the batch vouches for it
-    // (controls answered, and it is a timeout that ended on time).
+    // (controls answered, and it is a timeout that the kernel saw unanswered for 90% of its wait or, where the kernel
+    // does not say, controls answered fast and it ended on time). A timeout whose connect the kernel saw answered or
+    // not yet started was a starved source's: always re-run alone.
     `kconn_confirm() { local id=$1 neg=$2 tmo=$3 wait=$4; shift 5`,
-    '  local rc f s e n; [ -r "$d/$id.r" ] || return 0; read -r rc f s e n <"$d/$id.r"',
+    '  local rc f s e n; [ -s "$d/$id.r" ] || return 0; read -r rc f s e n <"$d/$id.r"',
     '  case " $neg " in *" $rc "*) ;; *) return 0 ;; esac',
-    '  if [ "$kconn_vouch" = 1 ]; then case " $tmo " in *" $rc "*)',
+    '  case " $tmo " in *" $rc "*)',
+    '    local t0= t1= kk= ks= ka=; { read -r t0; read -r t1; read -r kk ks ka; } <"$d/$id.t" 2>/dev/null',
+    '    if [ "$kk" = K ] && [ "$ks" != "?" ]; then',
+    `      [ "$kconn_answered" = 1 ] && [ "$ks" = ${TCP_SYN_SENT} ] && [ $(( ka * 10 )) -ge $(( wait * 9 - ${slackUs * 20} )) ] && return 0`,
     // The timer's own lateness when the probe noted it (timedScript): process start and teardown never count.
-    '    local t0= t1=; { read -r t0; read -r t1; } <"$d/$id.t" 2>/dev/null; [ -n "$t1" ] && s=${t0/./} e=${t1/./}',
-    `    [ $(( e - s )) -ge $(( wait - ${slackUs} )) ] && [ $(( e - s )) -le $(( wait + ${Math.round(opts.maxLateMs * 1000)} )) ] && return 0 ;; esac; fi`,
+    '    elif [ "$kconn_vouch" = 1 ]; then [ -n "$t1" ] && s=${t0/./} e=${t1/./}',
+    `      [ $(( e - s )) -ge $(( wait - ${slackUs} )) ] && [ $(( e - s )) -le $(( wait + ${Math.round(opts.maxLateMs * 1000)} )) ] && return 0`,
+    '    fi ;; esac',
     '  if [ "$kconn_hasctl" = 1 ]; then',
     '    [ -z "$kconn_stop" ] && kconn_ctl',
     '    [ -n "$kconn_stop" ] && { echo "KCONN-SKIP $id $kconn_stop"; return 0; }',
     '    echo "KCONN-LONE $id $((kconn_k - 1))"',
     '  else echo "KCONN-LONE $id -"; fi',
-    '  kconn_once=1 kconn_probe "$id.L" "$@"; kconn_lone=1; }',
+    '  kconn_once=1 kconn_probe "$id.L" "$@"; kconn_more="$kconn_more $id.L"; kconn_lone=1; }',
     `kconn_b64() { head -c ${MAX_OUTPUT} "$1" | base64 | tr -d '\\n'; }`,
   ];
 }
@@ -137,6 +174,11 @@ function argvWords(argv: readonly string[], hoisted: ReadonlyMap<string, string>
   return argv.map((w) => (hoisted.has(w) ? `"$${hoisted.get(w)!}"` : shellQuote(w))).join(' ');
 }
 
+/** Starts a direct connect: its values single-quoted, the timeout in µs. */
+function directStart(id: string, c: DirectConnect): string {
+  return `kconn_tgo ${id} ${shellQuote(c.host)} ${shellQuote(String(c.port))} ${Math.round(c.timeoutMs * 1000)}`;
+}
+
 /** The lines that define and start one probe (phase 1), and the line that confirms it (phase 2). */
 function entryLines(entry: ScriptEntry, hoisted: ReadonlyMap<string, string> = new Map()): { define: string; confirm: string } {
   const u = entry.until;
@@ -149,7 +191,8 @@ function entryLines(entry: ScriptEntry, hoisted: ReadonlyMap<string, string> = n
     u ? u.condition.codes.join(' ') : '',
   ];
   const id = String(entry.index);
-  const define = `E${id}=(${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${argvWords(entry.argv, hoisted)}); kconn_go kconn_probe ${id} "\${E${id}[@]}"`;
+  const start = entry.direct && !u ? directStart(id, entry.direct) : `kconn_go kconn_probe ${id} "\${E${id}[@]}"`;
+  const define = `E${id}=(${head.map(shellQuote).join(' ')} ${pats.length ? `${shellJoin(pats)} ` : ''}-- ${argvWords(entry.argv, hoisted)}); ${start}`;
   const c = entry.confirm;
   const confirm = c
     ? `kconn_confirm ${id} ${shellQuote(c.negative.join(' '))} ${shellQuote(c.timeout.join(' '))} ${Math.round(c.waitMs * 1000)} -- "\${E${id}[@]}"`
@@ -172,12 +215,16 @@ export function entryScriptBytes(entry: ScriptEntry): number {
  * A bash script that runs a batch of probes inside one source, in two phases.
  * 1. At most `cap` probes in flight, each under its own deadline; the positive control (if any) is the first probe
  *    started and the last one, so it sees the batch's busiest moments.
+ *    Plain TCP connects run as one process each, their deadlines kept by the script (probeScheduler.ts).
  * 2. Every negative (an exit code in its `negative` set) is re-run alone, one after the other, with nothing else in
  *    flight from the source, each between two runs of the control, unless the batch vouches for it: controls given
- *    and both answered, and it is a timeout that took its tool's wait, not more than `maxLateMs` longer. When a control
- *    fails alone, the lone phase stops (KCONN-SKIP).
+ *    and both answered, and it is a timeout whose connect the kernel saw unanswered for at least 90% of its wait or,
+ *    where the probe has no word from the kernel, one that took its tool's wait, not more than `maxLateMs` longer,
+ *    beside controls that answered within `control.fastUs`. When a control fails alone, the lone phase stops
+ *    (KCONN-SKIP).
  * Then it prints one line per run: `KCONN-RUN <name> <exit> <firstStartUs> <startUs> <endUs> <attempts>
- * <deadlineStartUs or 0> <deadlineEndUs or 0> <b64 out or -> <b64 err or ->`, where name is the entry's index (batch run), `<index>.L` (lone re-run) or `c<k>` (control run k: 0 and
+ * <deadlineStartUs or 0> <deadlineEndUs or 0> <connect state or _> <SYN age µs or 0> <b64 out or -> <b64 err or ->`,
+ * where name is the entry's index (batch run), `<index>.L` (lone re-run) or `c<k>` (control run k: 0 and
  * 1 in the batch, 2... alone), plus `KCONN-LONE <index> <k>` (re-run alone right after control k, followed by control
  * k+1; `-` without control) and `KCONN-SKIP <index> <k>` (not re-run: control k failed alone).
  * Every value that came from a suite is single-quoted (shellQuote); the script's own text holds no user value.
@@ -186,28 +233,35 @@ export function entryScriptBytes(entry: ScriptEntry): number {
 export function buildBatchScript(entries: readonly ScriptEntry[], opts: ScriptOptions): string {
   const lines = prologue(opts);
   const control = opts.control;
+  // The runs of this batch by name; a directory the agent reuses may hold an earlier batch's, so theirs are emptied.
+  const ids = [...entries.map((e) => String(e.index)), ...(control ? ['c0', 'c1'] : [])].join(' ');
+  lines.push(`for id in ${ids}; do : >"$d/$id.r"; done`);
   // A probe kind's script is the same in every probe of the kind: defined once, it keeps the exec request small.
   const hoisted = hoistedWords([...entries.map((e) => e.argv), ...(control ? [control.argv] : [])]);
   for (const [word, name] of hoisted) lines.push(`${name}=${shellQuote(word)}`);
-  lines.push(`kconn_hasctl=${control ? 1 : 0}; kconn_vouch=0; kconn_lone=`);
+  for (const definition of new Set([...entries.map((e) => e.define), control?.define])) if (definition) lines.push(definition);
+  lines.push(`kconn_hasctl=${control ? 1 : 0}; kconn_answered=0; kconn_vouch=0; kconn_lone=`);
   if (control) {
     lines.push(`C=(${control.deadlineSeconds} 0 0 0 '' -- ${argvWords(control.argv, hoisted)})`);
-    lines.push('kconn_go kconn_probe c0 "${C[@]}"');
+    lines.push(control.direct ? directStart('c0', control.direct) : 'kconn_go kconn_probe c0 "${C[@]}"');
   }
   const parts = entries.map((e) => entryLines(e, hoisted));
   for (const p of parts) lines.push(p.define);
-  if (control) lines.push('kconn_go kconn_probe c1 "${C[@]}"');
-  lines.push('wait');
+  if (control) lines.push(control.direct ? directStart('c1', control.direct) : 'kconn_go kconn_probe c1 "${C[@]}"');
+  lines.push('kconn_drain; wait');
   if (opts.lonePhase) {
-    if (control) lines.push('kconn_ok c0 && kconn_ok c1 && kconn_vouch=1');
+    if (control) {
+      lines.push('kconn_ok c0 && kconn_ok c1 && kconn_answered=1');
+      lines.push(`kconn_fast c0 ${Math.round(control.fastUs)} && kconn_fast c1 ${Math.round(control.fastUs)} && kconn_vouch=1`);
+    }
     for (const p of parts) if (p.confirm) lines.push(p.confirm);
     // The control after the last lone re-run.
     if (control) lines.push('[ -n "$kconn_lone" ] && [ -z "$kconn_stop" ] && kconn_ctl');
   }
-  lines.push('for r in "$d"/*.r; do');
-  lines.push('  [ -e "$r" ] || continue; id=${r##*/}; id=${id%.r}; read -r rc f s e n <"$r"; t0= t1=; { read -r t0; read -r t1; } <"$d/$id.t" 2>/dev/null');
+  lines.push(`for id in ${ids} $kconn_more; do`);
+  lines.push('  r="$d/$id.r"; [ -s "$r" ] || continue; read -r rc f s e n <"$r"; t0= t1= kk= ks= ka=; { read -r t0; read -r t1; read -r kk ks ka; } <"$d/$id.t" 2>/dev/null');
   lines.push('  o=-; [ -s "$d/$id.o" ] && o=$(kconn_b64 "$d/$id.o"); x=-; [ -s "$d/$id.e" ] && x=$(kconn_b64 "$d/$id.e")');
-  lines.push('  t0=${t0/./}; t1=${t1/./}; printf "KCONN-RUN %s %s %s %s %s %s %s %s %s %s\\n" "$id" "$rc" "$f" "$s" "$e" "$n" "${t0:-0}" "${t1:-0}" "$o" "$x"');
+  lines.push('  [ "$kk" = K ] || ks=; t0=${t0/./}; t1=${t1/./}; printf "KCONN-RUN %s %s %s %s %s %s %s %s %s %s %s %s\\n" "$id" "$rc" "$f" "$s" "$e" "$n" "${t0:-0}" "${t1:-0}" "${ks:-_}" "${ka:-0}" "$o" "$x"');
   lines.push('done');
   lines.push('echo KCONN-END');
   return `${lines.join('\n')}\n`;
@@ -255,7 +309,9 @@ export function parseBatchOutput(stdout: string): BatchOutput {
     } else if (line.startsWith('KCONN-RUN ')) {
       const f = line.split(' ');
       const name = /^(\d+)(\.L)?$|^c(\d+)$/.exec(f[1] ?? '');
-      if (f.length !== 11 || !name || !f.slice(2, 9).every((x) => /^-?\d+$/.test(x))) throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
+      if (f.length !== 13 || !name || !f.slice(2, 9).every((x) => /^-?\d+$/.test(x)) || !/^([0-9A-F]{2}|[-?_])$/.test(f[9]!) || !/^\d+$/.test(f[10]!)) {
+        throw new BatchOutputError(`malformed probe line: ${line.slice(0, 200)}`);
+      }
       const run: ScriptRun = {
         exitCode: Number(f[2]),
         firstStartUs: Number(f[3]),
@@ -264,8 +320,9 @@ export function parseBatchOutput(stdout: string): BatchOutput {
         attempts: Number(f[6]),
         ...(f[7] !== '0' ? { deadlineStartUs: Number(f[7]) } : {}),
         ...(f[8] !== '0' ? { deadlineEndUs: Number(f[8]) } : {}),
-        stdout: decode(f[9]!),
-        stderr: decode(f[10]!),
+        ...(f[9] !== '_' ? { connect: { state: f[9]!, synAgeUs: Number(f[10]) } } : {}),
+        stdout: decode(f[11]!),
+        stderr: decode(f[12]!),
       };
       if (name[3] !== undefined) controls.set(Number(name[3]), run);
       else if (name[2]) loneRuns.set(Number(name[1]), run);

@@ -1,17 +1,64 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { ExecError, type ExecResult, type PodExec } from './podExec.js';
+import { AGENT_SCRIPT, ScriptSession, type AgentChannel, type AgentEvents } from './scriptSession.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
 
 /** Runs argvs inside a Docker container (its network namespace) through the Docker API: no shell, no CLI parsing. */
 export class DockerExec implements PodExec {
   readonly source: string;
+  private readonly session: ScriptSession;
 
   constructor(
     private readonly docker: Docker,
     private readonly container: string,
   ) {
     this.source = `docker:${container}`;
+    this.session = new ScriptSession(this.source, (events) => this.openAgent(events));
+  }
+
+  runScript(script: string, timeoutMs: number): Promise<ExecResult> {
+    return this.session.run(script, timeoutMs);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  /** The agent as a Docker exec with stdin attached: its hijacked socket carries stdin, and stdout and stderr muxed. */
+  private async openAgent(events: AgentEvents): Promise<AgentChannel> {
+    let exec: Docker.Exec;
+    let stream: NodeJS.ReadWriteStream;
+    try {
+      exec = await this.docker.getContainer(this.container).exec({ Cmd: ['bash', '-c', AGENT_SCRIPT], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: false });
+      stream = await exec.start({ hijack: true, stdin: true });
+    } catch (e) {
+      throw new ExecError(`docker exec in ${this.container} failed: ${(e as Error).message}`, { cause: e });
+    }
+    const out = new PassThrough();
+    const err = new PassThrough();
+    out.on('data', (c: Buffer) => events.stdout(c));
+    err.on('data', (c: Buffer) => events.stderr(c));
+    this.docker.modem.demuxStream(stream, out, err);
+    let ended = false;
+    const end = (message?: string): void => {
+      if (ended) return;
+      ended = true;
+      exec.inspect().then(
+        (info) => events.ended(typeof info.ExitCode === 'number' && !info.Running ? { exitCode: info.ExitCode } : { message: message ?? 'the exec is still running' }),
+        (e: Error) => events.ended({ message: message ?? e.message }),
+      );
+    };
+    stream.on('end', () => end());
+    stream.on('close', () => end());
+    stream.on('error', (e: Error) => end(`the connection broke: ${e.message}`));
+    const socket = stream as unknown as { unref?(): void; ref?(): void; destroy(): void };
+    socket.unref?.();
+    return {
+      write: (data) => void stream.write(data),
+      hold: (held) => (held ? socket.ref?.() : socket.unref?.()),
+      kill: () => socket.destroy(),
+    };
   }
 
   async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {

@@ -1,6 +1,7 @@
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import { ExecError, missingExecutable, type ExecResult, type PodExec } from './podExec.js';
+import { AGENT_SCRIPT, ScriptSession, type AgentChannel, type AgentEvents } from './scriptSession.js';
 import { shellJoin, shellQuote } from './shellQuote.js';
 import { V4ExecSocket } from './v4ExecSocket.js';
 
@@ -37,6 +38,7 @@ export function exitCodeFromStatus(status: V1Status): number {
 export class KubeExec implements PodExec {
   readonly source: string;
   private readonly api: Exec;
+  private readonly session: ScriptSession;
 
   constructor(
     kubeConfig: KubeConfig,
@@ -44,6 +46,56 @@ export class KubeExec implements PodExec {
   ) {
     this.api = new Exec(kubeConfig, new V4ExecSocket(kubeConfig) as unknown as ConstructorParameters<typeof Exec>[1]);
     this.source = `pod ${target.cluster}/${target.namespace}/${target.pod}`;
+    this.session = new ScriptSession(this.source, (events) => this.openAgent(events));
+  }
+
+  runScript(script: string, timeoutMs: number): Promise<ExecResult> {
+    return this.session.run(script, timeoutMs);
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  /** The agent as an exec with stdin (v4 channel 0); its final Status gives the exit code. */
+  private async openAgent(events: AgentEvents): Promise<AgentChannel> {
+    const stdin = new PassThrough();
+    const sink = (push: (c: Buffer) => void): Writable =>
+      new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          push(chunk);
+          cb();
+        },
+      });
+    const { namespace, pod, container } = this.target;
+    let ended = false;
+    const end = (reason: { exitCode?: number; message?: string }): void => {
+      if (ended) return;
+      ended = true;
+      events.ended(reason);
+    };
+    let ws: Awaited<ReturnType<Exec['exec']>>;
+    try {
+      ws = await this.api.exec(namespace, pod, container, ['bash', '-c', AGENT_SCRIPT], sink(events.stdout), sink(events.stderr), stdin, false, (status: V1Status) => {
+        try {
+          end({ exitCode: exitCodeFromStatus(status) });
+        } catch (e) {
+          end({ message: (e as Error).message });
+        }
+      });
+    } catch (e) {
+      throw new ExecError(`exec in ${this.source} failed: ${(e as Error).message}`, { cause: e });
+    }
+    // The Status frame comes before the close; a close without one is a broken connection.
+    ws.on('close', () => setImmediate(() => end({ message: 'connection closed without a status' })));
+    const socket = (ws as unknown as { _socket?: { ref(): void; unref(): void } })._socket;
+    socket?.unref();
+    return {
+      write: (data) => void stdin.write(data),
+      hold: (held) => (held ? socket?.ref() : socket?.unref()),
+      // terminate(), not close(): a closing handshake waits up to 30 s for an API server that no longer answers.
+      kill: () => ws.terminate(),
+    };
   }
 
   async exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult> {

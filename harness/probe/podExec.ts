@@ -27,6 +27,14 @@ export interface PodExec {
   readonly source: string;
   /** Throws ExecError when the exec could not run; a non-zero exit of the command is a normal result. */
   exec(argv: readonly string[], timeoutMs: number): Promise<ExecResult>;
+  /**
+   * Runs a bash script as `exec(['bash', '-c', script])` would, through one long-lived exec of the source
+   * (ScriptSession) where the source has one: the probe engine's batches use it, so that a run pays for one exec per
+   * source, not one per batch.
+   */
+  runScript?(script: string, timeoutMs: number): Promise<ExecResult>;
+  /** Ends the long-lived exec, if one is open. */
+  close?(): void;
   /** A shell command line that runs the same argv by hand. */
   reproduce(argv: readonly string[]): string;
 }

@@ -1,9 +1,22 @@
 import pLimit from 'p-limit';
-import type { ControlRun, ControlTarget, ProbeEvidence, ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
-import { MAX_LATE_MS } from '../model/probe.js';
-import { BatchOutputError, batchScriptBytes, buildBatchScript, entryScriptBytes, parseBatchOutput, type BatchOutput, type ScriptEntry, type ScriptOptions, type ScriptRun } from './batchScript.js';
+import type { ConnectEvidence, ControlRun, ControlTarget, ProbeEvidence, ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
+import { FAST_CONTROL_SHARE, MAX_LATE_MS } from '../model/probe.js';
+import {
+  BatchOutputError,
+  batchScriptBytes,
+  buildBatchScript,
+  entryScriptBytes,
+  parseBatchOutput,
+  type BatchOutput,
+  type ScriptControl,
+  type ScriptEntry,
+  type ScriptOptions,
+  type ScriptRun,
+} from './batchScript.js';
+import type { DirectConnect } from './probeScheduler.js';
 import { httpStatusCondition } from './kinds/http.js';
 import { DEADLINE_EXIT_CODES, type RawRun, type UntilCondition } from './kinds/probeKind.js';
+import { TCP_ESTABLISHED, TCP_SYN_SENT } from './timedScript.js';
 import { probeKind } from './kinds/registry.js';
 import { ExecError, missingExecutable, type PodExec } from './podExec.js';
 
@@ -120,6 +133,15 @@ const durationOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.firs
 const fromDeadlineOf = (run: ScriptRun): number | undefined =>
   run.deadlineStartUs !== undefined && run.deadlineEndUs !== undefined ? Math.max(0, (run.deadlineEndUs - run.deadlineStartUs) / 1000) : undefined;
 
+/** The kernel's word on a run's connect, when it gave one. */
+function connectOf(k: ScriptRun['connect']): ConnectEvidence | undefined {
+  if (!k || k.state === '?') return undefined;
+  if (k.state === TCP_SYN_SENT) return { state: 'syn-sent', synUnansweredMs: Math.round(k.synAgeUs / 1000) };
+  if (k.state === TCP_ESTABLISHED) return { state: 'established' };
+  if (k.state === '-') return { state: 'no-socket' };
+  return { state: 'other', tcpState: k.state };
+}
+
 const withDeadline = (run: ScriptRun): { fromDeadlineMs?: number } => {
   const ms = fromDeadlineOf(run);
   return ms !== undefined ? { fromDeadlineMs: ms } : {};
@@ -134,15 +156,16 @@ function toResult(
   exec: PodExec,
   request: ProbeRequest,
   command: readonly string[],
-  raw: RawRun & { attempts: number; latencyMs?: number; durationMs?: number; fromDeadlineMs?: number },
-  evidence: Omit<ProbeEvidence, 'lateMs'>,
+  raw: RawRun & { attempts: number; latencyMs?: number; durationMs?: number; fromDeadlineMs?: number; connect?: ScriptRun['connect'] },
+  evidence: Omit<ProbeEvidence, 'lateMs' | 'connect'>,
 ): ProbeResult {
-  const { fromDeadlineMs, ...run } = raw;
+  const { fromDeadlineMs, connect: kernel, ...run } = raw;
   const observation = classifyRun(request.spec, run, run.latencyMs);
   // How much later than the tool's own wait a timeout ended: by the probe's own timer when it noted it (process start
   // and teardown never count); else from the start of the attempt to its end.
   const ranMs = fromDeadlineMs ?? run.latencyMs;
   const lateMs = observation.outcome === 'timeout' && ranMs !== undefined ? Math.round(ranMs - probeKind(request.spec).waitMs(request.spec)) : undefined;
+  const connect = observation.outcome === 'timeout' && kernel ? connectOf(kernel) : undefined;
   return {
     id: request.id,
     spec: request.spec,
@@ -156,7 +179,7 @@ function toResult(
     stdout: run.stdout,
     stderr: run.stderr,
     reproduce: exec.reproduce(command),
-    evidence: { ...evidence, ...(lateMs !== undefined ? { lateMs } : {}) },
+    evidence: { ...evidence, ...(lateMs !== undefined ? { lateMs } : {}), ...(connect ? { connect } : {}) },
   };
 }
 
@@ -196,8 +219,7 @@ export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[],
     const until = request.until && condition ? { withinMs: request.until.withinMs, intervalMs: request.until.intervalMs ?? DEFAULT_INTERVAL_MS, condition } : undefined;
     const entry: ScriptEntry = {
       index,
-      deadlineSeconds: kind.timesItself ? 0 : deadlineSeconds,
-      argv: kind.argv(request.spec),
+      ...inBatch(request.spec),
       ...(until ? { until } : {}),
       confirm: { ...negativeCodes(request.spec), waitMs: kind.waitMs(request.spec) },
     };
@@ -207,7 +229,9 @@ export async function runBatch(exec: PodExec, requests: readonly ProbeRequest[],
 
   const cap = Math.max(1, Math.floor(options.cap ?? DEFAULT_PROBE_CAP));
   const chunks: Prepared[][] = [];
-  const base = batchScriptBytes([], { cap, lonePhase: true, maxLateMs: MAX_LATE_MS, ...(options.control ? { control: controlScript(options.control, 600_000) } : {}) });
+  // Every script carries the functions its probes call once: counted with the script's fixed part.
+  const functions = [...new Set(ready.map((p) => p.entry.define))].reduce((n, f) => n + (f ? Buffer.byteLength(f, 'utf8') + 1 : 0), 0);
+  const base = batchScriptBytes([], { cap, lonePhase: true, maxLateMs: MAX_LATE_MS, ...(options.control ? { control: controlScript(options.control, 600_000) } : {}) }) + functions;
   let size = base;
   for (const p of ready) {
     const last = chunks.at(-1);
@@ -230,10 +254,21 @@ function controlSpec(target: ControlTarget, timeoutMs: number): ProbeSpec {
   return { kind: 'tcp', host: target.host, port: target.port, timeoutMs };
 }
 
-function controlScript(target: ControlTarget, timeoutMs: number): { deadlineSeconds: number; argv: string[] } {
-  const spec = controlSpec(target, timeoutMs);
+/**
+ * How the batch script runs a probe: its kind's function (inBatch) where it has one, so that no new bash starts,
+ * else its argv under `timeout` unless it times itself. Either does what probeCommand's argv does.
+ */
+function inBatch(spec: ProbeSpec): { deadlineSeconds: number; argv: string[]; define?: string; direct?: DirectConnect } {
   const kind = probeKind(spec);
-  return { deadlineSeconds: kind.timesItself ? 0 : kind.deadlineSeconds(spec), argv: kind.argv(spec) };
+  const deadlineSeconds = kind.timesItself ? 0 : kind.deadlineSeconds(spec);
+  if (!kind.inBatch) return { deadlineSeconds, argv: kind.argv(spec) };
+  const direct = kind.inBatch.direct?.(spec);
+  return { deadlineSeconds, argv: kind.inBatch.argv(spec), define: kind.inBatch.definition, ...(direct ? { direct } : {}) };
+}
+
+/** The control as the script runs it; it vouches for the batch only when it answers within FAST_CONTROL_SHARE of the timeout. */
+function controlScript(target: ControlTarget, timeoutMs: number): ScriptControl {
+  return { ...inBatch(controlSpec(target, timeoutMs)), fastUs: Math.round(timeoutMs * 1000 * FAST_CONTROL_SHARE) };
 }
 
 /** Why a batch's exec gave nothing to read, in words. */
@@ -268,7 +303,8 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
   let parsed: BatchOutput | undefined;
   let failure: string | undefined;
   try {
-    const out = await exec.exec(['bash', '-c', buildBatchScript(chunk.map((p) => p.entry), opts)], execMs);
+    const script = buildBatchScript(chunk.map((p) => p.entry), opts);
+    const out = exec.runScript ? await exec.runScript(script, execMs) : await exec.exec(['bash', '-c', script], execMs);
     failure = execFailure(out);
     if (!failure) {
       parsed = parseBatchOutput(out.stdout);
@@ -285,7 +321,8 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
     const run = parsed?.controls.get(k);
     if (!run) return { target: named, outcome: 'error', reason: 'the control did not report' };
     const o = observe(control!, run);
-    return { target: named, outcome: o.outcome, latencyMs: Math.round(o.latencyMs), ...(o.reason ? { reason: o.reason } : {}) };
+    const connect = o.outcome === 'timeout' ? connectOf(run.connect) : undefined;
+    return { target: named, outcome: o.outcome, latencyMs: Math.round(o.latencyMs), ...(o.reason ? { reason: o.reason } : {}), ...(connect ? { connect } : {}) };
   };
   const batchControls = control ? [controlRun(0), controlRun(1)] : [];
 
@@ -316,6 +353,7 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
             latencyMs: Math.round(first.latencyMs),
             ...(first.reason ? { reason: first.reason } : {}),
             ...(firstLate !== undefined ? { lateMs: firstLate } : {}),
+            ...(first.outcome === 'timeout' && connectOf(run.connect) ? { connect: connectOf(run.connect)! } : {}),
             ...(batchControls.length ? { controls: batchControls } : {}),
           },
         },

@@ -1,4 +1,4 @@
-import { MAX_LATE_MS, type ControlRun, type ProbeResult } from '../model/probe.js';
+import { FAST_CONTROL_SHARE, MAX_LATE_MS, synUnansweredFor, type ConnectEvidence, type ControlRun, type ProbeResult } from '../model/probe.js';
 import type { Expectation } from '../model/suite.js';
 
 /** The one place where what should happen meets what happened. */
@@ -24,13 +24,27 @@ function describeControl(c: ControlRun): string {
   return `${c.target} ${c.outcome}${c.reason ? ` (${c.reason})` : ''}`;
 }
 
+/** What the kernel saw of a connect that did not prove its timeout, in words. */
+function describeConnect(c: ConnectEvidence): string {
+  if (c.state === 'established') return 'the kernel had the connection established (the target answered; the probe got no CPU to see it)';
+  if (c.state === 'no-socket') return 'the connect had not started (process start or name resolution took the whole timeout)';
+  if (c.state === 'syn-sent') return `its SYN had gone out only ${c.synUnansweredMs ?? 0} ms before (the probe got no CPU to send it sooner)`;
+  return `the connect was in TCP state ${c.tcpState ?? '?'}`;
+}
+
 /**
  * Whether a negative outcome (timeout, refused) may count, and why not. A busy or broken source can produce both
  * without the target being at fault, so a negative counts only when
  * - every positive control run around it answered (a control that did not means the source was starved or broken:
  *   the negative says nothing about the target), and
- * - it was measured alone (nothing else in flight from the source), or it is a timeout the batch vouches for: the
- *   controls of its batch answered and it ended on time (at most MAX_LATE_MS after its tool's own wait).
+ * - for a timeout whose connect the kernel reported on (TCP): its SYN went unanswered for (almost) the whole timeout
+ *   (synUnansweredFor); a connection the kernel had established, or a connect not yet started, was a starved
+ *   source's timeout, whether measured in a batch or alone;
+ * - for a timeout without the kernel's word: no control beside it was slow (answered in more than FAST_CONTROL_SHARE
+ *   of the timeout: a source too busy to keep time), and it was measured alone (nothing else in flight from the
+ *   source) or the batch vouches for it (the controls of its batch answered and it ended on time, at most MAX_LATE_MS
+ *   after its tool's own wait);
+ * - for a refusal: it was measured alone (the kernel made it, but a batch run proves nothing on its own).
  * Returns undefined for a confirmed negative and for any other outcome.
  */
 export function unconfirmedNegative(r: ProbeResult): string | undefined {
@@ -38,6 +52,15 @@ export function unconfirmedNegative(r: ProbeResult): string | undefined {
   const e = r.evidence;
   const failed = e?.controls.find((c) => c.outcome !== 'connected');
   if (failed) return `source starved or broken: its control ${describeControl(failed)}, so this ${r.outcome} says nothing about the target`;
+  if (r.outcome === 'timeout' && e?.connect) {
+    if (synUnansweredFor(e.connect, r.spec.timeoutMs)) return undefined;
+    return `source starved: at the deadline ${describeConnect(e.connect)}, so this timeout says nothing about the target`;
+  }
+  const slowLimit = FAST_CONTROL_SHARE * r.spec.timeoutMs;
+  const slow = r.outcome === 'timeout' ? e?.controls.find((c) => (c.latencyMs ?? 0) > slowLimit) : undefined;
+  if (slow) {
+    return `source too slow to keep time: its control ${slow.target} took ${slow.latencyMs} ms, more than ${Math.round(slowLimit)} ms (half the ${r.spec.timeoutMs} ms timeout), so this timeout says nothing about the target`;
+  }
   if (e?.alone) return undefined;
   const onTime = e?.lateMs !== undefined && e.lateMs >= -10 && e.lateMs <= MAX_LATE_MS;
   if (r.outcome === 'timeout' && e && e.controls.length > 0 && onTime) return undefined;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { tailOf } from './memoryKubeApi.js';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; [k: string]: unknown }; [k: string]: unknown };
@@ -107,8 +107,12 @@ export class FakeKubeApiServer {
       this.refuse(socket, 404, `pods "${pod?.name ?? '?'}" not found`);
       return;
     }
+    const frame = (channel: number, text: string): Buffer => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
+    if (url.searchParams.get('stdin') === 'true' && pod) {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.agent(ws, pod, frame));
+      return;
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const frame = (channel: number, text: string): Buffer => Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);
       void run.then(
         (r) => {
           if (r.stdout) ws.send(frame(1, r.stdout));
@@ -127,6 +131,41 @@ export class FakeKubeApiServer {
       );
     });
   }
+
+  /**
+   * An exec with stdin: kconn's agent (harness/probe/scriptSession.ts), which reads `<bytes> <id>\n<script>` from
+   * stdin (channel 0) and answers each with the script's stdout and `KCONN-DONE <id> <exit> <b64 stderr>`. The fake
+   * speaks that protocol over one `onExec(['bash', '-c', script])` per script, so the tests' execs stay one-shot; the
+   * agent's own bash loop is tested for real elsewhere (test/unit/probe/scriptSession.test.ts, the Docker tests).
+   */
+  private agent(ws: WebSocket, pod: { namespace: string; name: string; container: string }, frame: (channel: number, text: string) => Buffer): void {
+    this.agentExecs++;
+    let buffer = Buffer.alloc(0);
+    let busy = Promise.resolve();
+    ws.on('message', (data: Buffer) => {
+      if (data[0] !== 0) return;
+      buffer = Buffer.concat([buffer, data.subarray(1)]);
+      for (;;) {
+        const nl = buffer.indexOf(10);
+        if (nl < 0) return;
+        const m = /^(\d+) (\d+)$/.exec(buffer.subarray(0, nl).toString());
+        if (!m) return void ws.close();
+        const n = Number(m[1]);
+        if (buffer.length < nl + 1 + n) return;
+        const script = buffer.subarray(nl + 1, nl + 1 + n).toString('utf8');
+        buffer = buffer.subarray(nl + 1 + n);
+        const id = m[2]!;
+        busy = busy.then(async () => {
+          const r = await (this.onExec?.(pod, ['bash', '-c', script]) ?? Promise.resolve({ exitCode: 127, stdout: '', stderr: 'gone' }));
+          if (r.stdout) ws.send(frame(1, r.stdout));
+          ws.send(frame(1, `KCONN-DONE ${id} ${r.exitCode} ${r.stderr ? Buffer.from(r.stderr).toString('base64') : '-'}\n`));
+        });
+      }
+    });
+  }
+
+  /** Agent execs (exec with stdin) opened so far. */
+  agentExecs = 0;
 
   private refuse(socket: Socket, code: number, message: string): void {
     const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: code === 404 ? 'NotFound' : 'BadRequest', code });

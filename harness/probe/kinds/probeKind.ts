@@ -41,6 +41,17 @@ export interface ProbeKindModule<S extends ProbeSpec = ProbeSpec> {
   classify(spec: S, run: RawRun): ProbeObservation;
   /** The stop condition of "until" mode for one wanted outcome, or undefined when this kind cannot produce it. */
   until(spec: S, want: ProbeOutcome): UntilCondition | undefined;
+  /**
+   * How a batch runs this probe without starting a bash of its own (each process costs a busy source CPU it may not
+   * have): a bash function the batch script defines once, and the call that does what `argv` does. The call takes
+   * the same values as positional arguments, never inside the function's text.
+   */
+  readonly inBatch?: {
+    readonly definition: string;
+    argv(spec: S): string[];
+    /** A plain TCP connect, which the batch script can time itself with one process (directConnects.ts). */
+    direct?(spec: S): { host: string; port: number; timeoutMs: number };
+  };
 }
 
 /** Exit codes of `timeout` at its deadline: GNU 124; busybox reports the signal it sent (143 TERM, 137 KILL). */
@@ -59,36 +70,6 @@ export function wholeSeconds(ms: number): number {
 /** The usual backstop: the tool's own wait rounded up to whole seconds, plus one second for process start and output. */
 export function backstopSeconds(ms: number): number {
   return wholeSeconds(ms) + 1;
-}
-
-/**
- * File descriptor on which timedScript writes, when it is open, the time its deadline starts (EPOCHREALTIME, one
- * line) and, if the deadline passes, the time its timer woke up (a second line): how late a timeout ended is then the
- * timer's own lateness, which process start and teardown never inflate. The batch script opens it to a file; run by
- * hand, nothing is written.
- */
-export const DEADLINE_START_FD = 9;
-
-/**
- * A bash script whose deadline starts at the connect, not at process start. `body` runs in a process substitution
- * whose stdout is a pipe to the script: it writes one byte there (`printf .`) right before it connects, and sends
- * whatever the tool prints to fd 4 (the script's stdout), keeping the pipe open until it exits (`5>&1 >&4`). The
- * script reads that byte, notes the time (on DEADLINE_START_FD, if open), then waits at most `$<timeoutArg>` seconds
- * (bash `read -t`, fractions allowed) for the pipe to close: closed means the body ended, and its exit code is the
- * script's; still open means the deadline passed: the body is killed and reaped, exit 124 like coreutils `timeout`.
- * So a source slow to start processes gets a later deadline, never a shorter one, and no process is left behind for
- * a PID 1 that never reaps. Needs bash >= 5.1 (`wait` for a process substitution).
- */
-export function timedScript(body: string, timeoutArg: string): string {
-  return [
-    `exec 4>&1 8< <(${body}) || exit 125`,
-    'p=$!',
-    'read -r -N 1 -u 8 _',
-    `{ echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; } 2>/dev/null`,
-    `read -r -t "${timeoutArg}" -u 8 _`,
-    `[ $? -gt 128 ] && { echo "$EPOCHREALTIME" >&${DEADLINE_START_FD}; kill -s KILL "$p"; wait "$p"; exit 124; } 2>/dev/null`,
-    'wait "$p"',
-  ].join('; ');
 }
 
 const CONNECT_REFUSED = /Connection refused/i;

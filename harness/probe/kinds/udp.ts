@@ -1,5 +1,6 @@
 import type { ProbeSpec } from '../../model/probe.js';
-import { DEADLINE_EXIT_CODES, backendIdentity, backstopSeconds, connectFailure, seconds, timedScript, type ProbeKindModule } from './probeKind.js';
+import { timedScript } from '../timedScript.js';
+import { DEADLINE_EXIT_CODES, backendIdentity, backstopSeconds, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
 import { checkTarget, checkTimeout } from './validation.js';
 
 type Udp = Extract<ProbeSpec, { kind: 'udp' }>;

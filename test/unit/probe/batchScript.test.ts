@@ -37,11 +37,12 @@ describe('batch script', () => {
     expect(script).to.include(`kconn_confirm 3 '9 124' '9 124' 1000000 -- "\${E3[@]}"`);
   });
 
-  it('caps the probes in flight with one slot token per probe, the control first and last', () => {
-    const control = { deadlineSeconds: 2, argv: ['bash', '-c', 'x', 'dns', '53'] };
+  it('caps the probes in flight, the control first and last', () => {
+    const control = { deadlineSeconds: 2, argv: ['bash', '-c', 'x', 'dns', '53'], fastUs: 1000 };
     const confirm = { negative: [1], timeout: [], waitMs: 1 };
     const script = buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['true'], confirm }], { ...opts, cap: 12, control });
-    expect(script).to.include('printf %s ............ >&7');
+    expect(script).to.match(/^kconn_n=0; kconn_cap=12$/m);
+    expect(script, 'vouching: answered, and answered fast').to.include('kconn_ok c0 && kconn_ok c1 && kconn_answered=1').and.include('kconn_fast c0 1000 && kconn_fast c1 1000 && kconn_vouch=1');
     const lines = script.split('\n');
     const at = (needle: string) => lines.findIndex((l) => l.includes(needle));
     expect(at('kconn_probe c0')).to.be.greaterThan(-1).and.lessThan(at('kconn_probe 0 '));
@@ -53,14 +54,14 @@ describe('batch script', () => {
   it('reads runs, lone re-runs, skips and controls back, decoding output', () => {
     const out = [
       'noise from a profile script',
-      `KCONN-RUN 0 0 1700000000000000 1700000000000000 1700000000015000 1 0 0 ${b64('hello\n')} -`,
-      `KCONN-RUN 2 7 1 1 2 3 0 0 - ${b64('curl: (7) refused')}`,
-      'KCONN-RUN 4 124 10 10 1000020 1 15 1000016 - -',
+      `KCONN-RUN 0 0 1700000000000000 1700000000000000 1700000000015000 1 0 0 _ 0 ${b64('hello\n')} -`,
+      `KCONN-RUN 2 7 1 1 2 3 0 0 _ 0 - ${b64('curl: (7) refused')}`,
+      'KCONN-RUN 4 124 10 10 1000020 1 15 1000016 _ 0 - -',
       'KCONN-LONE 4 2',
-      'KCONN-RUN 4.L 0 2000000 2000000 2000100 1 0 0 - -',
+      'KCONN-RUN 4.L 0 2000000 2000000 2000100 1 0 0 _ 0 - -',
       'KCONN-SKIP 5 3',
-      'KCONN-RUN c0 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN c3 124 5 5 1000005 1 6 1000007 - -',
+      'KCONN-RUN c0 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN c3 124 5 5 1000005 1 6 1000007 _ 0 - -',
       'KCONN-END',
     ].join('\n');
     const parsed = parseBatchOutput(out);
@@ -75,18 +76,18 @@ describe('batch script', () => {
   });
 
   it('a cut-short, failed or malformed output is detected', () => {
-    expect(parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 0 - -').complete).to.equal(false);
+    expect(parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 0 _ 0 - -').complete).to.equal(false);
     expect(parseBatchOutput('KCONN-FATAL mktemp failed\n').fatal).to.deep.equal(['mktemp failed']);
     expect(parseBatchOutput('KCONN-MISSING curl\nKCONN-MISSING dig\n').missing).to.deep.equal(['curl', 'dig']);
-    expect(() => parseBatchOutput('KCONN-RUN 0 zero 1 1 2 1 0 0 - -')).to.throw(BatchOutputError);
-    expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN 0 zero 1 1 2 1 0 0 _ 0 - -')).to.throw(BatchOutputError);
+    expect(() => parseBatchOutput('KCONN-RUN x;y 0 1 1 2 1 0 0 _ 0 - -')).to.throw(BatchOutputError);
     expect(() => parseBatchOutput('KCONN-RUN 0 0 1 1 2 1 0 - -'), 'a field missing').to.throw(BatchOutputError);
     expect(() => parseBatchOutput('KCONN-LONE 1 two')).to.throw(BatchOutputError);
     expect(parseBatchOutput('KCONN-FATAL\n').fatal, 'a fatal line without a reason').to.deep.equal(['unknown failure']);
   });
 
   it('reads multi-digit indexes and control numbers', () => {
-    const parsed = parseBatchOutput(['KCONN-LONE 12 34', 'KCONN-SKIP 56 78', 'KCONN-RUN 12 0 1 1 2 1 0 0 - -', 'KCONN-RUN 12.L 1 1 1 2 1 0 0 - -', 'KCONN-RUN c34 0 -1 1 2 1 0 0 - -'].join('\n'));
+    const parsed = parseBatchOutput(['KCONN-LONE 12 34', 'KCONN-SKIP 56 78', 'KCONN-RUN 12 0 1 1 2 1 0 0 _ 0 - -', 'KCONN-RUN 12.L 1 1 1 2 1 0 0 _ 0 - -', 'KCONN-RUN c34 0 -1 1 2 1 0 0 _ 0 - -'].join('\n'));
     expect(parsed.lone.get(12)).to.deep.include({ controlBefore: 34 });
     expect(parsed.lone.get(12)!.run).to.deep.include({ exitCode: 1 });
     expect(parsed.skipped.get(56)).to.equal(78);
@@ -99,15 +100,15 @@ describe('batch script', () => {
       'KCONN-LONE 1 2 3',
       'KCONN-LONE 1 2x',
       'KCONN-SKIP 1x 2',
-      'KCONN-RUN x0 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN 0x 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN 0.Lx 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN xc1 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN c1x 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN c 0 1 1 2 1 0 0 - -',
-      'KCONN-RUN 0 0x 1 1 2 1 0 0 - -',
-      'KCONN-RUN 0 x0 1 1 2 1 0 0 - -',
-      'KCONN-RUN 0 0 1 1 2 1 0 0x - -',
+      'KCONN-RUN x0 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN 0x 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN 0.Lx 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN xc1 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN c1x 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN c 0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN 0 0x 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN 0 x0 1 1 2 1 0 0 _ 0 - -',
+      'KCONN-RUN 0 0 1 1 2 1 0 0x _ 0 - -',
     ];
     for (const line of bad) expect(() => parseBatchOutput(line), line).to.throw(BatchOutputError, `: ${line}`);
     const long = `KCONN-RUN 0 0 1 1 2 1 0 0 - - ${'y'.repeat(300)}`;
@@ -128,7 +129,7 @@ describe('batch script', () => {
     expect(script).to.include(`-- bash -c "$W0" ${short}); kconn_go kconn_probe 1 `);
     expect(script).to.not.include('W1=');
     // The control's argv counts too: a word shared by one probe and the control is defined once.
-    const withControl = buildBatchScript([entry(0, ['bash', '-c', single])], { ...opts, control: { deadlineSeconds: 1, argv: ['bash', '-c', single] } });
+    const withControl = buildBatchScript([entry(0, ['bash', '-c', single])], { ...opts, control: { deadlineSeconds: 1, argv: ['bash', '-c', single], fastUs: 500_000 } });
     expect(withControl.split(single)).to.have.length(2);
     expect(withControl).to.include(`C=(1 0 0 0 '' -- bash -c "$W0")`);
   });
@@ -139,7 +140,7 @@ describe('batch script', () => {
       { index: 7, deadlineSeconds: 2, argv: ['curl', 'é'], confirm: { negative: [7, 28], timeout: [28], waitMs: 2000 } },
       { index: 123, deadlineSeconds: 1, argv: ['dig', 'x'], until: { withinMs: 5000, intervalMs: 250, condition: { codes: [0], stdout: ['status: NOERROR'] } }, confirm: { negative: [9], timeout: [9], waitMs: 1000 } },
     ];
-    for (const control of [undefined, { deadlineSeconds: 2, argv: ['bash', '-c', 'x'] }]) {
+    for (const control of [undefined, { deadlineSeconds: 2, argv: ['bash', '-c', 'x'], fastUs: 1_000_000 }]) {
       const o: ScriptOptions = { ...opts, ...(control ? { control } : {}) };
       let before = batchScriptBytes([], o);
       for (let n = 1; n <= entries.length; n++) {

@@ -91,7 +91,7 @@ describe('batch script under a local bash', () => {
         { index: 1, deadlineSeconds: 5, argv: fake('exit 0'), confirm: { negative: [1], timeout: [124], waitMs: 1000 } },
         { index: 2, deadlineSeconds: 5, argv: fake('exit 2'), confirm: { negative: [1], timeout: [124], waitMs: 1000 } },
       ],
-      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('echo ctl') } },
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('echo ctl'), fastUs: 5_000_000 } },
     );
     expect([...out.controls.keys()].sort()).to.deep.equal([0, 1, 2, 3]);
     expect(out.controls.get(0)).to.deep.include({ exitCode: 0, stdout: 'ctl\n' });
@@ -133,7 +133,7 @@ describe('batch script under a local bash', () => {
         { index: 0, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } },
         { index: 1, deadlineSeconds: 5, argv: fake('exit 1'), confirm: { negative: [1], timeout: [], waitMs: 1000 } },
       ],
-      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 9') } },
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 9'), fastUs: 5_000_000 } },
     );
     expect(out.skipped).to.deep.equal(new Map([[0, 2], [1, 2]]));
     expect(out.lone.size).to.equal(0);
@@ -150,7 +150,7 @@ describe('batch script under a local bash', () => {
         // Ended long before the 60 s its tool would wait: not a timeout of that tool, re-run alone.
         { index: 1, deadlineSeconds: 1, argv: ['sleep', '5'], confirm: timing(60_000) },
       ],
-      { cap: 4, lonePhase: true, maxLateMs: 3000, control: { deadlineSeconds: 5, argv: fake('exit 0') } },
+      { cap: 4, lonePhase: true, maxLateMs: 3000, control: { deadlineSeconds: 5, argv: fake('exit 0'), fastUs: 5_000_000 } },
     );
     expect(out.runs.get(0)!.exitCode).to.equal(124);
     expect(out.lone.has(0), 'vouched').to.equal(false);
@@ -205,11 +205,28 @@ describe('batch script under a local bash', () => {
         { index: 0, deadlineSeconds: 5, argv: noted, confirm },
         { index: 1, deadlineSeconds: 5, argv: unnoted, confirm },
       ],
-      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 0') } },
+      { cap: 4, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 0'), fastUs: 5_000_000 } },
     );
     expect(out.runs.get(0)).to.deep.include({ exitCode: 124, deadlineStartUs: 100_000_000, deadlineEndUs: 101_000_000 });
     expect(out.lone.has(0), 'vouched by its timer').to.equal(false);
     expect(out.lone.get(1)!.run!.exitCode).to.equal(124);
+  });
+
+  it("the kernel's word on a connect decides a timeout: a SYN unanswered for 90% of the wait stands, any other state is re-run alone", () => {
+    const noted = (k: string) => fake(`echo 100.000000 >&9; echo 101.000000 >&9; echo "${k}" >&9; exit 124`);
+    const confirm = { negative: [124], timeout: [124], waitMs: 1000 };
+    const entries: ScriptEntry[] = ['K 02 950000', 'K 02 880000', 'K 02 500000', 'K 01 0', 'K - 0', 'K ? 0'].map((k, index) => ({ index, deadlineSeconds: 5, argv: noted(k), confirm }));
+    const fast = runScript(entries, { cap: 8, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 0'), fastUs: 5_000_000 } }).out;
+    expect(fast.runs.get(0)!.connect).to.deep.equal({ state: '02', synAgeUs: 950_000 });
+    // 950 ms and 880 ms (90% of 1 s less 20 ms) stand; 500 ms (a SYN sent late), an established connection and no
+    // socket yet are a starved source's: re-run alone. "?" (no word) falls back to the timer: on time, vouched.
+    expect([0, 1, 2, 3, 4, 5].map((i) => fast.lone.has(i))).to.deep.equal([false, false, true, true, true, false]);
+    // Slow controls (never within 0 µs): the kernel's word still stands, the timer's no longer does.
+    const slow = runScript(entries, { cap: 8, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('sleep 0.01'), fastUs: 0 } }).out;
+    expect([0, 1, 2, 3, 4, 5].map((i) => slow.lone.has(i))).to.deep.equal([false, false, true, true, true, true]);
+    // A control that did not answer vouches for nothing.
+    const failed = runScript(entries.slice(0, 1), { cap: 8, lonePhase: true, maxLateMs: 250, control: { deadlineSeconds: 5, argv: fake('exit 1'), fastUs: 5_000_000 } }).out;
+    expect(failed.skipped.get(0), 'not vouched, and not re-run: the lone control failed too').to.equal(2);
   });
 
   it('a missing helper tool stops the script before any probe (exit 91), naming it', () => {
@@ -233,9 +250,16 @@ describe('batch script under a local bash', () => {
     expect(SCRIPT_TOOLS).to.deep.equal(['timeout', 'mktemp', 'base64', 'grep', 'head', 'tr', 'sleep']);
   });
 
-  it('the parser refuses a run line with a field too many or too few', () => {
-    const line = 'KCONN-RUN 0 0 1 1 2 1 0 0 - -';
+  it('the parser refuses a run line with a field too many or too few, or a connect state that is not one', () => {
+    const line = 'KCONN-RUN 0 0 1 1 2 1 0 0 _ 0 - -';
     expect(parseBatchOutput(`${line}\nKCONN-END\n`).runs.get(0)).to.deep.include({ exitCode: 0, endUs: 2 });
+    expect(parseBatchOutput(`${line}\n`).runs.get(0)!.connect).to.equal(undefined);
+    expect(parseBatchOutput('KCONN-RUN 0 124 1 1 2 1 1 2 02 990000 - -\n').runs.get(0)!.connect).to.deep.equal({ state: '02', synAgeUs: 990_000 });
+    expect(parseBatchOutput('KCONN-RUN 0 124 1 1 2 1 1 2 - 0 - -\n').runs.get(0)!.connect).to.deep.equal({ state: '-', synAgeUs: 0 });
+    expect(parseBatchOutput('KCONN-RUN 0 124 1 1 2 1 1 2 ? 0 - -\n').runs.get(0)!.connect).to.deep.equal({ state: '?', synAgeUs: 0 });
+    for (const bad of ['KCONN-RUN 0 124 1 1 2 1 1 2 2 0 - -', 'KCONN-RUN 0 124 1 1 2 1 1 2 02 x - -', 'KCONN-RUN 0 124 1 1 2 1 1 2 0g 0 - -']) {
+      expect(() => parseBatchOutput(`${bad}\n`), bad).to.throw(BatchOutputError, /malformed probe line/);
+    }
     expect(() => parseBatchOutput(`${line} -\n`)).to.throw(BatchOutputError, /malformed probe line/);
     expect(() => parseBatchOutput(`${line.slice(0, -2)}\n`)).to.throw(BatchOutputError, /malformed probe line/);
   });

@@ -22,7 +22,7 @@ function fakeSource(stdout = '') {
       const ids = [...script.matchAll(/^E(\d+)=\(/gm)].map((m) => m[1]);
       await new Promise((r) => setTimeout(r, 20));
       stats.running--;
-      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-RUN ${id} 0 1 1 2 1 0 0 ${out} -`).join('\n')}\nKCONN-END\n`, stderr: '' };
+      return { exitCode: 0, stdout: `${ids.map((id) => `KCONN-RUN ${id} 0 1 1 2 1 0 0 _ 0 ${out} -`).join('\n')}\nKCONN-END\n`, stderr: '' };
     },
   };
   return { exec, stats };
@@ -72,12 +72,15 @@ describe('batching', () => {
     expect(stats.maxRunning).to.equal(3);
   });
 
-  it('a kind’s script is defined once in the batch, not once per probe', async () => {
+  it('a kind’s script is defined once in the batch, not once per probe; a plain TCP connect starts as a direct connect', async () => {
     const { exec, stats } = fakeSource();
     await runBatch(exec, Array.from({ length: MAX_PROBES_PER_EXEC }, (_, i) => tcp(i)), { control: { host: '10.96.0.10', port: 53 } });
     const script = stats.scripts[0]!;
-    expect(script.split('\n').filter((l) => l.includes('/dev/tcp/'))).to.have.length(1);
-    expect(script).to.match(/^E0=\(0 0 0 0 '' -- bash -c "\$W0" server 1000 1\); kconn_go kconn_probe 0 /m);
+    // The kind's function, and the scheduler's connector: once each.
+    expect(script.split('\n').filter((l) => l.includes('/dev/tcp/'))).to.have.length(2);
+    expect(script.split('\n').filter((l) => l.startsWith('kconn_tcp() {'))).to.have.length(1);
+    expect(script).to.match(/^E0=\(0 0 0 0 '' -- kconn_tcp server 1000 1\); kconn_tgo 0 server 1000 1000000$/m);
+    expect(script).to.match(/^kconn_tgo c0 10\.96\.0\.10 53 1000000$/m);
     expect(encodeURIComponent(script).length).to.be.lessThan(32 * 1024);
   });
 

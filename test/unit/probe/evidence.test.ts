@@ -23,8 +23,8 @@ const S = 1_700_000_000_000_000; // a source clock reading, µs
  * A KCONN-RUN line: name, exit code, start (ms after S), duration (ms), and for a run whose own timer fired, when its
  * deadline started and when the timer woke (ms after S).
  */
-const line = (name: string, rc: number, atMs: number, tookMs: number, timer?: [number, number]) =>
-  `KCONN-RUN ${name} ${rc} ${S + atMs * 1000} ${S + atMs * 1000} ${S + (atMs + tookMs) * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} - -`;
+const line = (name: string, rc: number, atMs: number, tookMs: number, timer?: [number, number], kernel = '_ 0') =>
+  `KCONN-RUN ${name} ${rc} ${S + atMs * 1000} ${S + atMs * 1000} ${S + (atMs + tookMs) * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} ${kernel} - -`;
 
 const open: ProbeRequest = { id: 'open', spec: { kind: 'tcp', host: 'server', port: 8080, timeoutMs: 1000 } };
 const dropped: ProbeRequest = { id: 'dropped', spec: { kind: 'tcp', host: 'sink', port: 8080, timeoutMs: 1000 } };
@@ -39,7 +39,8 @@ describe('probe evidence: controls, lone re-runs and timekeeping, as the engine 
       stdout: [line('c0', 0, 0, 3), line('0', 0, 1, 4), line('1', 124, 1, 1030, [20, 1031]), line('c1', 0, 2, 3), 'KCONN-END'].join('\n'),
     });
     const r = byId(await runBatch(exec, [open, dropped], { control }));
-    expect(scripts[0], 'the control times itself: no timeout around it').to.include("C=(0 0 0 0 '' -- bash -c").and.include(' dns 53 1)');
+    expect(scripts[0], 'the control times itself: no timeout around it').to.include("C=(0 0 0 0 '' -- kconn_tcp dns 53 1)");
+    expect(scripts[0], 'in the batch, a direct connect, first and last').to.match(/^kconn_tgo c0 dns 53 1000000$/m).and.match(/^kconn_tgo c1 dns 53 1000000$/m);
     expect(r['dropped']).to.deep.include({ outcome: 'timeout' });
     expect(r['dropped']!.evidence).to.deep.equal({
       controls: [
@@ -125,5 +126,31 @@ describe('probe evidence: controls, lone re-runs and timekeeping, as the engine 
     expect((await runBatch(other.exec, [open]))[0]!.reason).to.equal("probe script produced no results (exit 1): cat: /etc/kconn: No such file or directory");
     const cwd = canned({ exitCode: 126, stdout: '', stderr: 'OCI runtime exec failed: exec failed: unable to start container process: chdir to cwd ("/work") set in config.json failed: no such file or directory: unknown' });
     expect((await runBatch(cwd.exec, [open]))[0]!.reason).to.match(/^probe script produced no results \(exit 126\): OCI runtime exec failed: .*chdir to cwd/);
+  });
+
+  it("the kernel's word reaches the result: a SYN unanswered passes blocked; established in the batch, then alone, is an error", async () => {
+    const { exec } = canned({
+      stdout: [
+        line('c0', 0, 0, 3),
+        line('0', 124, 1, 1600, [20, 1620], '02 1000000'),
+        line('1', 124, 1, 1030, [20, 1031], '01 0'),
+        line('c1', 124, 2, 1000, [3, 1003], '02 990000'),
+        'KCONN-LONE 1 2',
+        line('c2', 0, 1100, 3),
+        line('1.L', 124, 1110, 1030, [1111, 2111], '- 0'),
+        line('c3', 0, 2200, 3),
+        'KCONN-END',
+      ].join('\n'),
+    });
+    const [syn, starved] = await runBatch(exec, [dropped, { ...dropped, id: 'starved' }], { control });
+    expect(syn!.evidence!.connect).to.deep.equal({ state: 'syn-sent', synUnansweredMs: 1000 });
+    expect(syn!.evidence!.lateMs, 'late by its timer, and the kernel still says it').to.equal(600);
+    // The batch's second control timed out, and says why.
+    expect(syn!.evidence!.controls[1]).to.deep.equal({ target: 'tcp dns:53', outcome: 'timeout', latencyMs: 1000, reason: 'no answer before the deadline', connect: { state: 'syn-sent', synUnansweredMs: 990 } });
+    expect(judge(blocked, syn!).status, 'a failed control comes first').to.equal('error');
+    expect(starved!.evidence!.batch!.connect).to.deep.equal({ state: 'established' });
+    expect(starved!.evidence!.connect).to.deep.equal({ state: 'no-socket' });
+    expect(judge(blocked, starved!)).to.deep.include({ status: 'error' });
+    expect(judge(blocked, starved!).observed).to.match(/source starved: at the deadline the connect had not started/);
   });
 });

@@ -3,7 +3,8 @@ import type { ProbeSpec } from '../../../harness/model/probe.js';
 import { dnsProbe } from '../../../harness/probe/kinds/dns.js';
 import { httpProbe, httpStatusCondition } from '../../../harness/probe/kinds/http.js';
 import { icmpProbe } from '../../../harness/probe/kinds/icmp.js';
-import { backendIdentity, connectFailure, DEADLINE_EXIT_CODES, timedScript } from '../../../harness/probe/kinds/probeKind.js';
+import { backendIdentity, connectFailure, DEADLINE_EXIT_CODES } from '../../../harness/probe/kinds/probeKind.js';
+import { CONNECT_EVIDENCE_FUNCTION, timedScript } from '../../../harness/probe/timedScript.js';
 import { probeKind } from '../../../harness/probe/kinds/registry.js';
 import { tcpProbe } from '../../../harness/probe/kinds/tcp.js';
 import { UDP_DEFAULT_PAYLOAD, udpProbe } from '../../../harness/probe/kinds/udp.js';
@@ -42,14 +43,26 @@ describe('probe kinds, module by module', () => {
   describe('TCP', () => {
     it('argv: bash /dev/tcp with host, port and timeout as positional arguments, never in the script text', () => {
       const argv = tcpProbe.argv(tcp({ host: '10.96.0.10', port: 5432, timeoutMs: 1500 }));
-      expect(argv).to.deep.equal(['bash', '-c', timedScript('printf .; exec 3<>"/dev/tcp/$0/$1"', '$2'), '10.96.0.10', '5432', '1.5']);
-      expect(argv[2]).to.equal(
-        'exec 4>&1 8< <(printf .; exec 3<>"/dev/tcp/$0/$1") || exit 125; p=$!; read -r -N 1 -u 8 _; ' +
+      const body = 'printf .; exec 3<>"/dev/tcp/$1/$2"';
+      expect(argv).to.deep.equal(['bash', '-c', `set -- "$0" "$@"; ${timedScript(body, '$3', { connectEvidence: true, defineEvidence: true })}`, '10.96.0.10', '5432', '1.5']);
+      expect(argv[2]).to.not.include('10.96.0.10').and.not.include('5432');
+      // Standalone, it defines the kernel's word itself; in a batch, the function leaves that to the batch.
+      expect(argv[2]).to.include(CONNECT_EVIDENCE_FUNCTION);
+      expect(tcpProbe.inBatch!.definition).to.equal(`kconn_tcp() { ${timedScript(body, '$3', { connectEvidence: true, leave: 'return' })}; }`);
+      expect(tcpProbe.inBatch!.definition).to.not.include('kconn_ev() {');
+      expect(tcpProbe.inBatch!.definition).to.include('return 124;');
+      expect(tcpProbe.inBatch!.definition).to.not.include('exit');
+      expect(tcpProbe.inBatch!.argv(tcp({ host: 'h', port: 1, timeoutMs: 250 }))).to.deep.equal(['kconn_tcp', 'h', '1', '0.25']);
+      expect(tcpProbe.inBatch!.direct!(tcp({ host: 'h', port: 1, timeoutMs: 250 }))).to.deep.equal({ host: 'h', port: 1, timeoutMs: 250 });
+      // Without the kernel's word (UDP), the old timer: at its deadline, kill and exit 124.
+      expect(timedScript('printf .; exec sleep 9', '$2')).to.equal(
+        'exec 4>&1 8< <(printf .; exec sleep 9) || exit 125; kp=$!; read -r -N 1 -u 8 _; ' +
           '{ echo "$EPOCHREALTIME" >&9; } 2>/dev/null; read -r -t "$2" -u 8 _; ' +
-          '[ $? -gt 128 ] && { echo "$EPOCHREALTIME" >&9; kill -s KILL "$p"; wait "$p"; exit 124; } 2>/dev/null; wait "$p"',
+          '[ $? -gt 128 ] && { echo "$EPOCHREALTIME" >&9; kill -s KILL "$kp"; wait "$kp"; exit 124; } 2>/dev/null; wait "$kp"',
       );
       expect(tcpProbe.timesItself).to.equal(true);
-      expect(tcpProbe.deadlineSeconds(tcp({ timeoutMs: 1500 }))).to.equal(3);
+      // One extension at most (a starved source's connect): twice the timeout, plus a second.
+      expect(tcpProbe.deadlineSeconds(tcp({ timeoutMs: 1500 }))).to.equal(4);
       expect(tcpProbe.waitMs(tcp({ timeoutMs: 1500 }))).to.equal(1500);
     });
 

@@ -8,7 +8,7 @@ import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 const S = 1_700_000_000_000_000;
 const run = (name: string, rc: number, tookMs: number, timer?: [number, number]) =>
-  `KCONN-RUN ${name} ${rc} ${S} ${S} ${S + tookMs * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} - -`;
+  `KCONN-RUN ${name} ${rc} ${S} ${S} ${S + tookMs * 1000} 1 ${timer ? `${S + timer[0] * 1000} ${S + timer[1] * 1000}` : '0 0'} _ 0 - -`;
 
 const test = (name: string, service: string, outcome: 'reachable' | 'blocked'): ConnectivityTest => ({
   type: 'connectivity',
@@ -60,7 +60,7 @@ describe('suite executor: control target and durations', () => {
     const { opts, scripts } = cluster(true);
     const outcomes = await executeTests('s', tests, opts);
     expect(scripts).to.have.length(1);
-    expect(scripts[0]).to.match(/^C=\(0 0 0 0 '' -- bash -c .* 10\.96\.0\.10 53 1\)$/m);
+    expect(scripts[0]).to.match(/^C=\(0 0 0 0 '' -- kconn_tcp 10\.96\.0\.10 53 1\)$/m);
     expect(outcomes.map((o) => [o.name, o.status, o.durationMs])).to.deep.equal([
       ['reaches echo', 'pass', 12],
       ['sink is blocked', 'pass', 1009],

@@ -1,0 +1,79 @@
+import { CONNECT_EVIDENCE_FUNCTION, DEADLINE_START_FD } from './timedScript.js';
+
+/** A plain TCP connect the batch script runs itself (no `until`): its target and timeout. */
+export interface DirectConnect {
+  readonly host: string;
+  readonly port: number;
+  readonly timeoutMs: number;
+}
+
+/** How often the scheduler looks at its pipe while it waits (a slot, a deadline, the end): its timers' grain. */
+export const SCHEDULER_TICK_US = 10_000;
+
+/**
+ * Bash functions of the batch script (batchScript.ts) that start its probes, at most `cap` at a time, and keep the
+ * deadlines of its direct connects. The script opens fd 5 (a pipe nothing writes: its sleeps) and fd 6 (a pipe: its
+ * probes' news) before they run.
+ * - A direct connect is one process, the connector (`exec 3<>/dev/tcp/...`): no timer process per probe (timedScript),
+ *   since on a busy 2-core machine each process a source starts costs it ~8 ms of CPU. A connector writes
+ *   `<id> S <time>` on fd 6 right before it connects and `<id> E <exit> <time>` when the connect ended; its error
+ *   message goes to `<id>.e`. Any other probe runs in a subshell (kconn_go) that writes `<id> G` when it is done.
+ * - The main shell never reads its pipe under a timer (a timed `read` that fires mid-line loses what it had read):
+ *   it reads what `read -t 0` says is there, and sleeps on fd 5 for a tick (SCHEDULER_TICK_US) or to the next
+ *   deadline, whichever is sooner.
+ * - A direct connect's deadline is its start plus its timeout. There the kernel has the last word, as in timedScript:
+ *   a connect whose SYN the kernel saw unanswered for 90% of the timeout times out (exit 124, the connector killed);
+ *   one not yet started, established but not yet reported, or whose SYN left late gets one extension; one the kernel
+ *   has no word on (the connector had just ended, its line on its way; or an old kernel) gets 20 ms for its line. The
+ *   deadline, the timer's wake-up and the kernel's word go to `<id>.t` (DEADLINE_START_FD's format), the result to
+ *   `<id>.r`, as kconn_probe writes them, so the confirmation and the report read every probe alike.
+ * Needs bash >= 5.1 (associative arrays, EPOCHREALTIME, `read -t 0`).
+ */
+export function schedulerLines(cap: number): string[] {
+  return [
+    // The kernel's word on a connect (also what the TCP kind's function, kconn_tcp, calls).
+    CONNECT_EVIDENCE_FUNCTION,
+    'declare -A kconn_P kconn_F kconn_S kconn_D kconn_X kconn_U',
+    // In flight: every probe. `${a[@]+...}`: an empty array is unset to `set -u`.
+    `kconn_n=0; kconn_cap=${Math.max(1, Math.floor(cap))}`,
+    // id host port timeoutUs
+    'kconn_tgo() { kconn_slot; local id=$1 t=${EPOCHREALTIME/./}',
+    '  kconn_F[$id]=$t; kconn_U[$id]=$4; kconn_D[$id]=$(( t + $4 )); kconn_X[$id]=; : >"$d/$id.o"',
+    '  ( printf "%s S %s\\n" "$id" "$EPOCHREALTIME" >&6; exec 5>&- 2>"$d/$id.e" 3<>"/dev/tcp/$2/$3"; printf "%s E %s %s\\n" "$id" "$?" "$EPOCHREALTIME" >&6 ) </dev/null >/dev/null &',
+    '  kconn_P[$id]=$!; kconn_n=$((kconn_n + 1)); }',
+    // Any other probe: kconn_go kconn_probe <id> ...
+    'kconn_go() { kconn_slot; kconn_n=$((kconn_n + 1)); { "$@"; printf "%s G\\n" "$2" >&6; } & }',
+    // One line of a probe: a connect started (its deadline from then) or ended (its result), or another probe done.
+    'kconn_line() { local id=$1 k=$2 a=${3:-} b=${4:-}',
+    '  if [ "$k" = G ]; then kconn_n=$((kconn_n - 1)); return 0; fi',
+    '  [ -n "${kconn_D[$id]:-}" ] || return 0',
+    '  if [ "$k" = S ]; then kconn_S[$id]=${a/./}; kconn_D[$id]=$(( ${a/./} + kconn_U[$id] )); return 0; fi',
+    '  local s=${kconn_S[$id]:-${kconn_F[$id]}}',
+    '  printf "%s\\n" "${s:0:-6}.${s: -6}" >"$d/$id.t"',
+    '  printf "%s %s %s %s 1\\n" "$a" "${kconn_F[$id]}" "$s" "${b/./}" >"$d/$id.r"',
+    '  unset "kconn_D[$id]" "kconn_P[$id]"; kconn_n=$((kconn_n - 1)); }',
+    // Every line already in the pipe; kconn_got: how many.
+    'kconn_collect() { local id k a b; kconn_got=0; while read -r -t 0 -u 6; do read -r -u 6 id k a b || break; kconn_line "$id" "$k" "$a" "$b"; kconn_got=$((kconn_got + 1)); done; }',
+    // Every direct connect whose deadline passed: extended once when the kernel does not yet say it timed out, else
+    // ended (counted in kconn_got).
+    'kconn_expire() { local id now=${EPOCHREALTIME/./} kp ks ka ext s',
+    '  for id in ${kconn_D[@]+"${!kconn_D[@]}"}; do [ "${kconn_D[$id]}" -le "$now" ] || continue; kp=${kconn_P[$id]}',
+    `    kconn_ev "$kp" ${DEADLINE_START_FD}>/dev/null 2>/dev/null`,
+    '    ext=0; if [ -z "${kconn_X[$id]}" ]; then case "$ks" in 01|-) ext=${kconn_U[$id]} ;; "?") ext=20000 ;; 02) [ $(( ka * 10 )) -lt $(( kconn_U[$id] * 9 - 200000 )) ] && ext=$(( kconn_U[$id] - ka + 20000 )) ;; esac; fi',
+    '    if [ "$ext" -gt 0 ]; then kconn_X[$id]=1; kconn_D[$id]=$(( now + ext )); continue; fi',
+    '    { kill -s KILL "$kp"; wait "$kp"; } 2>/dev/null',
+    '    s=${kconn_S[$id]:-${kconn_F[$id]}}',
+    '    printf "%s\\n%s\\nK %s %s\\n" "${s:0:-6}.${s: -6}" "${now:0:-6}.${now: -6}" "$ks" "$ka" >"$d/$id.t"',
+    '    printf "124 %s %s %s 1\\n" "${kconn_F[$id]}" "$s" "$now" >"$d/$id.r"',
+    '    unset "kconn_D[$id]" "kconn_P[$id]"; kconn_n=$((kconn_n - 1)); kconn_got=$((kconn_got + 1))',
+    '  done; }',
+    // One turn: read the news, end what is due, and if nothing came sleep $1 µs or to the next deadline, whichever is
+    // sooner.
+    'kconn_turn() { local id w= now; kconn_collect; kconn_expire; [ "$kconn_got" -gt 0 ] && return 0',
+    `  w=$1; now=\${EPOCHREALTIME/./}; for id in \${kconn_D[@]+"\${!kconn_D[@]}"}; do [ $(( kconn_D[$id] - now )) -lt "$w" ] && w=$(( kconn_D[$id] - now )); done`,
+    '  [ "$w" -gt 0 ] && { printf -v w "%d.%06d" $(( w / 1000000 )) $(( w % 1000000 )); read -r -t "$w" -u 5 _; }; return 0; }',
+    `kconn_slot() { while [ "$kconn_n" -ge "$kconn_cap" ]; do kconn_turn ${SCHEDULER_TICK_US}; done; }`,
+    // Every probe to its end, looking twice a tick: the last news only ends the batch, which can wait that long.
+    `kconn_drain() { while [ "$kconn_n" -gt 0 ]; do kconn_turn ${SCHEDULER_TICK_US * 2}; done; }`,
+  ];
+}

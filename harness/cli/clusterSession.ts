@@ -23,6 +23,8 @@ import { newRunId } from './runId.js';
 export interface SessionOptions {
   readonly topology?: string;
   readonly cni?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly suites?: readonly string[];
   readonly keep: boolean;
   readonly reuse: boolean;
@@ -76,7 +78,13 @@ export class SessionFailure extends Error {
 }
 
 function planInputs(opts: SessionOptions, runId: string): PlanInputs {
-  return { ...(opts.topology ? { topology: opts.topology } : {}), ...(opts.cni ? { cni: opts.cni } : {}), suites: opts.suites ?? [], runId };
+  return {
+    ...(opts.topology ? { topology: opts.topology } : {}),
+    ...(opts.cni ? { cni: opts.cni } : {}),
+    ...(opts.nodeImage !== undefined ? { nodeImage: opts.nodeImage } : {}),
+    suites: opts.suites ?? [],
+    runId,
+  };
 }
 
 /**

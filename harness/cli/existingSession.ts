@@ -25,6 +25,8 @@ export const UNKNOWN_CNI = 'unknown';
 
 /** `kindVersion` of a run on existing clusters (no kind involved). */
 export const NO_KIND = 'none';
+/** `nodeImageOrigin` of a run on existing clusters: kconn chose no node image. */
+export const NO_NODE_IMAGE = 'none (clusters the user already had)';
 
 export interface ExistingSessionOptions {
   readonly topology?: string;
@@ -144,6 +146,7 @@ export function existingPlan(plan: Plan, clusters: readonly ExistingCluster[], s
   return {
     ...plan,
     kindVersion: NO_KIND,
+    nodeImageOrigin: NO_NODE_IMAGE,
     kubernetesVersion: versions.length === 1 ? versions[0]! : clusters.map((c) => `${c.name} ${c.kubernetesVersion ?? 'unknown'}`).join(', '),
     clusters: planned,
     suites: selectSuites(selected, selection, plan.topology),
@@ -260,7 +263,7 @@ export async function openExistingSession(opts: ExistingSessionOptions): Promise
     for (const f of await cleanup.runAll()) opts.io.err(f);
     removeHandlers();
     const message = failed.map((f) => (f.reason as Error).message).join('; ');
-    const base: Plan = { ...plan, kindVersion: NO_KIND, kubernetesVersion: 'unknown', clusters: plan.clusters.map((c) => ({ ...c, kindName: '', cni: { name: opts.cni ?? UNKNOWN_CNI, version: '', options: {} } })) };
+    const base: Plan = { ...plan, kindVersion: NO_KIND, nodeImageOrigin: NO_NODE_IMAGE, kubernetesVersion: 'unknown', clusters: plan.clusters.map((c) => ({ ...c, kindName: '', cni: { name: opts.cni ?? UNKNOWN_CNI, version: '', options: {} } })) };
     const outcomes = plan.clusters.map((c, i): ClusterOutcome => {
       const f = facts[i]!;
       return f.status === 'fulfilled' ? { name: c.name, status: 'ready' } : { name: c.name, status: 'failed', message: `cannot use it: ${(f.reason as Error).message}` };

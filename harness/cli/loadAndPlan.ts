@@ -17,6 +17,8 @@ export class UserInputError extends Error {
 export interface PlanInputs {
   readonly topology?: string;
   readonly cni?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly suites?: readonly string[];
   readonly suitesDir?: string;
   readonly runId: string;
@@ -46,6 +48,7 @@ export async function loadAndPlan(inputs: PlanInputs): Promise<{ project: Loaded
       stateDir: join(runsRoot(), inputs.runId),
       arch: hostArch(),
       ...(kindNetwork ? { kindNetwork } : {}),
+      ...(inputs.nodeImage !== undefined ? { nodeImage: inputs.nodeImage } : {}),
     });
     return { project, plan };
   } catch (e) {

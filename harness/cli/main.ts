@@ -94,12 +94,13 @@ program
   .description('print what a run would do (clusters, subnets, kind configs, steps, suites), without Docker')
   .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
   .option('--cni <name>', 'use this CNI for every cluster')
+  .option('--node-image <image>', "kind node image for every cluster ([registry/]name:tag or @sha256:digest; default: the topology's spec.nodeImage, else kconn's pinned kindest/node)")
   .option('--suite <name>', 'only this suite (repeatable)', collect, [])
   .option('--suites-dir <dir>', 'folder of suites (default: suites)')
   .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
   .option('--run-id <id>', 'run id used in cluster names (1-6 lowercase letters or digits)', runIdArg, 'plan')
   .option('--kind-network <cidr>', 'subnet of the kind Docker network, or "none"; asked from Docker when omitted', kindNetworkArg)
-  .action(async (opts: { topology?: string; cni?: string; suite: string[]; suitesDir?: string; output: string; runId: string; kindNetwork?: string }) => {
+  .action(async (opts: { topology?: string; cni?: string; nodeImage?: string; suite: string[]; suitesDir?: string; output: string; runId: string; kindNetwork?: string }) => {
     const { planCommand } = await import('./planCommand.js');
     process.exitCode = await planCommand(opts, io);
   });
@@ -152,6 +153,7 @@ function clusterCommand(name: string, description: string, keepHelp: string): Co
     .description(description)
     .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
     .option('--cni <name>', 'use this CNI for every cluster')
+    .option('--node-image <image>', "kind node image for every cluster ([registry/]name:tag or @sha256:digest; default: the topology's spec.nodeImage, else kconn's pinned kindest/node)")
     .option('--timeout <duration>', 'bound on provisioning and the run; everything created is removed when it expires (e.g. 15m)', durationArg)
     .option('--keep', keepHelp)
     .option('--reuse', 'reuse the kept clusters of an earlier run built from the same plan');
@@ -169,7 +171,7 @@ clusterCommand('run', 'provision, run the suites (mocha), write JUnit and result
   .option('--reports-dir <dir>', 'where reports go', 'reports')
   .addOption(
     new Option('--kubeconfig <file>', 'run on clusters you already have (no kind, nothing provisioned or torn down; only what kconn applies is removed); --cni then declares their CNI instead of detecting it')
-      .conflicts(['keep', 'reuse']),
+      .conflicts(['keep', 'reuse', 'nodeImage']),
   )
   .option('--context <name|cluster=context>', 'with --kubeconfig: the context of a topology cluster (repeatable; default: the context named like the cluster; a bare name for a one-cluster topology)', contextArg, [])
   .action(async (opts: RunOptions) => {
@@ -199,12 +201,13 @@ program
   .option('--topology <file>', 'topology file (default: clusters/default.yaml)')
   .requiredOption('--cni <names>', 'CNIs, comma-separated (e.g. flannel,calico,cilium)')
   .option('--k8s <versions>', "Kubernetes versions, comma-separated (default: the topology's own)")
+  .option('--node-image <image>', "kind node image for every cluster ([registry/]name:tag or @sha256:digest; default: the topology's spec.nodeImage, else kconn's pinned kindest/node)")
   .option('--suite <name>', 'only this suite (repeatable)', collect, [])
   .option('--parallel <n>', 'cells at once (default: from CPUs and memory, counting nodes; printed)')
   .option('--timeout <duration>', 'bound on the whole matrix and on each cell; every cell is stopped and cleaned when it expires (e.g. 90m)', durationArg)
   .option('--reports-dir <dir>', 'where reports go (reports/<matrix-id>/<cell>/ and reports/<matrix-id>/merged/)', 'reports')
   .option('--baseline <dir>', 'an earlier merge to compare with (new failures, fixes, still failing, flaky)')
-  .action(async (opts: { topology?: string; cni: string; k8s?: string; suite: string[]; parallel?: string; timeout?: string; reportsDir: string; baseline?: string }) => {
+  .action(async (opts: { topology?: string; cni: string; k8s?: string; nodeImage?: string; suite: string[]; parallel?: string; timeout?: string; reportsDir: string; baseline?: string }) => {
     const { matrixCommand } = await import('./matrixCommand.js');
     process.exitCode = await matrixCommand(opts, io);
   });

@@ -28,6 +28,8 @@ export interface MatrixOptions {
   readonly cni: string;
   /** Comma-separated Kubernetes versions; absent: the topology's own. */
   readonly k8s?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly suite?: readonly string[];
   readonly parallel?: string;
   readonly timeout?: string;
@@ -166,7 +168,7 @@ export async function matrixCommand(opts: MatrixOptions, io: CommandIO): Promise
           topologyFile = join(root, 'topologies', `${name}-${basename(topology)}`);
           await topologyWithVersion(topology, k8s, topologyFile);
         }
-        const { plan } = await loadAndPlan({ topology: topologyFile, cni, suites: opts.suite ?? [], runId: matrixId, kindNetwork: 'none' });
+        const { plan } = await loadAndPlan({ topology: topologyFile, cni, ...(opts.nodeImage !== undefined ? { nodeImage: opts.nodeImage } : {}), suites: opts.suite ?? [], runId: matrixId, kindNetwork: 'none' });
         const nodes = plan.clusters.reduce((n, c) => n + (Array.isArray(c.kindConfig['nodes']) ? c.kindConfig['nodes'].length : 1), 0);
         cells.push({ name, cni, ...(k8s !== undefined ? { k8s } : {}), topologyFile, nodes });
       } catch (e) {
@@ -213,6 +215,7 @@ export async function matrixCommand(opts: MatrixOptions, io: CommandIO): Promise
     const log = join(dir, attempt === 1 ? 'run.log' : `run-${attempt}.log`);
     const args = [kconnBin, 'run', '--topology', cell.topologyFile, '--cni', cell.cni, '--reports-dir', dir];
     for (const s of opts.suite ?? []) args.push('--suite', s);
+    if (opts.nodeImage !== undefined) args.push('--node-image', opts.nodeImage);
     if (opts.timeout !== undefined) args.push('--timeout', opts.timeout);
     const out = createWriteStream(log);
     const child = execa(process.execPath, args, { reject: false, detached: true, all: true, buffer: false, stdin: 'ignore', env: { CI: process.env['CI'] ?? 'true' } });

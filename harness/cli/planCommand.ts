@@ -5,6 +5,8 @@ import { renderPlanText } from './renderPlan.js';
 export interface PlanCommandOptions {
   readonly topology?: string;
   readonly cni?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly suite?: readonly string[];
   readonly suitesDir?: string;
   readonly output?: string;
@@ -24,6 +26,7 @@ export async function planCommand(opts: PlanCommandOptions, io: CommandIO): Prom
     const { plan } = await loadAndPlan({
       ...(opts.topology !== undefined ? { topology: opts.topology } : {}),
       ...(opts.cni !== undefined ? { cni: opts.cni } : {}),
+      ...(opts.nodeImage !== undefined ? { nodeImage: opts.nodeImage } : {}),
       suites: opts.suite ?? [],
       ...(opts.suitesDir !== undefined ? { suitesDir: opts.suitesDir } : {}),
       runId: opts.runId ?? 'plan',

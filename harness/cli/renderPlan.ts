@@ -13,7 +13,7 @@ export function renderPlanText(plan: Plan): string {
     lines.push(`  pods:         ${c.podSubnet}`);
     lines.push(`  services:     ${c.serviceSubnet}`);
     lines.push(`  kube-proxy:   ${c.kubeProxyMode}`);
-    lines.push(`  node image:   ${c.nodeImage}`);
+    lines.push(`  node image:   ${c.nodeImage} (${plan.nodeImageOrigin})`);
     lines.push(`  capabilities: ${c.capabilities.join(', ') || '(none)'}`);
     lines.push('  kind config (written as kind-config.yaml, byte for byte):');
     lines.push(...dump(c.kindConfig).trimEnd().split('\n').map((l) => `    ${l}`));

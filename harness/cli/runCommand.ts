@@ -24,6 +24,8 @@ import { UserInputError } from './loadAndPlan.js';
 export interface RunOptions {
   readonly topology?: string;
   readonly cni?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly suite?: readonly string[];
   readonly keep?: boolean;
   readonly reuse?: boolean;
@@ -64,7 +66,7 @@ async function reportNotRun(failure: SessionFailure, startedAt: string, reportsD
 /** Each cluster of the report: its kind name, or the kubeconfig context of a cluster kconn did not create. */
 function clusterInfo(plan: Plan, contexts?: ReadonlyMap<string, string>): RunReport['clusters'] {
   return plan.clusters.map((c) => {
-    const where = contexts ? { context: contexts.get(c.name) ?? '' } : { kindName: c.kindName };
+    const where = contexts ? { context: contexts.get(c.name) ?? '' } : { kindName: c.kindName, nodeImage: c.nodeImage };
     return { name: c.name, ...where, cni: c.cni.name, cniVersion: c.cni.version };
   });
 }

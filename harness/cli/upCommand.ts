@@ -9,6 +9,8 @@ import { UserInputError } from './loadAndPlan.js';
 export interface UpOptions {
   readonly topology?: string;
   readonly cni?: string;
+  /** --node-image: a kind node image for every cluster (validated when planning). */
+  readonly nodeImage?: string;
   readonly timeout?: string;
   readonly keep?: boolean;
   readonly reuse?: boolean;

@@ -58,6 +58,11 @@ export const topologySchema: Schema = envelope(
   strictObject(
     {
       kubernetesVersion: { enum: [...KUBERNETES_VERSIONS], description: 'a Kubernetes version kconn pins a kindest/node digest for' },
+      nodeImage: {
+        type: 'string',
+        format: 'image-reference',
+        description: 'a kind node image of your own for every cluster ([registry/]name:tag or @sha256:digest), instead of the pinned kindest/node; --node-image overrides it',
+      },
       cni: cniRef,
       clusters: {
         type: 'array',

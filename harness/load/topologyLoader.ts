@@ -217,6 +217,7 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
   return {
     name: metadata['name'] as string,
     ...(typeof spec['kubernetesVersion'] === 'string' ? { kubernetesVersion: spec['kubernetesVersion'] } : {}),
+    ...(typeof spec['nodeImage'] === 'string' ? { nodeImage: spec['nodeImage'], nodeImageSource: sourceAt(doc, ['spec', 'nodeImage']) } : {}),
     ...(cni ? { cni } : {}),
     clusters,
     ...(mc

@@ -1,5 +1,6 @@
 import { parseCidr, parseIpv4 } from './cidr.js';
 import { parseDuration } from './duration.js';
+import { checkImageReference } from './imageReference.js';
 
 /** Each check returns why a string is invalid, or undefined when it is fine. Pure. */
 export type FormatCheck = (value: string) => string | undefined;
@@ -104,4 +105,5 @@ export const FORMATS: Readonly<Record<string, FormatCheck>> = {
   host: checkHost,
   'namespaced-name': checkNamespacedName,
   'label-selector': checkLabelSelector,
+  'image-reference': checkImageReference,
 };

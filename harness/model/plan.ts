@@ -175,6 +175,8 @@ export interface Plan {
   readonly runId: string;
   readonly kindVersion: string;
   readonly kubernetesVersion: string;
+  /** Where every cluster's node image came from: the pin for the Kubernetes version, spec.nodeImage or --node-image. */
+  readonly nodeImageOrigin: string;
   readonly clusters: readonly ClusterPlan[];
   readonly multicluster?: MulticlusterPlan;
   readonly suites: readonly SuitePlan[];

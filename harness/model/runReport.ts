@@ -81,6 +81,8 @@ export interface ClusterInfo {
   readonly context?: string;
   readonly cni: string;
   readonly cniVersion: string;
+  /** The kind node image the cluster ran on; absent for a cluster the user already had. */
+  readonly nodeImage?: string;
 }
 
 /** How long one phase of a run took: a cluster's creation, its CNI, the images, a suite's apply, wait or probes. */

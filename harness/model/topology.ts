@@ -30,6 +30,9 @@ export interface MulticlusterSpec {
 export interface Topology {
   readonly name: string;
   readonly kubernetesVersion?: string;
+  /** A node image of the user's own instead of the pinned kindest/node (a mirror, an air-gapped registry, a local build). */
+  readonly nodeImage?: string;
+  readonly nodeImageSource?: SourceRef;
   readonly cni?: CniRef;
   readonly clusters: readonly ClusterSpec[];
   readonly multicluster?: MulticlusterSpec;

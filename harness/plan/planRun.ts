@@ -12,7 +12,8 @@ import type { Suite } from '../model/suite.js';
 import type { CniRef, Topology } from '../model/topology.js';
 import { clusterSteps } from './clusterSteps.js';
 import { renderKindConfig } from './kindConfig.js';
-import { DEFAULT_KUBERNETES_VERSION, KIND_VERSION, NODE_IMAGES } from './nodeImages.js';
+import { chooseNodeImage } from './nodeImageChoice.js';
+import { KIND_VERSION } from './nodeImages.js';
 import { allocateSubnets, SubnetConflictError } from './subnetAllocator.js';
 import { selectSuites } from './suiteSelection.js';
 
@@ -29,6 +30,8 @@ export interface PlanOptions {
   readonly arch: string;
   /** Subnet of the `kind` Docker network when known (docker network inspect kind). */
   readonly kindNetwork?: string;
+  /** --node-image: a kind node image for every cluster instead of the topology's or the pinned one. */
+  readonly nodeImage?: string;
 }
 
 export class PlanError extends Error {
@@ -61,10 +64,11 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
   }
   const selected = wanted.length ? suites.filter((s) => wanted.includes(s.name)) : suites;
   if (selected.length === 0 && problems.length === 0) problems.push('no suites to run: a run that matches zero tests is an error');
-  if (problems.length) throw new PlanError(problems);
+  const choice = chooseNodeImage(topology, options.nodeImage);
+  if ('problem' in choice) problems.push(choice.problem);
+  if (problems.length || 'problem' in choice) throw new PlanError(problems);
 
-  const k8sVersion = topology.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION;
-  const nodeImage = NODE_IMAGES[k8sVersion]!;
+  const { image: nodeImage, kubernetesVersion: k8sVersion } = choice;
   const reserved = reservedRanges(options.kindNetwork);
   const joinedBy = topology.multicluster ? findMesh(topology.multicluster.provider) : undefined;
   const overlapAcrossClusters = joinedBy?.overlappingSubnets?.allowed(topology.multicluster?.options ?? {}) === true;
@@ -163,6 +167,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
     runId: options.runId,
     kindVersion: KIND_VERSION,
     kubernetesVersion: k8sVersion,
+    nodeImageOrigin: choice.origin,
     clusters,
     ...(multicluster ? { multicluster } : {}),
     suites: selectSuites(selected, clusters.map((c) => ({ name: c.name, cni: c.cni.name, capabilities: c.capabilities })), topology.name),

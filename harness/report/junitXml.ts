@@ -177,6 +177,7 @@ function properties(report: RunReport, suite: SuiteOutcome): string[] {
     ['kubernetesVersion', report.kubernetesVersion],
     ...report.clusters.map((c) => [`cni.${c.name}`, `${c.cni} ${c.cniVersion}`.trim()] as const),
     ...report.clusters.filter((c) => c.context !== undefined).map((c) => [`context.${c.name}`, c.context!] as const),
+    ...report.clusters.filter((c) => c.nodeImage !== undefined).map((c) => [`nodeImage.${c.name}`, c.nodeImage!] as const),
     ['suiteFile', suite.file],
     ['startedAt', report.startedAt],
     ['finishedAt', report.finishedAt],

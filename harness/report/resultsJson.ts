@@ -5,7 +5,7 @@ import { summarize } from './summary.js';
 /**
  * Version of the results.json layout; raise it when a field changes meaning or goes away. Fields added since version 1
  * (readers of version 1 ignore them, so an older kconn reads a newer file): a test's `skipKind` (`unsupported`) and the
- * summary's `unsupported` count (skips that are also in `skipped`).
+ * summary's `unsupported` count (skips that are also in `skipped`), a cluster's `nodeImage`.
  */
 export const RESULTS_SCHEMA_VERSION = 1;
 
@@ -22,7 +22,7 @@ const REPORT_KEYS = [
   'summary',
   'suites',
 ] as const satisfies ReadonlyArray<keyof RunReport | 'summary'>;
-const CLUSTER_KEYS = ['name', 'kindName', 'context', 'cni', 'cniVersion'] as const satisfies ReadonlyArray<keyof ClusterInfo>;
+const CLUSTER_KEYS = ['name', 'kindName', 'context', 'cni', 'cniVersion', 'nodeImage'] as const satisfies ReadonlyArray<keyof ClusterInfo>;
 const TIMING_KEYS = ['phase', 'cluster', 'suite', 'ms'] as const satisfies ReadonlyArray<keyof PhaseTiming>;
 const SUITE_KEYS = ['name', 'file', 'tests', 'durationMs'] as const satisfies ReadonlyArray<keyof SuiteOutcome>;
 const TEST_KEYS = [

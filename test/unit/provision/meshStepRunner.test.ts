@@ -51,7 +51,7 @@ describe('the multi-cluster step runner', () => {
       kubeProxyMode: 'iptables', nodeImage: 'img', kindConfig: { nodes: [{}, {}] }, steps: [], diagnostics: [],
     });
     return {
-      topology: 't', topologyFile: 'clusters/t.yaml', runId: 'r1', kindVersion: 'v0.33.0', kubernetesVersion: 'v1.35.8', clusters: [cluster('east'), cluster('west')], suites: [], reserved: [],
+      topology: 't', topologyFile: 'clusters/t.yaml', runId: 'r1', kindVersion: 'v0.33.0', kubernetesVersion: 'v1.35.8', nodeImageOrigin: 'test', clusters: [cluster('east'), cluster('west')], suites: [], reserved: [],
       multicluster: {
         provider: 'test', version: '1.0.0', options: {},
         kubeconfigs: { east: join(dir, 'east', 'kubeconfig-internal'), west: join(dir, 'west', 'kubeconfig-internal') },

@@ -22,7 +22,7 @@ export function goldenReport(): RunReport {
     kindVersion: 'v0.33.0',
     kubernetesVersion: 'v1.35.8',
     clusters: [
-      { name: 'main', kindName: 'kconn-gold01-main', cni: 'calico', cniVersion: 'v3.32.1' },
+      { name: 'main', kindName: 'kconn-gold01-main', cni: 'calico', cniVersion: 'v3.32.1', nodeImage: 'kindest/node:v1.35.8@sha256:07b2536e30b803ed61d1677a79df6115f798ce64c80f9e22f6ed45afd09323c0' },
       { name: 'other', context: 'kind-dev', cni: 'kindnet', cniVersion: '' },
     ],
     startedAt: '2026-02-03T04:05:06.789Z',

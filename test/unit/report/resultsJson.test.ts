@@ -16,7 +16,7 @@ describe('results.json', () => {
     expect(json.endsWith('}\n')).to.equal(true);
     expect(Object.keys(doc)).to.deep.equal(['schemaVersion', 'runId', 'topology', 'kindVersion', 'kubernetesVersion', 'clusters', 'startedAt', 'finishedAt', 'summary', 'suites']);
     expect(doc.summary).to.deep.equal({ passed: 3, failed: 1, errors: 1, skipped: 2, unsupported: 1, differences: 0, flaky: 1, total: 7 });
-    expect(Object.keys(doc.clusters[0])).to.deep.equal(['name', 'kindName', 'cni', 'cniVersion']);
+    expect(Object.keys(doc.clusters[0])).to.deep.equal(['name', 'kindName', 'cni', 'cniVersion', 'nodeImage']);
     expect(Object.keys(doc.suites[0])).to.deep.equal(['name', 'file', 'tests', 'durationMs']);
     expect(Object.keys(doc.suites[0].tests[2])).to.deep.equal(['suite', 'name', 'cluster', 'status', 'expected', 'observed', 'reproduce', 'durationMs', 'attempts', 'results']);
     expect(doc.suites[1].tests[0]).to.deep.equal({

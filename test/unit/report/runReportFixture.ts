@@ -33,7 +33,7 @@ export function runReportFixture(): RunReport {
     kindVersion: 'v0.31.0',
     kubernetesVersion: 'v1.35.8',
     clusters: [
-      { name: 'east', kindName: 'kconn-east', cni: 'calico', cniVersion: 'v3.32.1' },
+      { name: 'east', kindName: 'kconn-east', cni: 'calico', cniVersion: 'v3.32.1', nodeImage: 'kconn/kind-node:v1.34.4-0123abcd' },
       { name: 'west', kindName: 'kconn-west', cni: 'flannel', cniVersion: 'v0.28.9' },
     ],
     startedAt: '2025-11-25T12:00:00.250Z',

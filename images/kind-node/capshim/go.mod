@@ -1,0 +1,3 @@
+module kconn.local/capshim
+
+go 1.26

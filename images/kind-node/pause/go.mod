@@ -1,0 +1,3 @@
+module kconn.local/kind-node/pause
+
+go 1.26

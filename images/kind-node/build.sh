@@ -99,7 +99,8 @@ LDFLAGS="-s -w -X $v.gitVersion=$K8S_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$mi
 log "etcd $ETCD_VERSION"
 gobuild etcd "$OUT/bin" .
 log "CoreDNS $COREDNS_VERSION, crictl $CRI_TOOLS_VERSION, kube-network-policies $KNP_VERSION, CNI plugins $CNI_PLUGINS_VERSION"
-goinstall "$OUT/bin" "github.com/coredns/coredns@$COREDNS_VERSION" "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
+goinstall "$OUT/bin" "github.com/coredns/coredns@$COREDNS_VERSION"
+goinstall "$OUT/bin" "sigs.k8s.io/cri-tools/cmd/crictl@$CRI_TOOLS_VERSION"
 goinstall "$OUT/bin" "sigs.k8s.io/kube-network-policies/cmd@$KNP_VERSION"
 mv -f "$OUT/bin/cmd" "$OUT/bin/netpol"
 mkdir -p "$OUT/cni"
@@ -149,7 +150,7 @@ component() { # ref base entrypoint(JSON) files...: an image holding the files i
     [ "$entry" = "" ] || echo "ENTRYPOINT $entry"
     echo "LABEL kconn.dev/image=kind-node-component kconn.dev/content=$HASH"
   } >"$ctx/Dockerfile"
-  docker build -q -t "$ref" -f "$ctx/Dockerfile" "$ctx" >/dev/null
+  docker build -q -t "$ref" -f "$ctx/Dockerfile" "$ctx" >"$WORK/docker-build.log" 2>&1 || { cat "$WORK/docker-build.log" >&2; die "docker build $ref failed"; }
   docker save "$ref" -o "$OUT/images/$(echo "${ref##*/}" | tr ':' '_').tar"
   rm -rf "$ctx"
 }
@@ -193,7 +194,7 @@ STOPSIGNAL SIGRTMIN+3
 ENTRYPOINT ["/usr/local/bin/entrypoint"]
 LABEL kconn.dev/image=kind-node kconn.dev/content=$HASH kconn.dev/kubernetes=$K8S_VERSION
 EOF
-docker build -q -t "$IMAGE" "$ctx" >/dev/null
+docker build -q -t "$IMAGE" "$ctx" >"$WORK/docker-build.log" 2>&1 || { cat "$WORK/docker-build.log" >&2; die "docker build $IMAGE failed"; }
 docker rmi "kconn/kind-node-base:$HASH" >/dev/null 2>&1 || true
 log "node image $IMAGE in $((SECONDS - t0))s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1/1e6}'))"
 log "done in $((SECONDS - START))s"

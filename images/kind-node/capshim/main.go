@@ -5,6 +5,10 @@
 // CAP_SYS_RESOURCE from the OCI spec that runc is about to use, then execs the real runc with the same arguments:
 //   - `create` and `run`: the bundle's config.json (`--bundle <dir>`, else the current directory);
 //   - `exec`: the process file (`--process <file>`).
+//
+// Without CAP_SYS_RESOURCE a process may not lower its oom_score_adj either, and runc then dies in nsexec ("failed
+// to update /proc/self/oom_score_adj: Permission denied"): kubelet asks -998 for static pods and -997 for
+// node-critical ones. capshim raises a lower process.oomScoreAdj to its own (what the sandbox allows).
 // Docker uses it as its default runtime (/etc/docker/daemon.json), and the kind node image built here uses it as
 // containerd's runc binary, because privileged pods (kube-proxy, CNI agents) meet the same limit inside a node.
 // The real runc is $CAPSHIM_RUNC, else the first of /usr/bin/runc, /usr/sbin/runc, /usr/local/sbin/runc.real.
@@ -57,6 +61,7 @@ func patch(args []string) error {
 		return patchFile(filepath.Join(bundle, "config.json"), func(spec map[string]any) {
 			if p, ok := spec["process"].(map[string]any); ok {
 				dropCaps(p)
+				clampOomScoreAdj(p)
 			}
 		})
 	case "exec":
@@ -114,6 +119,21 @@ func dropCaps(process map[string]any) {
 			}
 		}
 		caps[set] = kept
+	}
+}
+
+func clampOomScoreAdj(process map[string]any) {
+	want, ok := process["oomScoreAdj"].(float64)
+	if !ok {
+		return
+	}
+	data, err := os.ReadFile("/proc/self/oom_score_adj")
+	if err != nil {
+		return
+	}
+	var own float64
+	if _, err := fmt.Sscan(string(data), &own); err == nil && want < own {
+		process["oomScoreAdj"] = own
 	}
 }
 

@@ -84,7 +84,9 @@ describe('model: formats at their limits', () => {
   });
 
   it('every format has its check, under the name the schemas use', () => {
-    expect(Object.keys(FORMATS).sort()).to.deep.equal(['cidr', 'dns-name', 'dns1123-label', 'duration', 'host', 'label-selector', 'namespaced-name']);
+    expect(Object.keys(FORMATS).sort()).to.deep.equal(['cidr', 'dns-name', 'dns1123-label', 'duration', 'host', 'image-reference', 'label-selector', 'namespaced-name']);
+    expect(FORMATS['image-reference']!('kindest/node:v1.34.0')).to.equal(undefined);
+    expect(FORMATS['image-reference']!('kindest/node')).to.be.a('string');
     expect(FORMATS['cidr']!('10.0.0.1/8')).to.equal('invalid CIDR "10.0.0.1/8": has host bits set; did you mean 10.0.0.0/8?');
     expect(FORMATS['duration']!('5x')).to.equal('invalid duration "5x": use a number and a unit, e.g. 500ms, 2s, 1m');
     expect(FORMATS['duration']!('5s')).to.equal(undefined);

@@ -1,0 +1,167 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { execa, type ResultPromise } from 'execa';
+import { runsRoot } from '../../harness/cli/environment.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { EXPECTED_NOT_PASSING, type ExpectedNotPassing } from './expectedOutcomes.js';
+
+/**
+ * kconn on real kind clusters: the node image built on this machine (images/kind-node/build.sh, named by
+ * KCONN_REAL_NODE_IMAGE) and kind on PATH (built from sigs.k8s.io/kind by the same script). Each run is the CLI as a
+ * user runs it; the assertions read its results.json and junit.xml, and after each one nothing kconn made may be left.
+ * Not part of `npm run check`: `.ci/run` runs this after it (npm run test:real), and fails when the image is missing.
+ */
+
+const IMAGE = process.env['KCONN_REAL_NODE_IMAGE'] ?? '';
+const KCONN = join(REPO_ROOT, 'bin', 'kconn.js');
+const OUT = join(REPO_ROOT, 'reports', 'real');
+
+interface TestResult {
+  readonly suite: string;
+  readonly name: string;
+  readonly cluster?: string;
+  readonly status: string;
+  readonly message?: string;
+}
+interface Results {
+  readonly runId: string;
+  readonly kubernetesVersion: string;
+  readonly clusters: ReadonlyArray<{ readonly name: string; readonly nodeImage?: string; readonly kindName?: string }>;
+  readonly summary: Readonly<Record<string, number>>;
+  readonly suites: ReadonlyArray<{ readonly name: string; readonly tests: readonly TestResult[] }>;
+}
+
+/** Runs the CLI with CI's plain log lines; its whole output goes to reports/real/<label>.log. */
+async function kconn(label: string, args: readonly string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+  mkdirSync(OUT, { recursive: true });
+  const r = await execa(process.execPath, [KCONN, ...args], { cwd: REPO_ROOT, reject: false, all: true, timeout: timeoutMs, env: { CI: 'true' } });
+  writeFileSync(join(OUT, `${label}.log`), r.all ?? '');
+  return { exitCode: r.exitCode ?? -1, output: r.all ?? '' };
+}
+
+function onlyRunIn(dir: string): string {
+  const runs = readdirSync(dir).filter((d) => existsSync(join(dir, d, 'results.json')));
+  expect(runs, `one run's reports in ${dir}`).to.have.length(1);
+  return join(dir, runs[0]!);
+}
+
+function readResults(runDir: string): Results {
+  return JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
+}
+
+const key = (t: TestResult): string => `${t.suite} / ${t.name}${t.cluster ? ` [${t.cluster}]` : ''}`;
+
+/**
+ * Every test passed or was skipped for its declared reason, except those the table names, which must not pass
+ * (with the status the table gives): when one starts passing, the table is out of date and this fails too.
+ */
+function checkOutcomes(results: Results, expected: ExpectedNotPassing): void {
+  const tests = results.suites.flatMap((s) => s.tests);
+  expect(tests.length, 'a run that ran no test is no proof').to.be.greaterThan(0);
+  const wrong: string[] = [];
+  for (const t of tests) {
+    const rule = expected.find((e) => e.match.test(key(t)));
+    if (rule) {
+      if (!rule.statuses.includes(t.status)) wrong.push(`${key(t)}: ${t.status}, expected ${rule.statuses.join(' or ')} (${rule.reason})`);
+    } else if (t.status !== 'passed' && t.status !== 'skipped') {
+      wrong.push(`${key(t)}: ${t.status}: ${(t.message ?? '').split('\n')[0]}`);
+    }
+  }
+  expect(wrong, wrong.join('\n')).to.deep.equal([]);
+}
+
+/** Nothing of kconn's is left: no kind node containers or clusters named kconn-*, no labelled networks, no state folder. */
+async function expectNothingLeft(runId?: string): Promise<void> {
+  const containers = await execa('docker', ['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}']);
+  expect(containers.stdout.split('\n').filter((n) => n.startsWith('kconn-')), 'kind node containers').to.deep.equal([]);
+  const clusters = await execa('kind', ['get', 'clusters'], { reject: false });
+  expect(clusters.stdout.split('\n').filter((n) => n.startsWith('kconn-')), 'kind clusters').to.deep.equal([]);
+  const labelled = await execa('docker', ['ps', '-a', '--filter', 'label=kconn.dev/run', '--format', '{{.Names}}']);
+  expect(labelled.stdout.trim(), 'containers labelled kconn.dev/run').to.equal('');
+  const networks = await execa('docker', ['network', 'ls', '--filter', 'label=kconn.dev/run', '--format', '{{.Name}}']);
+  expect(networks.stdout.trim(), 'networks labelled kconn.dev/run').to.equal('');
+  if (runId) expect(existsSync(join(runsRoot(), runId)), `state folder ${join(runsRoot(), runId)} (kind configs, kubeconfigs)`).to.equal(false);
+}
+
+describe('real kind clusters, on the node image built here', function () {
+  this.timeout(45 * 60_000);
+
+  before(async () => {
+    if (!IMAGE) throw new Error('KCONN_REAL_NODE_IMAGE is not set: build the node image (bash images/kind-node/build.sh) and set it to what `build.sh --print-image` prints; .ci/run does both');
+    const inspect = await execa('docker', ['image', 'inspect', IMAGE], { reject: false });
+    if (inspect.exitCode !== 0) throw new Error(`node image ${IMAGE} is not in Docker: ${inspect.stderr}`);
+    const kind = await execa('kind', ['version'], { reject: false });
+    if (kind.exitCode !== 0) throw new Error('kind is not on PATH (images/kind-node/.out/host-bin has the one built here)');
+    rmSync(OUT, { recursive: true, force: true });
+    await expectNothingLeft();
+  });
+
+  it('npm test on the default topology: every shipped suite it supports, policy and DNS controls and truth tables included', async () => {
+    const dir = join(OUT, 'default');
+    const r = await kconn('default', ['run', '--node-image', IMAGE, '--reports-dir', dir], 30 * 60_000);
+    const runDir = onlyRunIn(dir);
+    const results = readResults(runDir);
+    expect(results.clusters.map((c) => c.nodeImage)).to.deep.equal([IMAGE]);
+    expect(results.kubernetesVersion).to.equal('v1.34.4');
+    expect(readFileSync(join(runDir, 'junit.xml'), 'utf8')).to.include(`<property name="nodeImage.main" value="${IMAGE}"/>`);
+    checkOutcomes(results, EXPECTED_NOT_PASSING.default);
+    const suites = new Set(results.suites.map((s) => s.name));
+    for (const s of ['basic', 'dns', 'pod-to-pod', 'services', 'netpol-default-deny', 'netpol-ports']) expect(suites, s).to.include(s);
+    expect(r.exitCode, 'exit code: 1 when a test did not pass').to.equal(EXPECTED_NOT_PASSING.default.length ? 1 : 0);
+    await expectNothingLeft(results.runId);
+  });
+
+  it('two worker nodes: pod to pod and Service traffic across nodes', async () => {
+    const dir = join(OUT, 'two-workers');
+    const r = await kconn('two-workers', ['run', '--topology', 'clusters/two-workers.yaml', '--node-image', IMAGE, '--suite', 'pod-to-pod', '--suite', 'service-traffic', '--reports-dir', dir], 20 * 60_000);
+    const results = readResults(onlyRunIn(dir));
+    checkOutcomes(results, []);
+    expect(results.summary['passed'], 'tests passed').to.be.greaterThan(5);
+    expect(r.exitCode).to.equal(0);
+    await expectNothingLeft(results.runId);
+  });
+
+  it('kconn matrix with two cells: kindnet runs, flannel is a failed cell with its reason', async () => {
+    const dir = join(OUT, 'matrix');
+    const r = await kconn('matrix', ['matrix', '--cni', 'kindnet,flannel', '--suite', 'basic', '--node-image', IMAGE, '--parallel', '1', '--reports-dir', dir], 20 * 60_000);
+    expect(r.exitCode, 'a failed cell fails the matrix').to.equal(1);
+    const matrixDir = join(dir, readdirSync(dir)[0]!);
+    const kindnet = readResults(onlyRunIn(join(matrixDir, 'kindnet')));
+    checkOutcomes(kindnet, []);
+    expect(kindnet.summary['passed']).to.be.greaterThan(0);
+    const merged = readFileSync(join(matrixDir, 'merged', 'junit.xml'), 'utf8');
+    expect(merged).to.include('kindnet');
+    expect(merged).to.include('flannel');
+    await expectNothingLeft();
+  });
+
+  it('Ctrl-C during kconn up removes everything it made', async () => {
+    mkdirSync(OUT, { recursive: true });
+    const child: ResultPromise = execa(process.execPath, [KCONN, 'up', '--node-image', IMAGE], { cwd: REPO_ROOT, reject: false, all: true, env: { CI: 'true' } });
+    // Interrupt once kind's node container exists: the cluster is half made.
+    const deadline = Date.now() + 5 * 60_000;
+    for (;;) {
+      const ps = await execa('docker', ['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}']);
+      if (ps.stdout.split('\n').some((n) => n.startsWith('kconn-'))) break;
+      if (Date.now() > deadline) throw new Error('kconn up made no kind node within 5 minutes');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    child.kill('SIGINT');
+    const r = await child;
+    writeFileSync(join(OUT, 'ctrl-c.log'), String(r.all ?? ''));
+    expect(r.exitCode ?? r.signal, 'an interrupted up does not succeed').to.not.equal(0);
+    await expectNothingLeft();
+  });
+
+  it('a run that fails while provisioning (its --timeout expires) leaves nothing and still writes its reports', async () => {
+    const dir = join(OUT, 'timeout');
+    const r = await kconn('timeout', ['run', '--node-image', IMAGE, '--suite', 'basic', '--timeout', '20s', '--reports-dir', dir], 10 * 60_000);
+    expect(r.exitCode).to.not.equal(0);
+    const results = readResults(onlyRunIn(dir));
+    const statuses = results.suites.flatMap((s) => s.tests.map((t) => t.status));
+    expect(statuses.length).to.be.greaterThan(0);
+    expect(statuses.every((s) => s === 'error' || s === 'failed'), `no test of a run that never got its cluster passes: ${statuses.join(', ')}`).to.equal(true);
+    await expectNothingLeft(results.runId);
+  });
+});

@@ -11,6 +11,9 @@
 #       (go.etcd.io/etcd/server/v3, etcd/), CoreDNS (github.com/coredns/coredns), pause (pause/), kindnet-lite
 #       (kindnet/) and kube-network-policies (sigs.k8s.io/kube-network-policies)
 #     - /kind/version, /kind/manifests/default-cni.yaml and default-storage.yaml, which `kind create` reads.
+#   kconn/agnhost:$AGNHOST_TAG  agnhost (k8s.io/kubernetes/test/images/agnhost at $K8S_VERSION, agnhost/go.mod), the
+#                 server of kconn's suites, for the real runs on these machines (no registry serves
+#                 registry.k8s.io/e2e-test-images/agnhost here); test/real passes it as KCONN_SERVER_IMAGE.
 # The tag's hash covers every input in this folder and the pinned versions below, so an unchanged image is reused
 # (Go's module and build caches make a rebuild of changed parts quick).
 #
@@ -57,12 +60,13 @@ done
 
 content_hash() {
   {
-    (cd "$HERE" && find . -path ./.out -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum)
+    (cd "$HERE" && find . \( -path ./.out -o -path ./agnhost \) -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum)
     sha256sum "$IMAGES/lib/mmdebstrap-common.sh"
     sed -n '/^# ---------------------------------------------------------------- pins/,/^log()/p' "${BASH_SOURCE[0]}"
   } | sha256sum | cut -c1-12
 }
-HASH=$(content_hash)
+HASH=$(content_hash)   # agnhost/ is not an input of the node image
+AGNHOST_TAG=2.56       # test/images/agnhost/VERSION of k8s.io/kubernetes $K8S_VERSION (agnhost/go.mod)
 IMAGE=kconn/kind-node:$K8S_VERSION-$HASH
 if [ "$PRINT" -eq 1 ]; then echo "$IMAGE"; exit 0; fi
 
@@ -108,7 +112,20 @@ cni=github.com/containernetworking/plugins/plugins
 goinstall "$OUT/cni" "$cni/main/ptp@$CNI_PLUGINS_VERSION" "$cni/main/bridge@$CNI_PLUGINS_VERSION" \
   "$cni/main/loopback@$CNI_PLUGINS_VERSION" "$cni/ipam/host-local@$CNI_PLUGINS_VERSION" \
   "$cni/meta/portmap@$CNI_PLUGINS_VERSION"
+log "agnhost $AGNHOST_TAG"
+gobuild agnhost "$OUT/bin" k8s.io/kubernetes/test/images/agnhost
 log "Go builds done in $((SECONDS - t0))s"
+
+# agnhost as upstream runs it (ENTRYPOINT /agnhost); its own tag, so a node image rebuild does not touch it
+AGNHOST_IMAGE=kconn/agnhost:$AGNHOST_TAG
+if [ "$FORCE" -eq 1 ] || ! docker image inspect "$AGNHOST_IMAGE" >/dev/null 2>&1; then
+  actx=$(mktemp -d "${TMPDIR:-/var/tmp}/kconn-agnhost.XXXXXX")
+  cp "$OUT/bin/agnhost" "$actx/agnhost"
+  printf 'FROM scratch\nCOPY agnhost /agnhost\nENTRYPOINT ["/agnhost"]\nLABEL kconn.dev/image=agnhost kconn.dev/kubernetes=%s\n' "$K8S_VERSION" >"$actx/Dockerfile"
+  docker build -q -t "$AGNHOST_IMAGE" "$actx" >/dev/null || die "docker build $AGNHOST_IMAGE failed"
+  rm -rf "$actx"
+  log "$AGNHOST_IMAGE built"
+fi
 
 if [ "$FORCE" -eq 0 ] && docker image inspect "$IMAGE" >/dev/null 2>&1; then
   log "$IMAGE is up to date (Go builds checked); nothing to build"

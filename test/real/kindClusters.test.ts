@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { runsRoot } from '../../harness/cli/environment.js';
+import { LOCAL_PROBE_IMAGES } from '../../harness/probe/probeImages.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { EXPECTED_NOT_PASSING, type ExpectedNotPassing } from './expectedOutcomes.js';
 
@@ -14,6 +15,15 @@ import { EXPECTED_NOT_PASSING, type ExpectedNotPassing } from './expectedOutcome
  */
 
 const IMAGE = process.env['KCONN_REAL_NODE_IMAGE'] ?? '';
+/**
+ * No registry serves nicolaka/netshoot or agnhost on the build machines: the runs use kconn's own mirror override
+ * (KCONN_CLIENT_IMAGE / KCONN_SERVER_IMAGE, as a user with a private mirror would) with the images built here:
+ * Debian's tools (images/build.sh) and agnhost from k8s.io/kubernetes (images/kind-node/build.sh).
+ */
+const PROBE_IMAGES = {
+  KCONN_CLIENT_IMAGE: process.env['KCONN_REAL_CLIENT_IMAGE'] ?? LOCAL_PROBE_IMAGES.client,
+  KCONN_SERVER_IMAGE: process.env['KCONN_REAL_SERVER_IMAGE'] ?? 'kconn/agnhost:2.56',
+};
 const KCONN = join(REPO_ROOT, 'bin', 'kconn.js');
 const OUT = join(REPO_ROOT, 'reports', 'real');
 
@@ -35,7 +45,7 @@ interface Results {
 /** Runs the CLI with CI's plain log lines; its whole output goes to reports/real/<label>.log. */
 async function kconn(label: string, args: readonly string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
   mkdirSync(OUT, { recursive: true });
-  const r = await execa(process.execPath, [KCONN, ...args], { cwd: REPO_ROOT, reject: false, all: true, timeout: timeoutMs, env: { CI: 'true' } });
+  const r = await execa(process.execPath, [KCONN, ...args], { cwd: REPO_ROOT, reject: false, all: true, timeout: timeoutMs, env: { CI: 'true', ...PROBE_IMAGES } });
   writeFileSync(join(OUT, `${label}.log`), r.all ?? '');
   return { exitCode: r.exitCode ?? -1, output: r.all ?? '' };
 }
@@ -93,6 +103,10 @@ describe('real kind clusters, on the node image built here', function () {
     if (inspect.exitCode !== 0) throw new Error(`node image ${IMAGE} is not in Docker: ${inspect.stderr}`);
     const kind = await execa('kind', ['version'], { reject: false });
     if (kind.exitCode !== 0) throw new Error('kind is not on PATH (images/kind-node/.out/host-bin has the one built here)');
+    for (const image of Object.values(PROBE_IMAGES)) {
+      const probe = await execa('docker', ['image', 'inspect', image], { reject: false });
+      if (probe.exitCode !== 0) throw new Error(`probe image ${image} is not in Docker (images/build.sh, images/kind-node/build.sh build them)`);
+    }
     rmSync(OUT, { recursive: true, force: true });
     await expectNothingLeft();
   });
@@ -138,7 +152,7 @@ describe('real kind clusters, on the node image built here', function () {
 
   it('Ctrl-C during kconn up removes everything it made', async () => {
     mkdirSync(OUT, { recursive: true });
-    const child: ResultPromise = execa(process.execPath, [KCONN, 'up', '--node-image', IMAGE], { cwd: REPO_ROOT, reject: false, all: true, env: { CI: 'true' } });
+    const child: ResultPromise = execa(process.execPath, [KCONN, 'up', '--node-image', IMAGE], { cwd: REPO_ROOT, reject: false, all: true, env: { CI: 'true', ...PROBE_IMAGES } });
     // Interrupt once kind's node container exists: the cluster is half made.
     const deadline = Date.now() + 5 * 60_000;
     for (;;) {

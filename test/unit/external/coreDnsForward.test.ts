@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { forwardZoneToEndpoint } from '../../../harness/external/coreDnsForward.js';
+import { COREFILE_ANNOTATION, forwardZoneToEndpoint } from '../../../harness/external/coreDnsForward.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 const COREFILE = '.:53 {\n    errors\n    kubernetes cluster.local in-addr.arpa ip6.arpa\n    forward . /etc/resolv.conf\n    cache 30\n    reload\n}\n';
@@ -12,10 +12,18 @@ describe('CoreDNS forward of kconn.test to the external endpoint', () => {
     kube.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'coredns', namespace: 'kube-system' }, data: { Corefile: COREFILE } } as never);
     const forward = await forwardZoneToEndpoint(kube, '172.18.0.9');
     expect(corefile(kube)).to.match(/^\.:53 \{/).and.contain('kconn.test:53 {\n    errors\n    cache 30\n    forward . 172.18.0.9\n}');
-    expect(kube.calls).to.deep.equal(['get ConfigMap kube-system/coredns', 'apply ConfigMap kube-system/coredns']);
+    expect(kube.calls).to.deep.equal(['get ConfigMap kube-system/coredns', 'apply ConfigMap kube-system/coredns', 'apply Deployment kube-system/coredns']);
+    const restart = kube.objects.get('Deployment/kube-system/coredns') as { spec: { template: { metadata: { annotations: Record<string, string> } } } };
+    const hash = restart.spec.template.metadata.annotations[COREFILE_ANNOTATION];
+    expect(hash, 'the pod template changes with the Corefile: a rolling restart that reads it at once').to.match(/^[0-9a-f]{16}$/);
+    const other = await forwardZoneToEndpoint(kube, '172.18.0.10');
+    expect((kube.objects.get('Deployment/kube-system/coredns') as typeof restart).spec.template.metadata.annotations[COREFILE_ANNOTATION]).to.not.equal(hash);
+    await other.restore();
+    kube.calls.length = 0;
     await forward.restore();
     await forward.restore();
     expect(corefile(kube)).to.equal(COREFILE);
+    expect(kube.calls.filter((c) => c.includes('Deployment')), 'no restart for a cluster about to go').to.deep.equal([]);
   });
 
   it('keeps changes others made meanwhile, and writes nothing when the stanza is already gone', async () => {

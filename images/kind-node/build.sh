@@ -60,7 +60,7 @@ done
 
 content_hash() {
   {
-    (cd "$HERE" && find . \( -path ./.out -o -path ./agnhost \) -prune -o -type f -print | LC_ALL=C sort | xargs sha256sum)
+    (cd "$HERE" && find . \( -path ./.out -o -path ./agnhost \) -prune -o -type f ! -name '*_test.go' -print | LC_ALL=C sort | xargs sha256sum)
     sha256sum "$IMAGES/lib/mmdebstrap-common.sh"
     sed -n '/^# ---------------------------------------------------------------- pins/,/^log()/p' "${BASH_SOURCE[0]}"
   } | sha256sum | cut -c1-12
@@ -89,7 +89,8 @@ goinstall() { # output-dir module/pkg@version...
 t0=$SECONDS
 log "go install kind $KIND_VERSION"
 goinstall "$OUT/host-bin" "sigs.k8s.io/kind@$KIND_VERSION"
-log "capshim, pause"
+log "capshim (its tests first), pause"
+(cd "$HERE/capshim" && go test ./...) || die "capshim's tests failed"
 gobuild capshim "$OUT/bin" .
 gobuild pause "$OUT/bin" .
 log "Kubernetes $K8S_VERSION (kubeadm, kubelet, kubectl, kube-apiserver, kube-controller-manager, kube-scheduler, kube-proxy)"

@@ -48,7 +48,12 @@ async function kconnRun(i: number): Promise<{ seconds: number; probes: number; t
   const run = readdirSync(dir)[0]!;
   const results = JSON.parse(readFileSync(join(dir, run, 'results.json'), 'utf8')) as {
     suites: { tests: { status: string; results?: unknown[] }[] }[];
+    timings: { phase: string; ms: number }[];
   };
+  // Where kconn's time goes: the run's own phase timings, summed per phase.
+  const phases = new Map<string, number>();
+  for (const t of results.timings) phases.set(t.phase, (phases.get(t.phase) ?? 0) + t.ms);
+  console.log(`run ${i + 1}: phases: ${[...phases].sort((a, b) => b[1] - a[1]).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
   const tests = results.suites.flatMap((s) => s.tests);
   return { seconds, probes: tests.reduce((n, t) => n + (t.results?.length ?? 0), 0), tests: tests.length, passed: tests.filter((t) => t.status === 'pass').length };
 }

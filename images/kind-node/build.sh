@@ -215,4 +215,8 @@ EOF
 docker build -q -t "$IMAGE" "$ctx" >"$WORK/docker-build.log" 2>&1 || { cat "$WORK/docker-build.log" >&2; die "docker build $IMAGE failed"; }
 docker rmi "kconn/kind-node-base:$HASH" >/dev/null 2>&1 || true
 log "node image $IMAGE in $((SECONDS - t0))s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1/1e6}'))"
+# Earlier builds (other hashes) are 1.3 GB each: remove them, unless a container still uses one.
+for old in $(docker images --format '{{.Repository}}:{{.Tag}}' kconn/kind-node; docker images --format '{{.Repository}}:{{.Tag}}' kconn/kind-node-tools); do
+  case "$old" in "$IMAGE" | "$TOOLS") ;; *) { docker rmi "$old" >/dev/null 2>&1 && log "removed the earlier build $old"; } || true ;; esac
+done
 log "done in $((SECONDS - START))s"

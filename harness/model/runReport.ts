@@ -45,6 +45,8 @@ export interface TestOutcome {
   readonly attempts: number;
   /** Passed only after a retry. */
   readonly flaky?: boolean;
+  /** Flaky passes: what the first failed attempt observed (`attempt N: ...`). */
+  readonly firstFailure?: string;
   /** Why a failure is an expected difference (status `expected-difference`). */
   readonly difference?: ExpectedDifference;
   /** What was collected because the test did not pass (harness/run/diagnostics/). */

@@ -163,7 +163,7 @@ function testcase(suite: SuiteOutcome, test: TestOutcome): string[] {
       if (!test.flaky) return [`    ${openTag('testcase', open, true)}`];
       return [
         `    ${openTag('testcase', open)}`,
-        `      ${textElement('system-out', [], `passed after ${test.attempts} ${test.attempts === 1 ? 'attempt' : 'attempts'}`)}`,
+        `      ${textElement('system-out', [], `passed after ${test.attempts} ${test.attempts === 1 ? 'attempt' : 'attempts'}${test.firstFailure ? `; ${test.firstFailure}` : ''}`)}`,
         '    </testcase>',
       ];
   }

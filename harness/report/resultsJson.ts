@@ -38,6 +38,7 @@ const TEST_KEYS = [
   'durationMs',
   'attempts',
   'flaky',
+  'firstFailure',
   'difference',
   'diagnostics',
   'results',

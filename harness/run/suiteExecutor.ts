@@ -70,6 +70,8 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
   const attempts = new Map<number, number>();
   const streak = new Map<number, number>();
   const everFailed = new Set<number>();
+  /** Per test: what its first failed attempt saw, kept for a test that then passes (a flaky pass says why). */
+  const firstFailure = new Map<number, string>();
   const done = (i: number): boolean => {
     const t = prepared[i]!.expanded;
     const needed = negative(t) && t.test.attempts > 1 ? 2 : 1;
@@ -104,11 +106,13 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       results.set(i, mine);
       attempts.set(i, attempt);
       durations.set(i, (durations.get(i) ?? 0) + Math.max(0, ...mine.map((r) => r.durationMs ?? 0)));
-      if (worst(judgeAll(p, mine).map((j) => j.verdict)) === 'pass') {
+      const judged = judgeAll(p, mine);
+      if (worst(judged.map((j) => j.verdict)) === 'pass') {
         streak.set(i, (streak.get(i) ?? 0) + 1);
       } else {
         streak.set(i, 0);
         everFailed.add(i);
+        if (!firstFailure.has(i)) firstFailure.set(i, `attempt ${attempt}: ${observedOf(judged)}`);
       }
     }
   }
@@ -119,7 +123,7 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
     const judged = judgeAll(p, mine);
     const status = worst(judged.map((j) => j.verdict));
     const bad = judged.find((j) => j.verdict.status !== 'pass')?.result;
-    const observed = [...new Set(judged.map((j) => `${j.verdict.observed} from ${j.result.source}`))].join('; ');
+    const observed = observedOf(judged);
     const test = p.expanded.test;
     const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
     const own = p.expectations ? ` (${p.targets.length} pod records, each to its pod's own IP)` : '';
@@ -130,8 +134,13 @@ export async function executeTests(suiteName: string, tests: readonly ExpandedTe
       expected,
       observed,
       ...(bad ? { reproduce: bad.reproduce } : {}),
-      ...(status === 'pass' && everFailed.has(i) ? { flaky: true } : {}),
+      ...(status === 'pass' && everFailed.has(i) ? { flaky: true, firstFailure: firstFailure.get(i)! } : {}),
       results: mine,
     };
   });
+}
+
+/** What a test's probes saw, in words, one phrase per distinct observation and source. */
+function observedOf(judged: readonly { verdict: { observed: string }; result: { source: string } }[]): string {
+  return [...new Set(judged.map((j) => `${j.verdict.observed} from ${j.result.source}`))].join('; ');
 }

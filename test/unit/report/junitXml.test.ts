@@ -87,6 +87,12 @@ describe('JUnit XML', () => {
     expect(await read(`count(${basic}/testcase[1]/*)`)).to.equal('0');
   });
 
+  it('a flaky pass also says what its first failed attempt saw, when the run kept it', () => {
+    const report = runReportFixture();
+    const suites = report.suites.map((suite) => ({ ...suite, tests: suite.tests.map((t) => (t.flaky ? { ...t, firstFailure: 'attempt 1: timeout from pod west/demo/client-def' } : t)) }));
+    expect(renderJunitXml({ ...report, suites })).to.contain('<system-out>passed after 3 attempts; attempt 1: timeout from pod west/demo/client-def</system-out>');
+  });
+
   it('escapes markup and quotes in names, and drops the characters XML 1.0 forbids', async () => {
     expect(await read(`string(${policy}/testcase[2]/@name)`)).to.equal('allow <from> & "to"');
     expect(await read(`string(${policy}/testcase[3]/@name)`), 'U+0001 dropped').to.equal('a <b> & \'c\' "d"');

@@ -47,6 +47,16 @@ describe('results.json', () => {
     expect(JSON.parse(renderResultsJson(extended)).operator).to.equal('ci');
   });
 
+  it('a flaky pass keeps what its first failed attempt saw, right after flaky', () => {
+    const report = runReportFixture();
+    const suites = report.suites.map((suite) => ({ ...suite, tests: suite.tests.map((t) => (t.flaky ? { ...t, firstFailure: 'attempt 1: timeout' } : t)) }));
+    const doc = JSON.parse(renderResultsJson({ ...report, suites })) as { suites: { tests: Record<string, unknown>[] }[] };
+    const flaky = doc.suites.flatMap((s) => s.tests).find((t) => t['flaky'] === true)!;
+    const keys = Object.keys(flaky);
+    expect(keys[keys.indexOf('flaky') + 1]).to.equal('firstFailure');
+    expect(flaky['firstFailure']).to.equal('attempt 1: timeout');
+  });
+
   it('nested records in the model\'s order too: a difference, diagnostics, timings; fields it does not know after them, sorted', () => {
     const report = runReportFixture();
     const [basic] = report.suites;

@@ -76,3 +76,28 @@ describe('suite executor: control target and durations', () => {
     expect(outcomes[1]!.results[0]!.evidence).to.deep.include({ alone: true, controls: [] });
   });
 });
+
+describe('suite executor: a pass on a retry', () => {
+  it('is flaky, and keeps what its first failed attempt saw', async () => {
+    const { opts } = cluster(true);
+    let calls = 0;
+    const exec: PodExec = {
+      source: 'pod main/demo/client-1',
+      reproduce: (argv) => argv.join(' '),
+      exec: async (): Promise<ExecResult> => {
+        calls++;
+        // first attempt: the connector fails (exit 1); second: it connects
+        const lines = [run('0', calls === 1 ? 1 : 0, 12)];
+        return { exitCode: 0, stdout: `${lines.join('\n')}\nKCONN-END\n`, stderr: '' };
+      },
+    };
+    const clusters = new Map([['main', { ...opts.clusters.get('main')!, execFor: () => exec }]]);
+    const retried = [{ ...tests[0]!, test: { ...tests[0]!.test, attempts: 2 } }];
+    const [outcome] = await executeTests('s', retried, { ...opts, clusters });
+    expect(calls).to.equal(2);
+    expect(outcome).to.deep.include({ status: 'pass', attempts: 2, flaky: true });
+    expect(outcome!.firstFailure).to.match(/^attempt 1: .+ from pod main\/demo\/client-1$/);
+    expect(outcome!.firstFailure).to.not.equal(`attempt 1: ${outcome!.observed}`);
+    expect(outcome!.observed).to.match(/^connected/);
+  });
+});

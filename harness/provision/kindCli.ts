@@ -19,7 +19,36 @@ export class KindCli {
   /** Runs a plan's kind-create argv (argv[0] is "kind"). */
   async createCluster(argv: readonly string[], signal?: AbortSignal, onLine?: (line: string) => void): Promise<void> {
     if (argv[0] !== 'kind' || argv[1] !== 'create' || argv[2] !== 'cluster') throw new Error(`not a kind create argv: ${argv.join(' ')}`);
-    await this.run(argv.slice(1), signal, onLine);
+    try {
+      await this.run(argv.slice(1), signal, onLine);
+    } catch (e) {
+      const name = argv[argv.indexOf('--name') + 1];
+      if (signal?.aborted && argv.includes('--name') && name) await this.settleNodes(name);
+      throw e;
+    }
+  }
+
+  /**
+   * After an interrupted create: the `docker run`s kind started outlive it (killing kind stops neither them nor the
+   * daemon's container creates), so a delete right away can miss nodes that appear a moment later: seen on a real
+   * kind cluster, Ctrl-C during "Preparing nodes" left both node containers. Waits until the cluster's node list
+   * (`kind get nodes`) has not changed for `stableMs`, at most `maxMs`; the delete that follows then sees them all.
+   */
+  async settleNodes(name: string, stableMs = 3000, maxMs = 30_000, pollMs = 500): Promise<void> {
+    const started = Date.now();
+    let last: string | undefined;
+    let since = started;
+    while (Date.now() - started < maxMs) {
+      const nodes = await this.run(['get', 'nodes', '--name', name]).catch(() => undefined);
+      if (nodes === undefined) return; // kind cannot say: nothing to wait for
+      if (nodes !== last) {
+        last = nodes;
+        since = Date.now();
+      } else if (Date.now() - since >= stableMs) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   async deleteCluster(name: string): Promise<void> {

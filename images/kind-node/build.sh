@@ -61,7 +61,7 @@ done
 content_hash() {
   {
     (cd "$HERE" && find . \( -path ./.out -o -path ./agnhost \) -prune -o -type f ! -name '*_test.go' -print | LC_ALL=C sort | xargs sha256sum)
-    sha256sum "$IMAGES/lib/mmdebstrap-common.sh"
+    (cd "$IMAGES/lib" && sha256sum mmdebstrap-common.sh)   # relative names: the hash must not depend on where the clone is
     sed -n '/^# ---------------------------------------------------------------- pins/,/^log()/p' "${BASH_SOURCE[0]}"
   } | sha256sum | cut -c1-12
 }

@@ -7,9 +7,9 @@
 //
 //   npm run bench:probes              quiet, 5 runs (--runs N): fails unless every run gets every outcome and verdict
 //                                     right, batched is >= 5x faster than one exec per probe (median) and the
-//                                     all-blocked matrix takes <= 2x one probe timeout (median, and every run)
-//   npm run bench:probes -- --load    the same with two CPU-bound processes running beside it (outcomes and verdicts
-//                                     only: the figures are printed, with their spread)
+//                                     all-blocked matrix takes <= 1.3x one probe timeout (median) and <= 2x in every run
+//   npm run bench:probes -- --load    the same with two CPU-bound processes running beside it: every outcome and
+//                                     verdict right, >= 5x (median), <= 2x in every run; the figures with their spread
 //   npm run bench:probes -- --cap N   probes in flight per source (default DEFAULT_PROBE_CAP): how the cap was chosen
 // Each run is the three measurements below on the same containers; the batched engine's sources keep their agent
 // exec (scriptSession.ts) from one run to the next, as a kconn run keeps it from one suite to the next.
@@ -125,10 +125,10 @@ try {
   console.log(`batched:            ${spread(figures.map((f) => f.batchedMs), 0, ' ms')} (${batches.length} sources)`);
   console.log(`all-blocked matrix (${total / 2} probes): ${spread(ratios, 2, 'x')} the probe timeout`);
   console.log(`batched speedup: ${spread(speedups, 1, 'x')}`);
-  if (!LOAD) {
-    if (median(speedups) < 5) problems.push(`batched is only ${median(speedups).toFixed(1)}x faster than one exec per probe (median; wanted >= 5x)`);
-    if (Math.max(...ratios) > 2) problems.push(`the all-blocked matrix took up to ${Math.max(...ratios).toFixed(2)}x the probe timeout (wanted <= 2x in every run)`);
-  }
+  // Quiet and loaded alike: every run's all-blocked matrix within 2x the timeout, and the medians of the goals.
+  if (median(speedups) < 5) problems.push(`batched is only ${median(speedups).toFixed(1)}x faster than one exec per probe (median; wanted >= 5x)`);
+  if (Math.max(...ratios) > 2) problems.push(`the all-blocked matrix took up to ${Math.max(...ratios).toFixed(2)}x the probe timeout (wanted <= 2x in every run)`);
+  if (!LOAD && median(ratios) > 1.3) problems.push(`the all-blocked matrix took ${median(ratios).toFixed(2)}x the probe timeout (median; wanted <= 1.3x)`);
 } finally {
   await stop();
 }

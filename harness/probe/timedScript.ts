@@ -18,41 +18,65 @@ export const TCP_SYN_SENT = '02';
  * Bash (builtins only: no process is started, so a starved source pays nothing more) that writes to
  * DEADLINE_START_FD one line on the TCP connect of process `$<pidVar>` at its deadline: `K <state> <synAgeUs>`.
  * It finds the process's socket by inode (`ino:` in /proc/<pid>/fdinfo/<fd>, Linux >= 5.14, of the fds that are
- * sockets) in /proc/net/tcp and tcp6 (the source's own network namespace), and reads its state (02 SYN_SENT: the SYN is still unanswered; 01
- * ESTABLISHED: the target answered, the probe process was not scheduled in time). For SYN_SENT, how long ago the
- * first SYN left, in µs, from its retransmit timer (USER_HZ ticks of 10 ms): the RTO periods already past plus the
- * current one (rto) less the time left on it (when). The SYN RTO stays at its first value for the first
- * net.ipv4.tcp_syn_linear_timeouts retransmits (Linux >= 6.5, default 4: "1, 1, 1, 1, 1, 2, 4, ..." in
- * Documentation/networking/ip-sysctl.rst), then doubles; without that file it doubles from the first (older kernels).
- * `K - 0`: no TCP socket yet (name resolution or process start took the whole timeout); `K ? 0`: this kernel does not
- * say (no `ino:` in fdinfo).
+ * sockets) in /proc/net/tcp, then tcp6 (the source's own network namespace), and reads its state (02 SYN_SENT: the
+ * SYN is still unanswered; 01 ESTABLISHED: the target answered, the probe process was not scheduled in time). For
+ * SYN_SENT, how long ago the first SYN left, in µs, from its retransmit timer (USER_HZ ticks of 10 ms): the RTO
+ * periods already past plus the current one (rto) less the time left on it (when). The SYN RTO stays at its first
+ * value for the first net.ipv4.tcp_syn_linear_timeouts retransmits (Linux >= 6.5, default 4: "1, 1, 1, 1, 1, 2, 4,
+ * ..." in Documentation/networking/ip-sysctl.rst), then doubles; without that file it doubles from the first (older
+ * kernels). `K - 0`: no socket yet (name resolution or process start took the whole timeout); `K ? 0`: this kernel
+ * does not say (a socket, but no `ino:` in its fdinfo).
+ * Reading a table costs the kernel a walk of every bucket of its TCP hash, which all network namespaces share
+ * (net.ipv4.tcp_ehash_entries: 262144 on the 24 GiB build machine, ~4.4 ms per read whatever the table holds), so
+ * the tables are read into `kconn_T` (inode -> line) once, tcp6 only when a socket is not in tcp, and a caller that
+ * looks at several connects at the same moment (the scheduler's deadlines that passed together) keeps that snapshot
+ * with `kconn_tkeep=1`: each later call only looks its inodes up.
  * Format of /proc/net/tcp: https://www.kernel.org/doc/Documentation/networking/proc_net_tcp.txt (fields: sl local
  * rem st tx:rx tr:when retrnsmt uid timeout inode refcount pointer rto ...); `ino:` in fdinfo: Documentation/
- * filesystems/proc.rst, "/proc/<pid>/fdinfo/<fd>".
+ * filesystems/proc.rst, "/proc/<pid>/fdinfo/<fd>"; tcp_ehash_entries: Documentation/networking/ip-sysctl.rst.
  */
 function connectEvidenceScript(pidVar: string): string {
   return [
-    // Sockets only (`-S` through the fd's link), so no file's inode number can pass for a socket's.
-    `kn=; kf=; for kx in /proc/$${pidVar}/fd/*; do kS=; [ -S "$kx" ] && kS=1; while read -r kl kv; do [ "$kl" = ino: ] && { kf=1; [ -n "$kS" ] && kn="$kn $kv "; break; }; done <"/proc/$${pidVar}/fdinfo/\${kx##*/}"; done`,
-    'ks=-; ka=0',
-    '[ -n "$kf" ] || ks=?',
-    // The table in one read (mapfile): a line-by-line `read` seeks back after each line, and a table that changes
-    // in between (other probes connecting) then skips or repeats lines.
-    'if [ -n "$kn" ]; then for kx in /proc/net/tcp /proc/net/tcp6; do [ -r "$kx" ] || continue; mapfile -t kR <"$kx"; for kl in "${kR[@]}"; do read -r -a kr <<<"$kl"; case "$kn" in *" ${kr[9]:-x} "*)',
+    // Sockets only (`-S` through the fd's link), so no file's inode number can pass for a socket's; kf: a socket
+    // was there, kn: the inodes its fdinfo gave.
+    `kn=; kf=; for kx in /proc/$${pidVar}/fd/*; do [ -S "$kx" ] || continue; kf=1; while read -r kl kv; do [ "$kl" = ino: ] && { kn="$kn $kv "; break; }; done <"/proc/$${pidVar}/fdinfo/\${kx##*/}"; done`,
+    'ks=-; ka=0; kl=',
+    '[ -n "$kf" ] && [ -z "$kn" ] && ks=?',
+    '[ -n "${kconn_tkeep:-}" ] || kconn_tk=',
+    'if [ -n "$kn" ]; then',
+    '  [ -n "${kconn_tk:-}" ] || kconn_tload 4',
+    '  for kx in $kn; do kl=${kconn_T[$kx]:-}; [ -n "$kl" ] && break; done',
+    '  if [ -z "$kl" ] && [ "$kconn_tk" = 4 ]; then kconn_tload 6; for kx in $kn; do kl=${kconn_T[$kx]:-}; [ -n "$kl" ] && break; done; fi',
+    '  if [ -n "$kl" ]; then kr=($kl)',
     `  ks=\${kr[3]}; if [ "$ks" = ${TCP_SYN_SENT} ] && [ "\${kr[5]%%:*}" = 01 ]; then kw=$((16#\${kr[5]#*:})) kt=$((16#\${kr[6]})) ko=\${kr[12]}; [ "$kt" -gt 16 ] && kt=16`,
     '    kL=0; read -r kL </proc/sys/net/ipv4/tcp_syn_linear_timeouts 2>/dev/null; case "$kL" in ""|*[!0-9]*) kL=0 ;; esac',
     '    k0=$(( ko >> (kt > kL ? kt - kL : 0) )); ka=$(( ko - kw )); for (( ki = 0; ki < kt; ki++ )); do ka=$(( ka + (k0 << (ki > kL ? ki - kL : 0)) )); done',
-    '    [ "$ka" -lt 0 ] && ka=0; ka=$((ka * 10000)); fi; break 2 ;;',
-    'esac; done; done; fi',
+    '    [ "$ka" -lt 0 ] && ka=0; ka=$((ka * 10000)); fi',
+    '  fi',
+    'fi',
     `echo "K $ks $ka" >&${DEADLINE_START_FD}`,
   ].join('\n');
 }
 
 /**
- * connectEvidenceScript as a bash function, `kconn_ev <pid>`, defined once in a script (it sets ks and ka, and
- * writes its line to DEADLINE_START_FD).
+ * Reads /proc/net/tcp (`kconn_tload 4`, a new snapshot) or adds /proc/net/tcp6 (`kconn_tload 6`) into `kconn_T`, by
+ * socket inode (field 10). The table's words are hex numbers and colons: split by the shell's own word splitting,
+ * no glob can match them.
  */
-export const CONNECT_EVIDENCE_FUNCTION = `kconn_ev() { local kp=$1\n${connectEvidenceScript('kp')}\n}`;
+const TABLE_LOAD_FUNCTION = [
+  'kconn_tload() { local f=/proc/net/tcp kl kr',
+  '  if [ "$1" = 6 ]; then f=/proc/net/tcp6; kconn_tk=46; else declare -gA kconn_T; kconn_T=(); kconn_tk=4; fi',
+  '  [ -r "$f" ] || return 0',
+  // The table in one read (mapfile): a line-by-line `read` seeks back after each line, and a table that changes in
+  // between (other probes connecting) then skips or repeats lines.
+  '  mapfile -t kR <"$f"; for kl in "${kR[@]:1}"; do kr=($kl); [ -n "${kr[9]:-}" ] && kconn_T[${kr[9]}]=$kl; done; return 0; }',
+].join('\n');
+
+/**
+ * connectEvidenceScript as a bash function, `kconn_ev <pid>`, defined once in a script (it sets ks and ka, and
+ * writes its line to DEADLINE_START_FD), with the table reader it calls.
+ */
+export const CONNECT_EVIDENCE_FUNCTION = `${TABLE_LOAD_FUNCTION}\nkconn_ev() { local kp=$1\n${connectEvidenceScript('kp')}\n}`;
 
 /**
  * A bash script whose deadline starts at the connect, not at process start. `body` runs in a process substitution

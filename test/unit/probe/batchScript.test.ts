@@ -41,7 +41,7 @@ describe('batch script', () => {
     const control = { deadlineSeconds: 2, argv: ['bash', '-c', 'x', 'dns', '53'], fastUs: 1000 };
     const confirm = { negative: [1], timeout: [], waitMs: 1 };
     const script = buildBatchScript([{ index: 0, deadlineSeconds: 2, argv: ['true'], confirm }], { ...opts, cap: 12, control });
-    expect(script).to.match(/^kconn_n=0; kconn_cap=12$/m);
+    expect(script).to.match(/^kconn_n=0; kconn_cap=12; /m);
     expect(script, 'vouching: answered, and answered fast').to.include('kconn_ok c0 && kconn_ok c1 && kconn_answered=1').and.include('kconn_fast c0 1000 && kconn_fast c1 1000 && kconn_vouch=1');
     const lines = script.split('\n');
     const at = (needle: string) => lines.findIndex((l) => l.includes(needle));

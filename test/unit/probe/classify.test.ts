@@ -94,7 +94,7 @@ describe('probe classification (what the tools said -> outcome)', () => {
   it('TCP and UDP start their timeout at the connect and enforce it themselves: a deadline reached exits 124', () => {
     const [bash, c, script] = probeCommand(tcp);
     expect([bash, c], 'no timeout process around it').to.deep.equal(['bash', '-c']);
-    expect(script).to.match(/^set -- "\$0" "\$@"; kconn_ev\(\) \{/);
+    expect(script).to.match(/^set -- "\$0" "\$@"; kconn_tload\(\) \{.*\nkconn_ev\(\) \{/s);
     expect(script).to.include('exec 4>&1 8< <(printf .; exec 3<>"/dev/tcp/$1/$2"; printf "%s\\n" "$?") || exit 125; kp=$!; ');
     expect(script).to.include('read -r -t "$3" -N 1 -u 8 kc').and.include('kill -s KILL "$kp"; wait "$kp"; exit 124;');
     expect(probeCommand(udp).slice(0, 2)).to.deep.equal(['bash', '-c']);

@@ -12,6 +12,9 @@ function localAgent(opened: { count: number; killed: number }, script = AGENT_SC
     p.stdout.on('data', (c: Buffer) => events.stdout(c));
     p.stderr.on('data', (c: Buffer) => events.stderr(c));
     p.on('exit', (code, signal) => events.ended(code !== null ? { exitCode: code } : { message: `killed by ${signal}` }));
+    // An agent that has already exited closes its stdin: a write then fails with EPIPE, which the real channels
+    // (dockerExec.ts, kubeExec.ts) take as the end of the stream too.
+    p.stdin.on('error', () => undefined);
     return {
       write: (data) => void p.stdin.write(data),
       hold: () => undefined,

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
-import { scheduleCells, type CellLimits } from '../harness/cli/cellScheduler.js';
+import { scheduleCells, type CellLimits } from '../harness/session/cellScheduler.js';
 import type { RunReport } from '../harness/model/runReport.js';
 import { parseResultsJson } from '../harness/report/matrix.js';
 import { renderResultsJson } from '../harness/report/resultsJson.js';

@@ -1,7 +1,7 @@
 import { README_BEGIN, README_END, cniRows, renderCnisMarkdown, renderCnisText } from '../cni/cniTable.js';
 import { CNI_PLUGINS } from '../cni/registry.js';
 import { KIND_VERSION } from '../plan/nodeImages.js';
-import type { CommandIO } from './commandIO.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 /** `kconn cnis`: every CNI with its pinned version, capabilities, feature support and known differences (with sources). */
 export function cnisCommand(opts: { output: string }, io: CommandIO): number {

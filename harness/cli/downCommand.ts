@@ -2,9 +2,9 @@ import { runIdProblem } from '../model/runId.js';
 import { KindCli } from '../provision/kindCli.js';
 import { listRuns, malformedStateMessage, processAlive, readRunState, removeRunState, unreadableRunMessage, type RunState } from '../provision/runState.js';
 import { ensureTool } from '../provision/toolCache.js';
-import { cacheDir, runsRoot } from './environment.js';
-import type { Progress } from './progress.js';
-import type { CommandIO } from './commandIO.js';
+import { cacheDir, runsRoot } from '../session/environment.js';
+import type { Progress } from '../session/progress.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 export interface DownDeps {
   /** The runs folder; default runsRoot(). */

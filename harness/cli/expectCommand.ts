@@ -4,7 +4,7 @@ import type { Suite, TruthTable } from '../model/suite.js';
 import { evaluateTruthTable, type TruthTableResult } from '../plan/netpol/evaluate.js';
 import { explainCell } from '../plan/netpol/explain.js';
 import { renderTruthTable } from '../plan/netpol/renderGrid.js';
-import type { CommandIO } from './commandIO.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 export interface ExpectOptions {
   readonly output?: string;

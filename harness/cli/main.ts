@@ -2,9 +2,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { parseCidr } from '../model/cidr.js';
 import { parseDuration } from '../model/duration.js';
 import { runIdProblem } from '../model/runId.js';
-import type { CommandIO } from './commandIO.js';
-import { contextArgProblem } from './contextMapping.js';
-import type { Progress } from './progress.js';
+import type { CommandIO } from '../session/commandIO.js';
+import { contextArgProblem } from '../session/contextMapping.js';
+import type { Progress } from '../session/progress.js';
 import type { RunOptions } from './runCommand.js';
 import type { UpOptions } from './upCommand.js';
 
@@ -25,7 +25,7 @@ const io: CommandIO = {
 
 let progress: Progress | undefined;
 async function sharedProgress(): Promise<Progress> {
-  progress ??= (await import('./progress.js')).createProgress();
+  progress ??= (await import('../session/progress.js')).createProgress();
   return progress;
 }
 
@@ -208,8 +208,8 @@ program
   .option('--reports-dir <dir>', 'where reports go (reports/<matrix-id>/<cell>/ and reports/<matrix-id>/merged/)', 'reports')
   .option('--baseline <dir>', 'an earlier merge to compare with (new failures, fixes, still failing, flaky)')
   .action(async (opts: { topology?: string; cni: string; k8s?: string; nodeImage?: string; suite: string[]; parallel?: string; timeout?: string; reportsDir: string; baseline?: string }) => {
-    const { matrixCommand } = await import('./matrixCommand.js');
-    process.exitCode = await matrixCommand(opts, io);
+    const { runMatrix } = await import('../session/matrixRun.js');
+    process.exitCode = await runMatrix(opts, io);
   });
 
 program
@@ -235,7 +235,7 @@ program
   .command('doctor')
   .description('check Docker, kind, helm, kernel limits and Node, and say how to fix what is missing')
   .action(async () => {
-    const [{ doctorExitCode, formatDoctor, runDoctor }, { cacheDir }] = await Promise.all([import('../provision/doctor.js'), import('./environment.js')]);
+    const [{ doctorExitCode, formatDoctor, runDoctor }, { cacheDir }] = await Promise.all([import('../provision/doctor.js'), import('../session/environment.js')]);
     const checks = await runDoctor({ cacheDir: cacheDir() });
     for (const line of formatDoctor(checks)) io.out(line);
     process.exitCode = doctorExitCode(checks);

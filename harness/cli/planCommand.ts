@@ -1,5 +1,5 @@
-import type { CommandIO } from './commandIO.js';
-import { loadAndPlan, UserInputError } from './loadAndPlan.js';
+import type { CommandIO } from '../session/commandIO.js';
+import { loadAndPlan, UserInputError } from '../session/loadAndPlan.js';
 import { renderPlanText } from './renderPlan.js';
 
 export interface PlanCommandOptions {

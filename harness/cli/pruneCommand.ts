@@ -2,9 +2,9 @@ import Docker from 'dockerode';
 import { KindCli } from '../provision/kindCli.js';
 import { prune } from '../provision/prune.js';
 import { findTool } from '../provision/toolCache.js';
-import { runsRoot } from './environment.js';
-import type { Progress } from './progress.js';
-import type { CommandIO } from './commandIO.js';
+import { runsRoot } from '../session/environment.js';
+import type { Progress } from '../session/progress.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 /**
  * `kconn prune [--all]`: removes every kconn cluster, container and network left by crashed runs (live and kept runs

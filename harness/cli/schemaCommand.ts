@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SCHEMAS } from '../load/schemas.js';
-import type { CommandIO } from './commandIO.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 export const SCHEMA_DIR = 'schema';
 

@@ -1,5 +1,5 @@
 import { parseDuration } from '../model/duration.js';
-import type { CommandIO } from './commandIO.js';
+import type { CommandIO } from '../session/commandIO.js';
 
 /** Reads --timeout; undefined (with a message) when malformed. */
 export function timeoutMs(text: string | undefined, fallback: string, io: CommandIO): number | undefined {

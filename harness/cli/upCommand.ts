@@ -1,10 +1,10 @@
 import { readRunState, writeRunState } from '../provision/runState.js';
-import { openSession } from './clusterSession.js';
-import { runsRoot } from './environment.js';
-import type { Progress } from './progress.js';
+import { openSession } from '../session/clusterSession.js';
+import { runsRoot } from '../session/environment.js';
+import type { Progress } from '../session/progress.js';
 import { timeoutMs } from './timeoutOption.js';
-import type { CommandIO } from './commandIO.js';
-import { UserInputError } from './loadAndPlan.js';
+import type { CommandIO } from '../session/commandIO.js';
+import { UserInputError } from '../session/loadAndPlan.js';
 
 export interface UpOptions {
   readonly topology?: string;

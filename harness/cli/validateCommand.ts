@@ -1,7 +1,7 @@
 import { formatDiagnostic, isError } from '../load/diagnostic.js';
 import { loadProject } from '../load/loadProject.js';
-import type { CommandIO } from './commandIO.js';
-import { VALIDATE_DEFAULT_PATHS } from './environment.js';
+import type { CommandIO } from '../session/commandIO.js';
+import { VALIDATE_DEFAULT_PATHS } from '../session/environment.js';
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 

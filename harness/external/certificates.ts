@@ -1,7 +1,7 @@
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { openssl, randomSerial, writePrivate } from '../pki/openssl.js';
 import { CA_EXTENSIONS, caSubject, checkedIp, serverExtensions, serverSubject } from './endpointConfig.js';
 
 /** The run's CA and the endpoint's certificate, as PEM, and where they were written (every file mode 0600). */
@@ -18,28 +18,6 @@ const VALID_DAYS = '7';
 /** A fresh EC P-256 private key (node's crypto), PKCS#8 PEM. */
 function newKey(): string {
   return generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-}
-
-/** A random positive 127-bit serial for openssl -set_serial (RFC 5280: unique per CA, at most 20 octets). */
-export function randomSerial(): string {
-  return `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
-}
-
-/** Writes a file only its owner may read, whatever the umask (also when it existed). */
-export async function writePrivate(path: string, content: string): Promise<void> {
-  await writeFile(path, content, { mode: 0o600 });
-  await chmod(path, 0o600); // mode applies only when the file is created
-}
-
-/** Runs openssl with an argument array (no shell) in `dir`; a missing openssl or a failure is one plain sentence. */
-export async function openssl(dir: string, args: string[]): Promise<void> {
-  try {
-    await execa('openssl', args, { cwd: dir, stdin: 'ignore' });
-  } catch (e) {
-    const err = e as { code?: string; stderr?: string; shortMessage?: string };
-    if (err.code === 'ENOENT') throw new Error('openssl is not on PATH: kconn signs the run\'s certificates (external endpoint, mesh CA) with it (Debian: apt-get install openssl)', { cause: e });
-    throw new Error(`openssl ${args[0] ?? ''} failed: ${(err.stderr ?? err.shortMessage ?? String(e)).trim()}`, { cause: e });
-  }
 }
 
 /**

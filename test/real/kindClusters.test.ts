@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
-import { runsRoot } from '../../harness/cli/environment.js';
+import { runsRoot } from '../../harness/session/environment.js';
 import { LOCAL_PROBE_IMAGES } from '../../harness/probe/probeImages.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { EXPECTED_NOT_PASSING, type ExpectedNotPassing } from './expectedOutcomes.js';

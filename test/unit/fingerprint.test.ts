@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { planFingerprint } from '../../harness/cli/clusterSession.js';
+import { planFingerprint } from '../../harness/session/clusterSession.js';
 import { planRun } from '../../harness/plan/planRun.js';
 import { cluster, PLAN_OPTIONS, suite, topology } from '../support/planFixtures.js';
 

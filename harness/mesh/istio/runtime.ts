@@ -94,7 +94,7 @@ function decoded(secret: unknown, key: string, what: string): string {
 
 /** The `cacerts` secret of the step's cluster; the run's mesh CA is made on first use (external/meshCertificates.ts). */
 const cacerts: MeshCompute = async (input, rt) => {
-  const { ensureMeshCa } = await import('../../external/meshCertificates.js');
+  const { ensureMeshCa } = await import('./meshCertificates.js');
   const files = await ensureMeshCa({ dir: str(input, 'dir'), runId: str(input, 'runId'), clusters: strings(input, 'clusters') });
   const mine = files[rt.cluster];
   if (!mine) throw new Error(`the mesh CA has no intermediate for cluster ${rt.cluster}`);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { contextAccess } from '../../../harness/cli/clusterAccess.js';
+import { contextAccess } from '../../../harness/session/clusterAccess.js';
 
 describe('access to a cluster through one context of the user\'s kubeconfig', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'kconn-kc-')), 'my config');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { contextArgProblem, contextArgsUsage, mapContexts, parseContextArg, type MappingInputs } from '../../../harness/cli/contextMapping.js';
+import { contextArgProblem, contextArgsUsage, mapContexts, parseContextArg, type MappingInputs } from '../../../harness/session/contextMapping.js';
 
 const inputs = (clusters: string[], contexts: string[], values: string[] = []): MappingInputs => ({
   clusters,

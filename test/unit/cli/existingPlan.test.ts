@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import { existingPlan, resolveCni, schedulableNodes, withCauses, type ExistingCluster } from '../../../harness/cli/existingSession.js';
+import { existingPlan, resolveCni, schedulableNodes, withCauses, type ExistingCluster } from '../../../harness/session/existingSession.js';
 import { planRun } from '../../../harness/plan/planRun.js';
 import { cluster, PLAN_OPTIONS, suite, topology } from '../../support/planFixtures.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { ContextAccess } from '../../../harness/cli/clusterAccess.js';
-import { removingWhatItApplies } from '../../../harness/cli/existingSession.js';
+import type { ContextAccess } from '../../../harness/session/clusterAccess.js';
+import { removingWhatItApplies } from '../../../harness/session/existingSession.js';
 import { CleanupRegistry } from '../../../harness/provision/cleanup.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 

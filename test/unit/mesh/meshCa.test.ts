@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ensureMeshCa } from '../../../harness/external/meshCertificates.js';
+import { ensureMeshCa } from '../../../harness/mesh/istio/meshCertificates.js';
 import { keyUsages, meshChainProblems } from '../../../harness/mesh/istio/caChain.js';
 
 async function filesUnder(dir: string): Promise<string[]> {

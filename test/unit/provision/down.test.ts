@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { downCommand } from '../../../harness/cli/downCommand.js';
-import type { Progress } from '../../../harness/cli/progress.js';
+import type { Progress } from '../../../harness/session/progress.js';
 import { KindCli } from '../../../harness/provision/kindCli.js';
 import { writeRunState, type RunState } from '../../../harness/provision/runState.js';
 import { FAKE_BIN, fakeToolEnv } from '../../support/fakeTools.js';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { scheduleCells } from '../../../harness/cli/cellScheduler.js';
+import { scheduleCells } from '../../../harness/session/cellScheduler.js';
 
 /** Cells that each finish when the test says so; records the order of starts and what ran at once. */
 function harness(nodes: readonly number[]) {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { defaultParallelism, kindCreateFailed, NODE_MEMORY_BYTES, provisioningFailed, splitList } from '../../../harness/cli/matrixCommand.js';
+import { defaultParallelism, kindCreateFailed, NODE_MEMORY_BYTES, provisioningFailed, splitList } from '../../../harness/session/matrixRun.js';
 
-describe('kconn matrix: sizing and retry decisions (harness/cli/matrixCommand.ts)', () => {
+describe('kconn matrix: sizing and retry decisions (harness/session/matrixRun.ts)', () => {
   it('default parallelism counts nodes: the smaller of the CPU and memory budgets over the nodes of one cell', () => {
     expect(defaultParallelism(2, 8, 64 * 1024 ** 3)).to.deep.equal({ nodeBudget: 8, parallel: 4 });
     expect(defaultParallelism(2, 16, 6 * NODE_MEMORY_BYTES)).to.deep.equal({ nodeBudget: 6, parallel: 3 });

@@ -11,8 +11,8 @@ import {
   ROOT_EXTENSIONS,
   rootSubject,
   type ClusterCaFiles,
-} from '../mesh/istio/caChain.js';
-import { openssl, randomSerial, writePrivate } from './certificates.js';
+} from './caChain.js';
+import { openssl, randomSerial, writePrivate } from '../../pki/openssl.js';
 
 /** A fresh RSA private key, PKCS#8 PEM (node's crypto; openssl only builds and signs the certificates). */
 function rsaKey(): string {

@@ -12,7 +12,7 @@ import { scheduleCells } from './cellScheduler.js';
 import type { CommandIO } from './commandIO.js';
 import { DEFAULT_TOPOLOGY } from './environment.js';
 import { loadAndPlan, UserInputError } from './loadAndPlan.js';
-import { reportMergeCommand } from './reportCommand.js';
+import { mergeReports } from '../report/mergeReports.js';
 import { newRunId } from './runId.js';
 
 /**
@@ -129,7 +129,7 @@ async function findResults(dir: string): Promise<string | undefined> {
   return undefined;
 }
 
-export async function matrixCommand(opts: MatrixOptions, io: CommandIO): Promise<number> {
+export async function runMatrix(opts: MatrixOptions, io: CommandIO): Promise<number> {
   const usage: string[] = [];
   const cnis = splitList(opts.cni);
   const versions = opts.k8s !== undefined ? splitList(opts.k8s) : [];
@@ -280,7 +280,10 @@ export async function matrixCommand(opts: MatrixOptions, io: CommandIO): Promise
   const finals = records.map((r) => r.attempts.at(-1)?.results).filter((f): f is string => f !== undefined);
   let mergeCode = 1;
   if (finals.length > 0) {
-    mergeCode = await reportMergeCommand(finals.map((f) => join(f, '..')), { out: join(root, 'merged'), ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}) }, io);
+    const merged = await mergeReports(finals.map((f) => join(f, '..')), { out: join(root, 'merged'), ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}) });
+    for (const line of merged.err) io.err(line);
+    for (const line of merged.out) io.out(line);
+    mergeCode = merged.exitCode;
   } else {
     io.err(`matrix ${matrixId}: no cell wrote results; nothing to merge`);
   }

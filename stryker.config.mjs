@@ -23,6 +23,7 @@ export default {
     'harness/mesh/**/*.ts',
     'harness/probe/kinds/**/*.ts',
     'harness/probe/batchScript.ts',
+    'harness/probe/parseBatchOutput.ts',
     'harness/run/verdict.ts',
     'harness/run/answerSpread.ts',
     'harness/run/binomialRange.ts',

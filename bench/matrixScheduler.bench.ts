@@ -1,4 +1,4 @@
-// Does the matrix scheduler keep the machine busy? `kconn matrix`'s own scheduler (harness/cli/cellScheduler.ts)
+// Does the matrix scheduler keep the machine busy? `kconn matrix`'s own scheduler (harness/session/cellScheduler.ts)
 // runs cells of a fake provider whose phases take fixed delays (create the clusters by node count, install the CNI,
 // run the suites, tear down), and each cell also writes and reads back a results.json of 200 tests as a real cell's
 // report would be. Printed per scenario: the total time against the sum of the cell times divided by the

@@ -20,7 +20,8 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { ProbeResult } from '../harness/model/probe.js';
-import { DEFAULT_EXEC_CONCURRENCY, DEFAULT_PROBE_CAP, runBatches, runSingle, type ProbeRequest } from '../harness/probe/probeEngine.js';
+import { DEFAULT_EXEC_CONCURRENCY, DEFAULT_PROBE_CAP, runBatches, runSingle } from '../harness/probe/probeEngine.js';
+import type { ProbeRequest } from '../harness/probe/probeRequest.js';
 import { judge } from '../harness/run/verdict.js';
 import { DockerLab } from '../test/support/dockerLab.js';
 

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { KindCli } from '../provision/kindCli.js';
 import { prune } from '../provision/prune.js';
-import { findTool } from '../provision/toolCache.js';
+import { findTool } from '../provision/findTool.js';
 import { runsRoot } from '../session/environment.js';
 import type { Progress } from '../session/progress.js';
 import type { CommandIO } from '../session/commandIO.js';

@@ -1,4 +1,4 @@
-import { openSession, type SessionFailure } from '../session/clusterSession.js';
+import { openSession } from '../session/clusterSession.js';
 import type { CommandIO } from '../session/commandIO.js';
 import { contextArgsUsage } from '../session/contextMapping.js';
 import { openExistingSession } from '../session/existingSession.js';
@@ -6,6 +6,7 @@ import { UserInputError } from '../session/loadAndPlan.js';
 import { reportNotRun } from '../session/notRunReport.js';
 import type { Progress } from '../session/progress.js';
 import { runInSession } from '../session/runInSession.js';
+import type { SessionFailure } from '../session/sessionFailure.js';
 import { timeoutMs } from './timeoutOption.js';
 
 export interface RunOptions {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CNI_PLUGINS } from '../cni/registry.js';
 import { MESH_PROVIDERS } from '../mesh/registry.js';
 import { DEFAULT_KUBERNETES_VERSION, KIND_VERSION, KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
-import { TOOLS } from '../provision/toolCache.js';
+import { TOOLS } from '../provision/toolSpec.js';
 
 /**
  * kconn's own package.json: the nearest one above this module named "kconn", so that it is found from the sources

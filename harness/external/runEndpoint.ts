@@ -1,6 +1,7 @@
 import type { KubeApi } from '../kube/kubeApi.js';
 import type { SuitePlan } from '../model/plan.js';
-import { needsExternalEndpoint, type Suite } from '../model/suite.js';
+import { needsExternalEndpoint } from '../model/needsExternalEndpoint.js';
+import type { Suite } from '../model/suite.js';
 import type { CleanupRegistry } from '../provision/cleanup.js';
 import { LOCAL_PROBE_IMAGES } from '../probe/probeImages.js';
 import type { RunExternalEndpoint } from '../run/runOptions.js';

@@ -1,5 +1,3 @@
-import type { FormatCheck } from './formats.js';
-
 /**
  * A container image reference as Docker and kind take it (the grammar of github.com/distribution/reference,
  * reference.go): `[host[:port]/]path[:tag][@sha256:<64 hex>]`, path components of lowercase letters and digits
@@ -36,7 +34,8 @@ export function parseImageReference(value: string): ImageReference | undefined {
   return { ...(host ? { host } : {}), path: path!, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-export const checkImageReference: FormatCheck = (v) => {
+// A FormatCheck (formats.ts, which lists it among the formats): a problem, or undefined when the value is one.
+export const checkImageReference = (v: string): string | undefined => {
   const ref = parseImageReference(v);
   if (!ref) {
     return `invalid image reference "${v}": expected [registry[:port]/]name[:tag][@sha256:<64 hex digits>], the name in lowercase`;

@@ -1,4 +1,5 @@
 import type { Capability } from './capability.js';
+import type { DifferenceDependency } from './differenceDependency.js';
 import type { SourceRef } from './source.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'http', 'https', 'icmp'] as const;
@@ -236,20 +237,6 @@ export interface Suite {
   readonly source: SourceRef;
 }
 
-/**
- * A known difference (harness/cni/knownDifferences.ts) some results depend on: every test of the suite, or only the
- * tests and truth-table cells named (as reported, without the ` [cluster]` suffix of a multi-cluster run).
- */
-export interface DifferenceDependency {
-  readonly id: string;
-  readonly tests?: readonly string[];
-}
-
-/** The dependency covers a result of this name (`name` or `name [cluster]`). */
-export function dependencyCovers(d: DifferenceDependency, resultName: string): boolean {
-  return d.tests === undefined || d.tests.some((t) => resultName === t || resultName.startsWith(`${t} [`));
-}
-
 export const OBJECT_EXPECTS = ['exists', 'absent'] as const;
 
 /** How long an object check waits for its object to appear when the suite says nothing. */
@@ -275,23 +262,6 @@ export interface ObjectCheck {
 export function truthTableCells(table: TruthTable): number {
   const pods = table.namespaces.reduce((n, ns) => n + ns.pods.length, 0);
   return pods * pods * table.ports.length;
-}
-
-/** `name` (with or without the final dot) is in the external endpoint's zone. */
-export function inExternalZone(name: string): boolean {
-  const n = name.toLowerCase().replace(/\.$/, '');
-  return n === EXTERNAL_ZONE || n.endsWith(`.${EXTERNAL_ZONE}`);
-}
-
-/** The test looks up a name of the external endpoint's zone (a DNS test, or a host target by name). */
-export function usesExternalName(test: SuiteTest): boolean {
-  if (test.type === 'dns') return !test.dns.podOf && inExternalZone(test.dns.name);
-  return test.to.kind === 'host' && !test.to.external && inExternalZone(test.to.host);
-}
-
-/** The test needs the run's external endpoint: it targets it, looks up its zone, or verifies against the run CA. */
-export function needsExternalEndpoint(test: SuiteTest): boolean {
-  return usesExternalName(test) || (test.type === 'connectivity' && ((test.to.kind === 'host' && test.to.external === true) || test.tls?.ca === 'run'));
 }
 
 /** Every cluster a test names explicitly. */

@@ -1,47 +1,16 @@
 import pLimit from 'p-limit';
-import type { ConnectEvidence, ControlRun, ControlTarget, ProbeEvidence, ProbeObservation, ProbeOutcome, ProbeResult, ProbeSpec } from '../model/probe.js';
+import type { ControlRun, ControlTarget, ProbeResult, ProbeSpec } from '../model/probe.js';
 import { FAST_CONTROL_SHARE, MAX_LATE_MS } from '../model/probe.js';
-import {
-  BatchOutputError,
-  batchScriptBytes,
-  buildBatchScript,
-  entryScriptBytes,
-  parseBatchOutput,
-  type BatchOutput,
-  type ScriptControl,
-  type ScriptEntry,
-  type ScriptOptions,
-  type ScriptRun,
-} from './batchScript.js';
+import { batchScriptBytes, buildBatchScript, entryScriptBytes, type ScriptControl, type ScriptEntry, type ScriptOptions } from './batchScript.js';
+import { BatchOutputError, parseBatchOutput, type BatchOutput } from './parseBatchOutput.js';
 import type { DirectConnect } from './probeScheduler.js';
 import { httpStatusCondition } from './kinds/http.js';
-import { DEADLINE_EXIT_CODES, type RawRun, type UntilCondition } from './kinds/probeKind.js';
-import { TCP_ESTABLISHED, TCP_SYN_SENT } from './timedScript.js';
+import { DEADLINE_EXIT_CODES, type UntilCondition } from './kinds/probeKind.js';
 import { probeKind } from './kinds/registry.js';
 import { ExecError, missingExecutable, type PodExec } from './podExec.js';
-
-/** One probe to run from a source. */
-export interface ProbeRequest {
-  readonly id: string;
-  readonly spec: ProbeSpec;
-  /** Poll inside the source until this outcome holds (eventual consistency, e.g. after a policy is applied). */
-  readonly until?: { readonly outcome: ProbeOutcome; readonly httpStatus?: number; readonly withinMs: number; readonly intervalMs?: number };
-}
-
-export interface BatchOptions {
-  /**
-   * A target known to answer from this source (the cluster DNS service, a known server): its TCP connect is the
-   * batch's positive control. Without it every negative outcome is re-run alone to be confirmed.
-   */
-  readonly control?: ControlTarget;
-  /** Most probes in flight inside the source at once; DEFAULT_PROBE_CAP when absent. */
-  readonly cap?: number;
-}
-
-export interface SourceBatch extends BatchOptions {
-  readonly exec: PodExec;
-  readonly requests: readonly ProbeRequest[];
-}
+import { probeCommand } from './probeCommand.js';
+import type { BatchOptions, ProbeRequest, SourceBatch } from './probeRequest.js';
+import { connectOf, durationOf, errorResult, fromDeadlineOf, latencyOf, observe, probeResult, withDeadline } from './probeResult.js';
 
 /** Extra time the exec of a batch gets beyond its slowest schedule, for process start and output. */
 const EXEC_MARGIN_MS = 10_000;
@@ -65,35 +34,6 @@ export const DEFAULT_PROBE_CAP = 12;
 export const MAX_PROBES_PER_EXEC = 64;
 export const MAX_SCRIPT_BYTES = 64 * 1024;
 
-/**
- * A probe's argv with its hard deadline (`timeout` around it, unless it times itself): this exact argv runs in the
- * source, and is what `reproduce` shows.
- */
-export function probeCommand(spec: ProbeSpec): string[] {
-  const kind = probeKind(spec);
-  return kind.timesItself ? kind.argv(spec) : ['timeout', String(kind.deadlineSeconds(spec)), ...kind.argv(spec)];
-}
-
-/**
- * Classifies one run: the wrapper's exit codes first (tool missing, hard deadline), then the kind's own reading.
- * 137/143 mean "killed by a signal": a timeout only when the deadline had passed (busybox's timeout), otherwise
- * something else killed the probe (the OOM killer, a pod shutting down) and it measured nothing.
- */
-export function classifyRun(spec: ProbeSpec, run: RawRun, elapsedMs?: number): ProbeObservation {
-  if (run.exitCode === 127 || run.exitCode === 126) {
-    const tool = /failed to run command '([^']+)'|([\w.-]+): (?:command )?not found/.exec(run.stderr);
-    return { outcome: 'error', reason: `tool missing in the source: ${tool?.[1] ?? tool?.[2] ?? missingExecutable(run.stderr) ?? run.stderr.trim()}` };
-  }
-  if ((DEADLINE_EXIT_CODES as readonly number[]).includes(run.exitCode)) {
-    // A tool's own inner timeout fires at the probe timeout; anything that kills it sooner is not a timeout.
-    if (run.exitCode !== 124 && elapsedMs !== undefined && elapsedMs < spec.timeoutMs - 250) {
-      return { outcome: 'error', reason: `the probe was killed (exit ${run.exitCode}) after ${Math.round(elapsedMs)} ms, before its ${spec.timeoutMs} ms timeout` };
-    }
-    return { outcome: 'timeout', reason: 'no answer before the deadline' };
-  }
-  return probeKind(spec).classify(spec, run);
-}
-
 function untilCondition(request: ProbeRequest): UntilCondition | undefined {
   const u = request.until;
   if (!u) return undefined;
@@ -106,81 +46,6 @@ function negativeCodes(spec: ProbeSpec): { negative: number[]; timeout: number[]
   const kind = probeKind(spec);
   const timeout = [...new Set([...DEADLINE_EXIT_CODES, ...(kind.until(spec, 'timeout')?.codes ?? [])])];
   return { timeout, negative: [...new Set([...timeout, ...(kind.until(spec, 'refused')?.codes ?? [])])] };
-}
-
-function errorResult(exec: PodExec, request: ProbeRequest, reason: string, command: readonly string[] = []): ProbeResult {
-  return {
-    id: request.id,
-    spec: request.spec,
-    source: exec.source,
-    outcome: 'error',
-    reason,
-    attempts: 0,
-    command,
-    stdout: '',
-    stderr: '',
-    reproduce: command.length ? exec.reproduce(command) : '',
-  };
-}
-
-const latencyOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.startUs) / 1000);
-const durationOf = (run: ScriptRun): number => Math.max(0, (run.endUs - run.firstStartUs) / 1000);
-
-/**
- * How long a timed-out run waited, by its own timer: from its deadline start (the connect) to the timer's wake-up,
- * when the probe noted both (timedScript), so that neither process start nor teardown counts as late.
- */
-const fromDeadlineOf = (run: ScriptRun): number | undefined =>
-  run.deadlineStartUs !== undefined && run.deadlineEndUs !== undefined ? Math.max(0, (run.deadlineEndUs - run.deadlineStartUs) / 1000) : undefined;
-
-/** The kernel's word on a run's connect, when it gave one. */
-function connectOf(k: ScriptRun['connect']): ConnectEvidence | undefined {
-  if (!k || k.state === '?') return undefined;
-  if (k.state === TCP_SYN_SENT) return { state: 'syn-sent', synUnansweredMs: Math.round(k.synAgeUs / 1000) };
-  if (k.state === TCP_ESTABLISHED) return { state: 'established' };
-  if (k.state === '-') return { state: 'no-socket' };
-  return { state: 'other', tcpState: k.state };
-}
-
-const withDeadline = (run: ScriptRun): { fromDeadlineMs?: number } => {
-  const ms = fromDeadlineOf(run);
-  return ms !== undefined ? { fromDeadlineMs: ms } : {};
-};
-
-function observe(spec: ProbeSpec, run: ScriptRun): ProbeObservation & { latencyMs: number } {
-  const latencyMs = latencyOf(run);
-  return { ...classifyRun(spec, run, latencyMs), latencyMs };
-}
-
-function toResult(
-  exec: PodExec,
-  request: ProbeRequest,
-  command: readonly string[],
-  raw: RawRun & { attempts: number; latencyMs?: number; durationMs?: number; fromDeadlineMs?: number; connect?: ScriptRun['connect'] },
-  evidence: Omit<ProbeEvidence, 'lateMs' | 'connect'>,
-): ProbeResult {
-  const { fromDeadlineMs, connect: kernel, ...run } = raw;
-  const observation = classifyRun(request.spec, run, run.latencyMs);
-  // How much later than the tool's own wait a timeout ended: by the probe's own timer when it noted it (process start
-  // and teardown never count); else from the start of the attempt to its end.
-  const ranMs = fromDeadlineMs ?? run.latencyMs;
-  const lateMs = observation.outcome === 'timeout' && ranMs !== undefined ? Math.round(ranMs - probeKind(request.spec).waitMs(request.spec)) : undefined;
-  const connect = observation.outcome === 'timeout' && kernel ? connectOf(kernel) : undefined;
-  return {
-    id: request.id,
-    spec: request.spec,
-    source: exec.source,
-    ...observation,
-    ...(run.latencyMs !== undefined ? { latencyMs: run.latencyMs } : {}),
-    ...(run.durationMs !== undefined ? { durationMs: Math.round(run.durationMs) } : {}),
-    attempts: run.attempts,
-    command,
-    exitCode: run.exitCode,
-    stdout: run.stdout,
-    stderr: run.stderr,
-    reproduce: exec.reproduce(command),
-    evidence: { ...evidence, ...(lateMs !== undefined ? { lateMs } : {}), ...(connect ? { connect } : {}) },
-  };
 }
 
 /** A probe ready for the script: its entry, the command it reproduces with, and the longest it can take. */
@@ -340,7 +205,7 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
       const firstFromDeadline = fromDeadlineOf(run);
       const firstLate = first.outcome === 'timeout' ? Math.round((firstFromDeadline ?? first.latencyMs) - probeKind(request.spec).waitMs(request.spec)) : undefined;
       const again = lone.run;
-      const result = toResult(
+      const result = probeResult(
         exec,
         request,
         command,
@@ -361,7 +226,7 @@ async function runOneExec(exec: PodExec, chunk: readonly Prepared[], cap: number
       return { index, result };
     }
     const controls = skippedAfter !== undefined && control ? [...batchControls, controlRun(skippedAfter)] : batchControls;
-    const result = toResult(exec, request, command, { ...run, latencyMs: first.latencyMs, ...withDeadline(run), durationMs: durationOf(run) }, { controls, alone: !opts.lonePhase });
+    const result = probeResult(exec, request, command, { ...run, latencyMs: first.latencyMs, ...withDeadline(run), durationMs: durationOf(run) }, { controls, alone: !opts.lonePhase });
     return { index, result };
   });
 }
@@ -377,7 +242,7 @@ export async function runSingle(exec: PodExec, request: ProbeRequest): Promise<P
     const out = await exec.exec(command, probeKind(request.spec).deadlineSeconds(request.spec) * 1000 + EXEC_MARGIN_MS);
     const ms = performance.now() - started;
     // Other execs may run from the same source at the same time: this run is not "alone".
-    return toResult(exec, request, command, { ...out, attempts: 1, latencyMs: ms, durationMs: ms }, { controls: [], alone: false });
+    return probeResult(exec, request, command, { ...out, attempts: 1, latencyMs: ms, durationMs: ms }, { controls: [], alone: false });
   } catch (e) {
     return errorResult(exec, request, e instanceof ExecError ? e.message : `exec failed: ${(e as Error).message}`, command);
   }

@@ -3,7 +3,10 @@ import { execaHostExec, type HostExec } from './hostExec.js';
 import { isExecutableFile, lookPath as defaultLookPath, type LookPath } from './lookPath.js';
 import { compareVersions } from '../model/semver.js';
 import { checkDownloadable, type FetchLike } from './downloadVerified.js';
-import { acceptedVersions, cachedToolPath, downloadFixes, findTool, hostPlatform, TOOLS, type ToolName } from './toolCache.js';
+import { acceptedVersions, downloadFixes } from './downloadFixes.js';
+import { findTool } from './findTool.js';
+import { cachedToolPath } from './toolCache.js';
+import { hostPlatform, TOOLS, type ToolName } from './toolSpec.js';
 import { applyToolMirror } from './toolMirror.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';

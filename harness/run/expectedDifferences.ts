@@ -1,6 +1,6 @@
 import { differencesOf } from '../cni/knownDifferences.js';
 import type { TestOutcome } from '../model/runReport.js';
-import { dependencyCovers, type DifferenceDependency } from '../model/suite.js';
+import { dependencyCovers, type DifferenceDependency } from '../model/differenceDependency.js';
 
 /** A cluster's CNI as installed: its name and version (`bundled` for kindnet). */
 export interface InstalledCni {

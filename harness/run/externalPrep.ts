@@ -1,4 +1,4 @@
-import { usesExternalName } from '../model/suite.js';
+import { usesExternalName } from '../model/needsExternalEndpoint.js';
 import { runBatch } from '../probe/probeEngine.js';
 import type { PodExec } from '../probe/podExec.js';
 import { RUN_CA_PATH } from './probeSpecs.js';

@@ -1,6 +1,7 @@
 import type { ProbeResult } from '../model/probe.js';
 import type { TestOutcome } from '../model/runReport.js';
-import { runBatches, type ProbeRequest, type SourceBatch } from '../probe/probeEngine.js';
+import { runBatches } from '../probe/probeEngine.js';
+import type { ProbeRequest, SourceBatch } from '../probe/probeRequest.js';
 import type { ExpandedTest } from './expandTests.js';
 import { prepareExternal } from './externalPrep.js';
 import { clusterControlTarget, probeSpecFor } from './probeSpecs.js';

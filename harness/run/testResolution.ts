@@ -1,5 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { needsExternalEndpoint, podRecordName, type AnswerSpread, type Expectation, type Target } from '../model/suite.js';
+import { needsExternalEndpoint } from '../model/needsExternalEndpoint.js';
+import { podRecordName, type AnswerSpread, type Expectation, type Target } from '../model/suite.js';
 import type { Backend } from './answerSpread.js';
 import { nodePortTargets } from './nodePortTargets.js';
 import type { ExpandedTest } from './expandTests.js';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { LoadedProject } from '../load/loadProject.js';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
@@ -9,8 +8,9 @@ import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
 import { listRuns, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
-import { ProvisioningFailure, type ClusterOutcome } from '../provision/provisioningFailure.js';
-import { ensureTool, subctlSpec, TOOLS, type ToolName, type ToolSpec } from '../provision/toolCache.js';
+import { ProvisioningFailure } from '../provision/provisioningFailure.js';
+import { ensureTool } from '../provision/toolCache.js';
+import { subctlSpec, TOOLS, type ToolName, type ToolSpec } from '../provision/toolSpec.js';
 import { execaHostExec } from '../provision/hostExec.js';
 import { runMeshSteps } from '../provision/meshStepRunner.js';
 import { findMesh } from '../mesh/registry.js';
@@ -18,7 +18,9 @@ import type { CommandIO } from './commandIO.js';
 import { cacheDir, runsRoot } from './environment.js';
 import { loadAndPlan, type PlanInputs } from './loadAndPlan.js';
 import type { Progress } from './progress.js';
+import { planFingerprint } from './planFingerprint.js';
 import { newRunId } from './runId.js';
+import { SessionFailure } from './sessionFailure.js';
 
 export interface SessionOptions {
   readonly topology?: string;
@@ -59,24 +61,6 @@ export interface Session {
   close(keep: boolean): Promise<string[]>;
 }
 
-/**
- * Provisioning stopped after the inputs were planned (a tool could not be had, a cluster did not come up, the
- * timeout, Ctrl-C): what a report of the run needs to say so. Everything created was already removed (unless --keep).
- */
-export class SessionFailure extends Error {
-  constructor(
-    message: string,
-    readonly runId: string,
-    readonly plan: Plan,
-    readonly project: LoadedProject,
-    readonly clusters: readonly ClusterOutcome[],
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'SessionFailure';
-  }
-}
-
 function planInputs(opts: SessionOptions, runId: string): PlanInputs {
   return {
     ...(opts.topology ? { topology: opts.topology } : {}),
@@ -85,19 +69,6 @@ function planInputs(opts: SessionOptions, runId: string): PlanInputs {
     suites: opts.suites ?? [],
     runId,
   };
-}
-
-/**
- * What clusters are built from, run id aside: two plans with the same fingerprint give the same clusters, joined the
- * same way (kept clusters joined by another provider, or not joined, are not reused for a multi-cluster plan).
- */
-export function planFingerprint(plan: Plan): string {
-  const strip = (text: string): string => text.replaceAll(`kconn-${plan.runId}-`, 'kconn-<run>-').replaceAll(`/${plan.runId}/`, '/<run>/');
-  const clusters = plan.clusters.map((c) => ({ kindConfig: c.kindConfig, cni: c.cni, steps: c.steps }));
-  const mc = plan.multicluster;
-  // Without multicluster the input is exactly what it was before joins existed: kept runs stay reusable.
-  const input = mc ? { clusters, multicluster: { provider: mc.provider, version: mc.version, options: mc.options, steps: mc.steps } } : clusters;
-  return createHash('sha256').update(strip(JSON.stringify(input))).digest('hex').slice(0, 16);
 }
 
 /** The newest kept run whose clusters all still exist and were built exactly as this plan would build them. */

@@ -13,7 +13,7 @@ import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import type { ClusterOutcome } from '../provision/provisioningFailure.js';
 import type { ClusterAccess } from '../run/runOptions.js';
 import { contextAccess, type ContextAccess } from './clusterAccess.js';
-import { SessionFailure } from './clusterSession.js';
+import { SessionFailure } from './sessionFailure.js';
 import type { CommandIO } from './commandIO.js';
 import { mapContexts, type ContextArg } from './contextMapping.js';
 import { loadAndPlan, UserInputError } from './loadAndPlan.js';

@@ -4,7 +4,7 @@ import type { RunReport } from '../model/runReport.js';
 import { formatSummary, summarize } from '../report/summary.js';
 import { writeReports } from '../report/writeReports.js';
 import { notRunOutcomes } from '../run/notRunOutcomes.js';
-import type { SessionFailure } from './clusterSession.js';
+import type { SessionFailure } from './sessionFailure.js';
 import type { CommandIO } from './commandIO.js';
 import { ExistingSessionFailure } from './existingSession.js';
 

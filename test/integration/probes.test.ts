@@ -2,9 +2,11 @@ import { expect } from 'chai';
 import { Wait, type StartedTestContainer } from 'testcontainers';
 import { execa } from 'execa';
 import type { ProbeResult, ProbeSpec } from '../../harness/model/probe.js';
-import { buildBatchScript, parseBatchOutput } from '../../harness/probe/batchScript.js';
+import { buildBatchScript } from '../../harness/probe/batchScript.js';
+import { parseBatchOutput } from '../../harness/probe/parseBatchOutput.js';
 import type { PodExec } from '../../harness/probe/podExec.js';
-import { MAX_PROBES_PER_EXEC, runBatch, runSingle, type ProbeRequest } from '../../harness/probe/probeEngine.js';
+import { MAX_PROBES_PER_EXEC, runBatch, runSingle } from '../../harness/probe/probeEngine.js';
+import type { ProbeRequest } from '../../harness/probe/probeRequest.js';
 import { judge } from '../../harness/run/verdict.js';
 import { DockerLab, requireDocker, SERVER_IMAGE } from '../support/dockerLab.js';
 

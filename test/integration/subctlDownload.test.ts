@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { execa } from 'execa';
-import { cachedToolPath, ensureTool, hostPlatform, subctlSpec, ToolUnavailableError } from '../../harness/provision/toolCache.js';
+import { cachedToolPath, ensureTool, ToolUnavailableError } from '../../harness/provision/toolCache.js';
+import { hostPlatform, subctlSpec } from '../../harness/provision/toolSpec.js';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

@@ -9,7 +9,9 @@ import { execa } from 'execa';
 import { ChecksumMismatchError, downloadVerified, parseChecksumFile } from '../../harness/provision/downloadVerified.js';
 import { compareVersions } from '../../harness/model/semver.js';
 import { OutsideRootError } from '../../harness/provision/insideRoot.js';
-import { acceptedVersions, cachedToolPath, downloadFixes, ensureTool, hostPlatform, TOOLS, ToolUnavailableError, type ToolSpec } from '../../harness/provision/toolCache.js';
+import { acceptedVersions, downloadFixes } from '../../harness/provision/downloadFixes.js';
+import { cachedToolPath, ensureTool, ToolUnavailableError } from '../../harness/provision/toolCache.js';
+import { hostPlatform, TOOLS, type ToolSpec } from '../../harness/provision/toolSpec.js';
 import { applyToolMirror } from '../../harness/provision/toolMirror.js';
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');

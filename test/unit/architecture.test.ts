@@ -76,6 +76,23 @@ describe('architecture: rooms, floors and file sizes of harness/ (ARCHITECTURE.m
     expect(cycles).to.deep.equal([]);
   });
 
+  it('no cycle between files either (type imports included)', () => {
+    const next = new Map<string, string[]>();
+    for (const { file, target } of edges) next.set(file, [...(next.get(file) ?? []), target]);
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (file: string, path: string[]): void => {
+      state.set(file, 'open');
+      for (const n of next.get(file) ?? []) {
+        if (state.get(n) === 'open') cycles.push([...path.slice(path.indexOf(n)), n].join(' -> '));
+        else if (!state.has(n)) visit(n, [...path, n]);
+      }
+      state.set(file, 'done');
+    };
+    for (const file of files) if (!state.has(file)) visit(file, [file]);
+    expect(cycles).to.deep.equal([]);
+  });
+
   it(`no file of harness/ is longer than ${MAX_LINES} lines`, () => {
     const long = files.map((f) => ({ f, n: readFileSync(f, 'utf8').split('\n').length - 1 })).filter(({ n }) => n > MAX_LINES);
     expect(long.map(({ f, n }) => `${f}: ${n}`)).to.deep.equal([]);

@@ -6,7 +6,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
  * istiod signs with a self-made root and cross-cluster mTLS fails
  * (https://istio.io/latest/docs/tasks/security/cert-management/plugin-ca-cert/). The profile follows Istio's own
  * tools/certs/common.mk: a CA:true root, intermediates CA:true with pathlen:0, both allowed to sign certificates, an
- * intermediate naming istiod's service as its subjectAltName. No I/O here (external/meshCertificates.ts writes the
+ * intermediate naming istiod's service as its subjectAltName. No I/O here (meshCertificates.ts writes the
  * files).
  */
 

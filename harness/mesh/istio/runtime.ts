@@ -92,7 +92,7 @@ function decoded(secret: unknown, key: string, what: string): string {
   return Buffer.from(v, 'base64').toString('utf8');
 }
 
-/** The `cacerts` secret of the step's cluster; the run's mesh CA is made on first use (external/meshCertificates.ts). */
+/** The `cacerts` secret of the step's cluster; the run's mesh CA is made on first use (meshCertificates.ts). */
 const cacerts: MeshCompute = async (input, rt) => {
   const { ensureMeshCa } = await import('./meshCertificates.js');
   const files = await ensureMeshCa({ dir: str(input, 'dir'), runId: str(input, 'runId'), clusters: strings(input, 'clusters') });

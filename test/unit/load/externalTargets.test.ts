@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadProject } from '../../../harness/load/loadProject.js';
-import { needsExternalEndpoint, usesExternalName, type ConnectivityTest, type SuiteTest } from '../../../harness/model/suite.js';
+import { needsExternalEndpoint, usesExternalName } from '../../../harness/model/needsExternalEndpoint.js';
+import type { ConnectivityTest, SuiteTest } from '../../../harness/model/suite.js';
 
 const SUITE = `apiVersion: kconn.dev/v1alpha1
 kind: Suite

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { loadProject } from '../../../harness/load/loadProject.js';
-import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../../harness/load/suiteLoader.js';
+import { DEFAULT_ATTEMPTS, DEFAULT_TIMEOUT_MS } from '../../../harness/load/toSuite.js';
 
 // The typed model a valid file becomes, field by field: what plan and run read. Every optional field given once and
 // left out once (the defaults); positions of what later stages point at. Files are written inside each `it`.

@@ -4,7 +4,7 @@ import { calicoIpPools } from '../../../harness/mesh/submariner/calicoPools.js';
 import { judgeGateways, gatewaysConnected } from '../../../harness/mesh/submariner/gateways.js';
 import { gatewayNode, submariner, SUBMARINER_VERSION } from '../../../harness/mesh/submariner.js';
 import type { MeshStep } from '../../../harness/model/plan.js';
-import { subctlSpec } from '../../../harness/provision/toolCache.js';
+import { subctlSpec } from '../../../harness/provision/toolSpec.js';
 import { MemoryKubeApi } from '../../support/memoryKubeApi.js';
 
 const RUN = '/state/runs/r1';

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import { parseCidr } from '../../../harness/model/cidr.js';
 import { compareVersions } from '../../../harness/model/semver.js';
 import { checkDnsLabel, checkDnsName, checkHost, checkLabelSelector, checkNamespacedName, FORMATS } from '../../../harness/model/formats.js';
-import { clustersNamedBy, needsExternalEndpoint, type SuiteTest } from '../../../harness/model/suite.js';
+import { needsExternalEndpoint } from '../../../harness/model/needsExternalEndpoint.js';
+import { clustersNamedBy, type SuiteTest } from '../../../harness/model/suite.js';
 import { checkVersion } from '../../../harness/model/versionPolicy.js';
 
 // The schema formats at their limits (63-character labels, 253-character names, label keys with prefixes, selector

@@ -3,7 +3,8 @@ import { cidrSize, formatCidr, formatIpv4, mustParseCidr, overlaps, parseCidr, p
 import { parseDuration } from '../../../harness/model/duration.js';
 import { isRecord } from '../../../harness/model/isRecord.js';
 import { formatPath, locateMessage } from '../../../harness/model/source.js';
-import { inExternalZone, podRecordName, truthTableCells, type TruthTable } from '../../../harness/model/suite.js';
+import { inExternalZone } from '../../../harness/model/needsExternalEndpoint.js';
+import { podRecordName, truthTableCells, type TruthTable } from '../../../harness/model/suite.js';
 
 // The model's small value helpers: addresses and ranges, durations, field paths and located messages, names.
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { BatchOutputError, batchScriptBytes, buildBatchScript, entryScriptBytes, parseBatchOutput, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+import { batchScriptBytes, buildBatchScript, entryScriptBytes, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+import { BatchOutputError, parseBatchOutput } from '../../../harness/probe/parseBatchOutput.js';
 import { shellJoin, shellQuote } from '../../../harness/probe/shellQuote.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { BatchOutputError, buildBatchScript, parseBatchOutput, SCRIPT_TOOLS, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+import { buildBatchScript, SCRIPT_TOOLS, type ScriptEntry, type ScriptOptions } from '../../../harness/probe/batchScript.js';
+import { BatchOutputError, parseBatchOutput } from '../../../harness/probe/parseBatchOutput.js';
 
 // The generated batch script run for real under the local bash (>= 5.1), with fake probes (bash one-liners) instead
 // of curl or dig: what the Docker tests prove in containers, here in milliseconds, so a mutant of the script's text

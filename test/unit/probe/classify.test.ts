@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { ProbeSpec } from '../../../harness/model/probe.js';
-import { classifyRun, probeCommand } from '../../../harness/probe/probeEngine.js';
+import { classifyRun } from '../../../harness/probe/classifyRun.js';
+import { probeCommand } from '../../../harness/probe/probeCommand.js';
 
 const tcp: ProbeSpec = { kind: 'tcp', host: 'server', port: 80, timeoutMs: 2000 };
 const udp: ProbeSpec = { kind: 'udp', host: 'server', port: 8081, timeoutMs: 2000 };

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { ProbeResult } from '../../../harness/model/probe.js';
 import type { ExecResult, PodExec } from '../../../harness/probe/podExec.js';
-import { runBatch, type ProbeRequest } from '../../../harness/probe/probeEngine.js';
+import { runBatch } from '../../../harness/probe/probeEngine.js';
+import type { ProbeRequest } from '../../../harness/probe/probeRequest.js';
 import { judge } from '../../../harness/run/verdict.js';
 
 /** A source whose batch script "printed" `stdout`; keeps the scripts it was sent. */

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import type { ProbeSpec } from '../../../harness/model/probe.js';
 import { httpProbe } from '../../../harness/probe/kinds/http.js';
-import { classifyRun, probeCommand } from '../../../harness/probe/probeEngine.js';
+import { classifyRun } from '../../../harness/probe/classifyRun.js';
+import { probeCommand } from '../../../harness/probe/probeCommand.js';
 
 type Http = Extract<ProbeSpec, { kind: 'http' }>;
 const https: Http = { kind: 'http', scheme: 'https', host: 'external.kconn.test', port: 443, path: '/hostname', timeoutMs: 2000 };

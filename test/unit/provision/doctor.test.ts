@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { doctorExitCode, formatDoctor, runDoctor, type DoctorCheck, type DoctorOptions } from '../../../harness/provision/doctor.js';
 import type { HostExec, HostExecResult } from '../../../harness/provision/hostExec.js';
-import { acceptedVersions, cachedToolPath, hostPlatform, TOOLS } from '../../../harness/provision/toolCache.js';
+import { acceptedVersions } from '../../../harness/provision/downloadFixes.js';
+import { cachedToolPath } from '../../../harness/provision/toolCache.js';
+import { hostPlatform, TOOLS } from '../../../harness/provision/toolSpec.js';
 
 const GiB = 1024 ** 3;
 const ok = (stdout: string): HostExecResult => ({ ok: true, exitCode: 0, stdout, stderr: '' });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createProgress } from '../../harness/session/progress.js';
+import { createProgress } from '../../../harness/session/progress.js';
 
 function sink(isTTY: boolean) {
   const lines: string[] = [];

@@ -20,7 +20,7 @@ function harness(nodes: readonly number[]) {
   return { items, started, run, finish, tick };
 }
 
-describe('kconn matrix: the cell scheduler (harness/cli/cellScheduler.ts)', () => {
+describe('kconn matrix: the cell scheduler (harness/session/cellScheduler.ts)', () => {
   it('at most N cells at once; the next starts as soon as one ends', async () => {
     const h = harness([1, 1, 1, 1, 1]);
     const done = scheduleCells(h.items, { cells: 2 }, h.run);

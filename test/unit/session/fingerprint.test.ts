@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { planFingerprint } from '../../harness/session/clusterSession.js';
-import { planRun } from '../../harness/plan/planRun.js';
-import { cluster, PLAN_OPTIONS, suite, topology } from '../support/planFixtures.js';
+import { planFingerprint } from '../../../harness/session/planFingerprint.js';
+import { planRun } from '../../../harness/plan/planRun.js';
+import { cluster, PLAN_OPTIONS, suite, topology } from '../../support/planFixtures.js';
 
 describe('--reuse fingerprint', () => {
   const plan = (runId: string, cni = 'calico', stateDir = `/state/kconn/runs/${runId}`) =>

@@ -4,6 +4,7 @@ import { buildMatrix, cellSlug, compareWithBaseline, parseResultsJson, type Cell
 import { renderMatrixSummary } from './matrixSummary.js';
 import { renderMergedJunit } from './mergedJunit.js';
 import { renderMatrixPage } from './matrixPage.js';
+import { renderMetricsProm } from './metricsProm.js';
 
 export interface ReportMergeOptions {
   readonly out: string;
@@ -81,13 +82,14 @@ export async function mergeReports(dirs: readonly string[], opts: ReportMergeOpt
   await mkdir(join(opts.out, 'cells'), { recursive: true });
   await writeFile(join(opts.out, 'junit.xml'), junit, 'utf8');
   await writeFile(join(opts.out, 'summary.md'), summary, 'utf8');
+  await writeFile(join(opts.out, 'metrics.prom'), renderMetricsProm(cells.map((c) => c.report)), 'utf8');
   await writeFile(join(opts.out, 'index.html'), renderMatrixPage(cells, diff, { generatedAt: new Date().toISOString() }), 'utf8');
   for (const cell of cells) {
     const dir = join(opts.out, 'cells', cellSlug(cell.key));
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'results.json'), await readFile(cell.origin, 'utf8'), 'utf8');
   }
-  out.push(`merged ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} into ${relative(process.cwd(), opts.out) || '.'}: junit.xml, summary.md, index.html, cells/`);
+  out.push(`merged ${cells.length} ${cells.length === 1 ? 'cell' : 'cells'} into ${relative(process.cwd(), opts.out) || '.'}: junit.xml, summary.md, index.html, metrics.prom, cells/`);
   for (const cell of cells) {
     const c = cell.counts;
     out.push(`  ${cell.key}: ${c.passed} passed, ${c.failed} failed, ${c.errors} ${c.errors === 1 ? 'error' : 'errors'}, ${c.flaky} flaky, ${c.skipped - c.unsupported} skipped${c.unsupported > 0 ? `, ${c.unsupported} not supported` : ''}${c.differences > 0 ? `, ${c.differences} expected ${c.differences === 1 ? 'difference' : 'differences'}` : ''}`);

@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJunitXml } from '../../../harness/report/junitXml.js';
+import { renderMetricsProm } from '../../../harness/report/metricsProm.js';
 import { renderResultsJson } from '../../../harness/report/resultsJson.js';
 import { writeReports } from '../../../harness/report/writeReports.js';
 import { runReportFixture } from './runReportFixture.js';
@@ -14,13 +15,14 @@ describe('writeReports', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  it('creates the folder and writes junit.xml and results.json into it', async () => {
+  it('creates the folder and writes junit.xml, results.json and metrics.prom into it', async () => {
     const dir = join(root, 'reports', 'east-west', 'calico');
     const report = runReportFixture();
     const paths = await writeReports(report, dir);
-    expect(paths).to.deep.equal({ junit: join(dir, 'junit.xml'), results: join(dir, 'results.json') });
+    expect(paths).to.deep.equal({ junit: join(dir, 'junit.xml'), results: join(dir, 'results.json'), metrics: join(dir, 'metrics.prom') });
     expect(await readFile(paths.junit, 'utf8')).to.equal(renderJunitXml(report));
     expect(await readFile(paths.results, 'utf8')).to.equal(renderResultsJson(report));
+    expect(await readFile(paths.metrics, 'utf8')).to.equal(renderMetricsProm([report])).and.include('kconn_test_outcome{');
   });
 
   it('overwrites the files of an earlier run in the same folder', async () => {

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,8 @@ import { runReportFixture } from '../unit/report/runReportFixture.js';
 const PROMTOOL = process.env['KCONN_PROMTOOL'] ?? 'promtool';
 const PROMETHEUS = process.env['KCONN_PROMETHEUS'] ?? 'prometheus';
 const NODE_EXPORTER = process.env['KCONN_NODE_EXPORTER'] ?? 'prometheus-node-exporter';
+const GO = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+const DASHBOARD = 'grafana/kconn-results.json';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -68,7 +71,8 @@ describe('metrics.prom with the real Prometheus tools (promtool, node_exporter, 
   it("a Prometheus server that scrapes node_exporter's textfile collector answers a query for the failed test", async () => {
     const textfiles = join(dir, 'textfile');
     await execa('mkdir', ['-p', textfiles]);
-    await writeFile(join(textfiles, 'kconn.prom'), renderMetricsProm([runReportFixture()]), 'utf8');
+    const report = { ...runReportFixture(), timings: [{ phase: 'cluster create', cluster: 'east', ms: 41_250 }, { phase: 'probes', cluster: 'east', suite: 'basic', ms: 1_500 }] };
+    await writeFile(join(textfiles, 'kconn.prom'), renderMetricsProm([report]), 'utf8');
     const [exporterPort, promPort] = [await freePort(), await freePort()];
     const exporter = execa(NODE_EXPORTER, ['--web.listen-address', `127.0.0.1:${exporterPort}`, '--collector.disable-defaults', '--collector.textfile', '--collector.textfile.directory', textfiles], { reject: false, all: true });
     procs.push(exporter);
@@ -97,5 +101,29 @@ describe('metrics.prom with the real Prometheus tools (promtool, node_exporter, 
     const passRate = encodeURIComponent('sum by (cni) (kconn_tests{status="pass"}) / sum by (cni) (kconn_tests)');
     const rates = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${passRate}`)).json()) as { data: { result: { metric: { cni: string }; value: [number, string] }[] } };
     expect(Object.fromEntries(rates.data.result.map((r) => [r.metric.cni, Number(r.value[1])]))).to.deep.include({ calico: 1 / 3 });
+
+    // Every query of the shipped Grafana dashboard, with "All" CNIs, answers something from these metrics.
+    const dashboard = JSON.parse(await readFile(DASHBOARD, 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+    for (const panel of dashboard.panels) {
+      for (const t of panel.targets) {
+        const expr = encodeURIComponent(t.expr.replaceAll('$cni', '.*'));
+        const answer = (await (await fetch(`http://127.0.0.1:${promPort}/api/v1/query?query=${expr}`)).json()) as { status: string; error?: string; data?: { result: unknown[] } };
+        expect([answer.status, answer.error, (answer.data?.result.length ?? 0) > 0], `${panel.title}: ${t.expr}`).to.deep.equal(['success', undefined, true]);
+      }
+    }
+  });
+
+  it("the Grafana dashboard is valid against Grafana's dashboard schema (the Grafana Foundation SDK's, strictly), and a broken one is not", async function () {
+    this.timeout(300_000);
+    const check = (file: string) => execa(GO, ['run', '.', file], { cwd: 'test/support/grafana-dashboard-check', reject: false, all: true });
+    const ok = await check(`../../../${DASHBOARD}`);
+    expect([ok.exitCode, ok.all]).to.deep.equal([0, `../../../${DASHBOARD}: valid (5 panels)`]);
+    const broken = JSON.parse(await readFile(DASHBOARD, 'utf8')) as Record<string, unknown>;
+    delete broken['schemaVersion'];
+    broken['panel'] = [];
+    await writeFile(join(dir, 'broken.json'), JSON.stringify(broken), 'utf8');
+    const bad = await check(join(dir, 'broken.json'));
+    expect(bad.exitCode).to.equal(1);
+    expect(bad.all).to.include('schemaVersion: required field is missing from input').and.include("unexpected field 'panel'");
   });
 });

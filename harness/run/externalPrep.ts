@@ -1,3 +1,5 @@
+import type { KubeApi } from '../kube/kubeApi.js';
+import { abortableSleep } from '../kube/poll.js';
 import { usesExternalName } from '../model/needsExternalEndpoint.js';
 import { runBatch } from '../probe/probeEngine.js';
 import type { PodExec } from '../probe/podExec.js';
@@ -32,6 +34,41 @@ export async function installRunCa(exec: PodExec, caPem: string): Promise<string
 
 export const DEFAULT_DNS_WAIT_MS = 150_000;
 
+interface CoreDnsDeployment {
+  metadata?: { generation?: number };
+  spec?: { replicas?: number };
+  status?: { observedGeneration?: number; replicas?: number; updatedReplicas?: number; availableReplicas?: number };
+}
+
+/** The coredns Deployment has no pod of an earlier template left, and all of its pods are of the current one. */
+function rolledOut(d: CoreDnsDeployment): boolean {
+  const want = d.spec?.replicas ?? 1;
+  const s = d.status ?? {};
+  return (s.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) && s.replicas === want && s.updatedReplicas === want && s.availableReplicas === want;
+}
+
+/**
+ * The IPs of the CoreDNS pods that serve the Corefile kconn wrote. kconn restarts CoreDNS to load it
+ * (external/coreDnsForward.ts), so the pods are first waited for until the coredns Deployment's rollout is done
+ * (at most `withinMs`; then the DNS wait says which server does not answer): pods listed before that include old
+ * ones that are deleted a moment later, and a server that is gone never answers. Pods being deleted are left out. A
+ * cluster without that Deployment (not kubeadm's CoreDNS) is not waited for.
+ */
+export async function coreDnsServers(api: KubeApi, withinMs: number, sleep: (ms: number) => Promise<void> = (ms) => abortableSleep(ms)): Promise<string[]> {
+  const end = Date.now() + withinMs;
+  for (;;) {
+    const d = (await api.get('apps/v1', 'Deployment', 'coredns', 'kube-system').catch(() => undefined)) as CoreDnsDeployment | undefined;
+    if (!d || rolledOut(d) || Date.now() >= end) break;
+    await sleep(ROLLOUT_POLL_MS);
+  }
+  type Pod = { metadata?: { deletionTimestamp?: string }; status?: { podIP?: string; phase?: string } };
+  return ((await api.list('v1', 'Pod', 'kube-system', 'k8s-app=kube-dns').catch(() => [])) as Pod[])
+    .filter((p) => p.status?.phase === 'Running' && p.status.podIP && !p.metadata?.deletionTimestamp)
+    .map((p) => p.status!.podIP!);
+}
+
+const ROLLOUT_POLL_MS = 500;
+
 /**
  * Waits until the cluster's DNS answers the endpoint's name from a source: every CoreDNS pod asked directly (each
  * reloads its Corefile on its own schedule, so one answer through the Service proves nothing about the others), or,
@@ -39,12 +76,9 @@ export const DEFAULT_DNS_WAIT_MS = 150_000;
  * returns the reason when a server still does not answer with the endpoint's address at the deadline.
  */
 export async function waitForExternalDns(access: ClusterAccess, exec: PodExec, endpoint: RunExternalEndpoint): Promise<string | undefined> {
-  type Pod = { status?: { podIP?: string; phase?: string } };
-  const pods = ((await access.api.list('v1', 'Pod', 'kube-system', 'k8s-app=kube-dns').catch(() => [])) as Pod[])
-    .filter((p) => p.status?.phase === 'Running' && p.status.podIP)
-    .map((p) => p.status!.podIP!);
-  const servers: (string | undefined)[] = pods.length ? pods : [undefined];
   const withinMs = endpoint.dnsWaitMs ?? DEFAULT_DNS_WAIT_MS;
+  const pods = await coreDnsServers(access.api, withinMs);
+  const servers: (string | undefined)[] = pods.length ? pods : [undefined];
   const results = await runBatch(
     exec,
     servers.map((server, i) => ({

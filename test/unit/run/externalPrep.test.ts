@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { ConnectivityTest } from '../../../harness/model/suite.js';
 import type { ExecResult, PodExec } from '../../../harness/probe/podExec.js';
 import { CleanupRegistry } from '../../../harness/provision/cleanup.js';
-import { installRunCa, prepareExternal, WRITE_FILE_SCRIPT, writeFileArgv } from '../../../harness/run/externalPrep.js';
+import { coreDnsServers, installRunCa, prepareExternal, WRITE_FILE_SCRIPT, writeFileArgv } from '../../../harness/run/externalPrep.js';
 import { probeSpecFor, RUN_CA_PATH } from '../../../harness/run/probeSpecs.js';
 import type { ClusterAccess, SuiteRunOptions } from '../../../harness/run/runOptions.js';
 import { resolveTest } from '../../../harness/run/testResolution.js';
@@ -69,5 +69,41 @@ describe('external endpoint in the run: probe specs, resolution, the run CA', ()
     expect(prepared!.problem).to.match(/^could not write the run CA to \/tmp\/kconn-run-ca\.pem in pod main\/demo\/client-1 \(exit 2\)/);
     expect(argvs, 'one install per source pod').to.have.length(1);
     expect(argvs[0]).to.deep.equal(writeFileArgv('PEM', RUN_CA_PATH));
+  });
+
+  it("the CoreDNS servers asked are the rollout's new pods: waited for until the coredns Deployment is rolled out, pods being deleted left out", async () => {
+    const api = new MemoryKubeApi();
+    const pod = (name: string, ip: string, deleting = false) =>
+      api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, ...(deleting ? { deletionTimestamp: '2026-12-07T16:00:00Z' } : {}) }, status: { phase: 'Running', podIP: ip } } as never);
+    const deployment = (status: Record<string, number>) =>
+      api.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 2 }, spec: { replicas: 2 }, status } as never);
+    // Mid-rollout (what kconn's Corefile restart gives): two old pods, one new one.
+    pod('coredns-old-1', '10.10.0.2');
+    pod('coredns-old-2', '10.10.0.3');
+    pod('coredns-new-1', '10.10.0.4');
+    deployment({ observedGeneration: 2, replicas: 3, updatedReplicas: 1, availableReplicas: 2 });
+    let polls = 0;
+    const servers = await coreDnsServers(api, 10_000, async () => {
+      polls++;
+      if (polls === 2) {
+        // The rollout ends: one old pod is gone, the other is being deleted, the second new pod runs.
+        void api.delete({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns-old-1', namespace: 'kube-system' } } as never);
+        pod('coredns-old-2', '10.10.0.3', true);
+        pod('coredns-new-2', '10.10.0.5');
+        deployment({ observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 });
+      }
+    });
+    expect(polls, 'waited until the rollout was done').to.equal(2);
+    expect(servers.sort()).to.deep.equal(['10.10.0.4', '10.10.0.5']);
+    // No such Deployment (not kubeadm's CoreDNS): the pods as they are, no wait.
+    const bare = new MemoryKubeApi();
+    bare.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } }, status: { phase: 'Running', podIP: '10.10.0.9' } } as never);
+    expect(await coreDnsServers(bare, 10_000, async () => expect.fail('no wait without a Deployment'))).to.deep.equal(['10.10.0.9']);
+    // A rollout that never ends: at most withinMs, then the pods as they are (the DNS wait names what does not answer).
+    const stuck = new MemoryKubeApi();
+    stuck.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system', generation: 3 }, spec: { replicas: 2 }, status: { observedGeneration: 2 } } as never);
+    const started = Date.now();
+    expect(await coreDnsServers(stuck, 300, (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 50))))).to.deep.equal([]);
+    expect(Date.now() - started).to.be.within(300, 2000);
   });
 });

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 // The rooms of harness/ and their floors (ARCHITECTURE.md): a file imports only from its own room or from a room on
 // a lower floor, so data flows one way (cli -> session -> provision / run -> kube / probe -> model) and no two rooms
 // need each other. Every import counts: static, `import type`, `export ... from` and dynamic `import()`.
-export const FLOORS: Readonly<Record<string, number>> = {
+const FLOORS: Readonly<Record<string, number>> = {
   cli: 9,
   session: 8,
   external: 7,

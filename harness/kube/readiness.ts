@@ -113,6 +113,15 @@ export function podSelector(o: KubernetesObject): string | undefined {
   return Object.entries(match).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
+/** A pod Running with every container started (its readiness aside): for a pod that is never ready by design. */
+export function podRunning(pod: KubernetesObject | undefined, name: string): Readiness {
+  const s = (pod as { status?: { phase?: string; containerStatuses?: { name?: string; started?: boolean }[] } } | undefined)?.status;
+  const statuses = s?.containerStatuses ?? [];
+  const started = statuses.filter((c) => c.started === true).length;
+  const ready = s?.phase === 'Running' && statuses.length > 0 && started === statuses.length;
+  return { ready, detail: `pod ${name}: ${s?.phase ?? 'absent'}, ${started}/${statuses.length} containers started (not expected to be ready)` };
+}
+
 /** Every pod Running with all containers ready, and at least one pod. */
 export function podsReady(pods: readonly KubernetesObject[]): Readiness {
   const ready = pods.filter((p) => conditions(p as Obj).some((c) => c.type === 'Ready' && c.status === 'True'));

@@ -77,6 +77,16 @@ export class SchemaValidator {
       }
       case 'minLength':
         return doc.diagnostic(path, 'must not be empty');
+      case 'minProperties':
+      case 'maxProperties': {
+        // An object that takes one of several fields (a test action): name them.
+        const known = Object.keys((err.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const limit = Number(p['limit']);
+        const count = value && typeof value === 'object' ? Object.keys(value).length : 0;
+        const fields = known.length ? ` (${known.join(' or ')})` : '';
+        if (limit === 1) return doc.diagnostic(path, err.keyword === 'maxProperties' ? `give one field${fields} per item, not ${count}` : `needs a field${fields}`);
+        return doc.diagnostic(path, `needs ${err.keyword === 'minProperties' ? 'at least' : 'at most'} ${limit} fields${fields}`);
+      }
       default:
         return doc.diagnostic(path, err.message ?? `failed ${err.keyword}`);
     }

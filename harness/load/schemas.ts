@@ -1,7 +1,7 @@
 import { KNOWN_DIFFERENCES } from '../cni/knownDifferences.js';
 import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, OBJECT_EXPECTS, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
+import { CLIENT_ADDRESSES, DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, OBJECT_EXPECTS, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
 import { KUBE_PROXY_MODES } from '../model/topology.js';
 import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
 import { MESH_NAMES } from '../mesh/registry.js';
@@ -102,6 +102,7 @@ export const MAX_REQUESTS = 1000;
 const answeredBy: Schema = strictObject(
   {
     every: grouping('pod, cluster or label:<key>: every one among the target\'s ready backends answers at least once'),
+    one: grouping('pod, cluster or label:<key>: a single one answers every request of a source (sessionAffinity: ClientIP); needs two or more among the ready backends'),
     by: grouping('with shares: what a share is of (pod, cluster or label:<key>)'),
     shares: {
       type: 'object',
@@ -174,7 +175,14 @@ export const suiteSchema: Schema = envelope(
                   description: `a Service (namespace/name or name) reached on its nodePort of "port" at node addresses (${runNamespaceNote})`,
                 },
                 nodes: { enum: [...NODE_CHOICES], description: 'with nodePort: every node (all, the default), or the nodes with (without) a ready endpoint of the Service' },
-                pod: strictObject({ namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } }, ['selector']),
+                pod: strictObject(
+                  {
+                    namespace: { ...dnsLabel, description: runNamespaceNote },
+                    selector: { type: 'string', format: 'label-selector' },
+                    notReady: { const: true, description: 'the running pods whose readiness probe has not passed, instead of the ready ones (e.g. the control that a not-ready backend would answer)' },
+                  },
+                  ['selector'],
+                ),
                 host: { type: 'string', format: 'host' },
                 external: { const: true, description: `the run's external endpoint by its address (by name: host: ${EXTERNAL_NAME})` },
                 port,
@@ -209,6 +217,10 @@ export const suiteSchema: Schema = envelope(
                 reachable: { type: 'boolean' },
                 refused: { type: 'boolean' },
                 http: strictObject({ status: { type: 'integer', minimum: 100, maximum: 599 }, bodyContains: { type: 'string' } }),
+                clientAddress: {
+                  enum: [...CLIENT_ADDRESSES],
+                  description: "kept: the server saw the source's own IP as the client's; replaced: another (SNAT). The answer must be the client address the server saw, e.g. agnhost's path /clientip",
+                },
                 resolves: { type: 'boolean' },
                 addresses: { type: 'array', items: { type: 'string' } },
                 answeredBy,
@@ -220,20 +232,35 @@ export const suiteSchema: Schema = envelope(
               type: 'array',
               minItems: 1,
               description: 'actions before the probes; the test then runs after the suite\'s other tests, in file order, and its changes stay',
-              items: strictObject(
-                {
-                  scale: strictObject(
-                    {
-                      cluster: { ...dnsLabel, description: 'default: every cluster the suite applies the Deployment to' },
-                      deployment: { type: 'string', format: 'namespaced-name', description: `a Deployment of the suite's manifests: namespace/name or name (${runNamespaceNote})` },
-                      replicas: { type: 'integer', minimum: 0, maximum: 100 },
-                    },
-                    ['deployment', 'replicas'],
-                    'set the Deployment\'s replicas and wait until exactly that many of its pods run',
-                  ),
-                },
-                ['scale'],
-              ),
+              items: {
+                ...strictObject(
+                  {
+                    scale: strictObject(
+                      {
+                        cluster: { ...dnsLabel, description: 'default: every cluster the suite applies the Deployment to' },
+                        deployment: { type: 'string', format: 'namespaced-name', description: `a Deployment of the suite's manifests: namespace/name or name (${runNamespaceNote})` },
+                        replicas: { type: 'integer', minimum: 0, maximum: 100 },
+                      },
+                      ['deployment', 'replicas'],
+                      'set the Deployment\'s replicas and wait until exactly that many of its pods run',
+                    ),
+                    endpointSlice: strictObject(
+                      {
+                        cluster: { ...dnsLabel, description: 'default: every cluster the suite applies the Service to' },
+                        service: { type: 'string', format: 'namespaced-name', description: `a Service without a selector, of the suite's manifests: namespace/name or name (${runNamespaceNote})` },
+                        pods: { type: 'string', format: 'label-selector', description: "the ready pods (in the Service's namespace) whose addresses become its endpoints" },
+                      },
+                      ['service', 'pods'],
+                      "write the Service's EndpointSlice: one ready endpoint per matching pod, on the Service's ports (numeric targetPorts)",
+                    ),
+                  },
+                  [],
+                  'one action: scale or endpointSlice',
+                ),
+                // One action per item, so their order is the file's.
+                minProperties: 1,
+                maxProperties: 1,
+              },
             },
             requests: { type: 'integer', minimum: 1, maximum: MAX_REQUESTS, description: 'requests each source sends to each target address, each a new connection (with expect.answeredBy)' },
           },

@@ -131,6 +131,11 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
     if (expect['reachable'] === undefined && expect['refused'] === undefined) {
       err([...path, 'expect'], 'say what should happen: reachable: true|false or refused: true');
     }
+    if (expect['clientAddress'] !== undefined) {
+      const at: FieldPath = [...path, 'expect', 'clientAddress'];
+      if (protocol !== 'http' && protocol !== 'https') err(at, `clientAddress needs protocol http or https (the answer is the client address the server saw, e.g. path /clientip), not ${protocol}`);
+      if (expect['reachable'] !== true) err(at, 'clientAddress needs an answer: the test must expect reachable: true');
+    }
   }
   checkAnswerSpread(t, to, protocol, path, err);
 }
@@ -184,15 +189,17 @@ function checkAnswerSpread(t: Raw, to: Raw, protocol: string, path: FieldPath, e
   if (to['service'] === undefined && to['pod'] === undefined && to['nodePort'] === undefined) {
     err(at, 'answeredBy needs a service, nodePort or pod target (its backends are the pods behind it)');
   }
+  if (isRecord(to['pod']) && to['pod']['notReady'] === true) err(at, 'answeredBy counts the ready backends; a notReady pod target has none: remove notReady or answeredBy');
   if (!isRecord(spread)) return;
-  const hasEvery = spread['every'] !== undefined;
-  const hasShares = spread['shares'] !== undefined;
-  if (hasEvery === hasShares) {
-    err(at, hasEvery ? 'give either "every" or "shares", not both' : 'say what to check: every: pod|cluster|label:<key>, or shares: {group: percent} with by');
+  const kinds = (['every', 'shares', 'one'] as const).filter((k) => spread[k] !== undefined);
+  const hasShares = kinds.includes('shares');
+  if (kinds.length !== 1) {
+    err(at, kinds.length > 1 ? `give one of "every", "shares" or "one", not ${kinds.map((k) => `"${k}"`).join(' and ')}` : 'say what to check: every: pod|cluster|label:<key>, one: <grouping>, or shares: {group: percent} with by');
   }
+  const other = kinds.find((k) => k !== 'shares') ?? 'every';
   if (hasShares && spread['by'] === undefined) err(at, 'shares need "by": pod, cluster or label:<key> (what a share is of)');
-  if (!hasShares && spread['by'] !== undefined) err([...at, 'by'], '"by" goes with shares; with every, write every: <grouping>');
-  if (!hasShares && spread['confidence'] !== undefined) err([...at, 'confidence'], 'confidence is the tolerance of shares; every has none');
+  if (!hasShares && spread['by'] !== undefined) err([...at, 'by'], `"by" goes with shares; with ${other}, write ${other}: <grouping>`);
+  if (!hasShares && spread['confidence'] !== undefined) err([...at, 'confidence'], `confidence is the tolerance of shares; ${other} has none`);
   if (isRecord(spread['shares'])) {
     const values = Object.values(spread['shares']);
     const sum = values.reduce<number>((n, v) => n + (typeof v === 'number' ? v : 0), 0);

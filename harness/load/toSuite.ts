@@ -5,6 +5,7 @@ import { isRecord } from '../model/isRecord.js';
 import type {
   AnswerSpread,
   BackendGrouping,
+  ClientAddress,
   ConnectivityExpectation,
   DnsExpectation,
   DnsRecordType,
@@ -113,7 +114,14 @@ function toTarget(to: Raw): Target {
   }
   if (isRecord(to['pod'])) {
     const pod = to['pod'];
-    return { kind: 'pod', ...(typeof pod['namespace'] === 'string' ? { namespace: pod['namespace'] } : {}), selector: pod['selector'] as string, ...cluster, ...port };
+    return {
+      kind: 'pod',
+      ...(typeof pod['namespace'] === 'string' ? { namespace: pod['namespace'] } : {}),
+      selector: pod['selector'] as string,
+      ...(pod['notReady'] === true ? { notReady: true as const } : {}),
+      ...cluster,
+      ...port,
+    };
   }
   if (to['external'] === true) return { kind: 'host', host: EXTERNAL_NAME, external: true, ...port };
   return { kind: 'host', host: to['host'] as string, ...port };
@@ -129,20 +137,26 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
     outcome,
     ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
     ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
+    ...(typeof e['clientAddress'] === 'string' ? { clientAddress: e['clientAddress'] as ClientAddress } : {}),
     ...(isRecord(e['answeredBy']) ? { answeredBy: toAnswerSpread(e['answeredBy']) } : {}),
   };
 }
 
 function toAction(doc: YamlDocument, a: Raw, path: FieldPath): TestAction {
-  const scale = a['scale'] as Raw;
-  const parts = (scale['deployment'] as string).split('/');
-  return {
-    kind: 'scale',
-    ...(typeof scale['cluster'] === 'string' ? { cluster: scale['cluster'] } : {}),
-    ...(parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! }),
-    replicas: scale['replicas'] as number,
-    source: { file: doc.file, doc: doc.index, path },
+  const source = { file: doc.file, doc: doc.index, path };
+  const named = (r: Raw, field: string) => {
+    const parts = (r[field] as string).split('/');
+    return {
+      ...(typeof r['cluster'] === 'string' ? { cluster: r['cluster'] } : {}),
+      ...(parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! }),
+    };
   };
+  if (isRecord(a['endpointSlice'])) {
+    const slice = a['endpointSlice'];
+    return { kind: 'endpointSlice', ...named(slice, 'service'), selector: slice['pods'] as string, source };
+  }
+  const scale = a['scale'] as Raw;
+  return { kind: 'scale', ...named(scale, 'deployment'), replicas: scale['replicas'] as number, source };
 }
 
 function toObjectCheck(doc: YamlDocument, o: Raw, i: number): ObjectCheck {
@@ -171,8 +185,9 @@ export function parseGrouping(text: string): BackendGrouping {
 function toAnswerSpread(a: Raw): AnswerSpread {
   const shares = isRecord(a['shares']) ? (a['shares'] as Record<string, number>) : undefined;
   return {
-    group: parseGrouping(String(a['every'] ?? a['by'])),
+    group: parseGrouping(String(a['every'] ?? a['one'] ?? a['by'])),
     ...(a['every'] !== undefined ? { every: true as const } : {}),
+    ...(a['one'] !== undefined ? { one: true as const } : {}),
     ...(shares ? { shares } : {}),
     confidence: typeof a['confidence'] === 'number' ? a['confidence'] : DEFAULT_SHARE_CONFIDENCE,
     ...(Array.isArray(a['clusters']) ? { clusters: a['clusters'] as string[] } : {}),

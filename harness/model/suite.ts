@@ -33,7 +33,8 @@ export type Target =
    * chosen node. With `externalTrafficPolicy: Local`, nodes without an endpoint drop outside traffic.
    */
   | (TargetBase & { readonly kind: 'nodePort'; readonly cluster?: string; readonly namespace?: string; readonly name: string; readonly nodes: NodeChoice })
-  | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace?: string; readonly selector: string })
+  /** Pods by selector: the ready ones, or with `notReady` the running ones whose readiness probe has not passed. */
+  | (TargetBase & { readonly kind: 'pod'; readonly cluster?: string; readonly namespace?: string; readonly selector: string; readonly notReady?: true })
   | (TargetBase & {
       readonly kind: 'host';
       readonly host: string;
@@ -66,16 +67,22 @@ export const DEFAULT_SHARE_CONFIDENCE = 0.999;
  * of its target. Each answer names its backend (an HTTP server that reports its hostname, as agnhost's /hostname).
  * - `every`: every group among the target's ready backends answers at least once;
  * - `shares`: each group's count of answers is within the exact two-sided binomial tolerance of its expected share
- *   (percent) at `confidence`; a share of 0 or 100 allows no answer, or only answers, from that group.
+ *   (percent) at `confidence`; a share of 0 or 100 allows no answer, or only answers, from that group;
+ * - `one`: a single group answers every request of a source (sessionAffinity: ClientIP), among at least two ready
+ *   groups (with one, the check could not fail).
  */
 export interface AnswerSpread {
   readonly group: BackendGrouping;
   readonly every?: true;
+  readonly one?: true;
   readonly shares?: Readonly<Record<string, number>>;
   readonly confidence: number;
   /** Clusters whose pods behind the target are its backends (the same Service or selector in each); default its own. */
   readonly clusters?: readonly string[];
 }
+
+export const CLIENT_ADDRESSES = ['kept', 'replaced'] as const;
+export type ClientAddress = (typeof CLIENT_ADDRESSES)[number];
 
 /** What a connectivity test should observe. */
 export interface ConnectivityExpectation {
@@ -84,6 +91,12 @@ export interface ConnectivityExpectation {
   readonly outcome: 'reachable' | 'blocked' | 'refused';
   readonly httpStatus?: number;
   readonly bodyContains?: string;
+  /**
+   * Whether the server saw the source's own address as the client's (`kept`) or another one (`replaced`, e.g. by the
+   * SNAT of a NodePort with externalTrafficPolicy Cluster). The answer must be the client address the server saw, as
+   * agnhost netexec's `/clientip` gives (`<ip>:<port>`).
+   */
+  readonly clientAddress?: ClientAddress;
   /** With `requests` (reachable only): how the answers must spread over the target's backends. */
   readonly answeredBy?: AnswerSpread;
 }
@@ -101,7 +114,7 @@ export type Expectation = ConnectivityExpectation | DnsExpectation;
  * take a local backend away), then wait until exactly that many of its pods run. A test with actions runs after the
  * suite's other tests, one at a time in file order, and what it changed stays for the tests after it.
  */
-export interface TestAction {
+export interface ScaleAction {
   readonly kind: 'scale';
   /** Absent: every cluster the suite applies the Deployment to. */
   readonly cluster?: string;
@@ -111,6 +124,25 @@ export interface TestAction {
   readonly replicas: number;
   readonly source: SourceRef;
 }
+
+/**
+ * Writes the EndpointSlice of a Service without a selector (of the suite's manifests): one ready endpoint per ready
+ * pod that `selector` matches in the Service's namespace, with the Service's ports (their numeric targetPorts).
+ */
+export interface EndpointSliceAction {
+  readonly kind: 'endpointSlice';
+  /** Absent: every cluster the suite applies the Service to. */
+  readonly cluster?: string;
+  /** Absent: the run's own namespace. */
+  readonly namespace?: string;
+  /** The Service's name. */
+  readonly name: string;
+  /** The pods whose addresses become its endpoints. */
+  readonly selector: string;
+  readonly source: SourceRef;
+}
+
+export type TestAction = ScaleAction | EndpointSliceAction;
 
 interface TestBase {
   readonly name: string;

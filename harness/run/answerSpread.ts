@@ -27,15 +27,22 @@ function percent(share: number): string {
 
 /** What the spread expects, in words: every group, or each share with its accepted counts out of `n`. */
 export function describeSpread(spread: AnswerSpread, n: number, backends: readonly Backend[]): string {
-  if (spread.every) {
-    const groups = [...new Set(backends.map((b) => groupOf(spread.group, b)))].sort();
-    return `every ${describeGrouping(spread.group)} answers at least once in ${n} requests (${groups.length}: ${groups.join(', ') || 'none'})`;
+  if (spread.every || spread.one) {
+    const groups = readyGroups(spread, backends);
+    const among = `(${groups.length}: ${groups.join(', ') || 'none'})`;
+    return spread.every
+      ? `every ${describeGrouping(spread.group)} answers at least once in ${n} requests ${among}`
+      : `one ${describeGrouping(spread.group)} answers all ${n} requests of a source, among the ready ones ${among}`;
   }
   const parts = Object.entries(spread.shares ?? {}).map(([g, share]) => {
     const { lo, hi } = binomialRange(n, share / 100, spread.confidence);
     return `${g} ${percent(share)} (${lo === hi ? lo : `${lo}-${hi}`} of ${n})`;
   });
   return `answers by ${describeGrouping(spread.group)}: ${parts.join(', ')} at ${spread.confidence} confidence`;
+}
+
+function readyGroups(spread: AnswerSpread, backends: readonly Backend[]): string[] {
+  return [...new Set(backends.map((b) => groupOf(spread.group, b)))].sort();
 }
 
 /** Answer counts per group, largest first, e.g. `echo-a 12, echo-b 18`. */
@@ -71,8 +78,16 @@ export function judgeSpread(spread: AnswerSpread, answers: readonly ProbeResult[
   if (strangers.length > 0) {
     return fail(`answered by ${strangers.join(', ')}, which ${strangers.length === 1 ? 'is' : 'are'} not a ready backend of the target${spread.clusters ? ` in ${spread.clusters.join(', ')}` : ''}`);
   }
+  if (spread.one) {
+    const groups = readyGroups(spread, backends);
+    // With a single ready group every answer comes from it whatever the Service does: the check could not fail.
+    if (groups.length < 2) return { status: 'error', observed: `${observed}; the target has ${groups.length} ready ${describeGrouping(spread.group)}(s): one answering all proves nothing without a second` };
+    if (counts.size > 1) return fail(`answered by ${counts.size} ${describeGrouping(spread.group)}s, not one`);
+    const chance = groups.length * (1 / groups.length) ** n;
+    return { status: 'pass', observed: `${observed} (with an even spread over ${groups.length}, all ${n} to one has probability ${chance.toPrecision(2)})` };
+  }
   if (spread.every) {
-    const groups = [...new Set(backends.map((b) => groupOf(spread.group, b)))].sort();
+    const groups = readyGroups(spread, backends);
     if (groups.length === 0) return { status: 'error', observed: `${observed}; the target has no ready backend to count` };
     const missing = groups.filter((g) => !counts.has(g));
     if (missing.length > 0) {

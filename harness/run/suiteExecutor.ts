@@ -7,6 +7,7 @@ import { prepareExternal } from './externalPrep.js';
 import { clusterControlTarget, probeSpecFor } from './probeSpecs.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { describeSpread, judgeSpread } from './answerSpread.js';
+import { judgeClientAddress } from './clientAddress.js';
 import { resolveTest, type Prepared } from './testResolution.js';
 import { describeExpectation, judge, type Verdict } from './verdict.js';
 
@@ -30,7 +31,15 @@ function judgeAll(p: Prepared, results: readonly ProbeResult[]): Judged[] {
   const test = p.expanded.test;
   // The id is `<test>|<target>|<source>|<request>`: a target with its own expectation is judged against it.
   const expectationOf = (r: ProbeResult) => p.expectations?.[Number(r.id.split('|')[1])] ?? test.expect;
-  const judged = results.map((r) => ({ verdict: judge(expectationOf(r), r), result: r }));
+  // The source pod's key is the id's third part: a clientAddress expectation compares the server's view with its IP.
+  const sourceIps = new Map(p.sources.map((s) => [`${p.expanded.fromCluster}/${s.namespace}/${s.name}`, s.ip]));
+  const judgeOne = (r: ProbeResult): Verdict => {
+    const e = expectationOf(r);
+    const v = judge(e, r);
+    if (v.status !== 'pass' || e.kind !== 'connectivity' || !e.clientAddress) return v;
+    return judgeClientAddress(e.clientAddress, r, sourceIps.get(r.id.split('|')[2] ?? ''));
+  };
+  const judged = results.map((r) => ({ verdict: judgeOne(r), result: r }));
   const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
   if (!spread || judged.some((j) => j.verdict.status !== 'pass')) return judged;
   const sources = [...new Set(results.map((r) => r.source))];

@@ -4,21 +4,24 @@ import type { TestOutcome } from '../model/runReport.js';
 import type { TestAction } from '../model/suite.js';
 import type { ExpandedTest } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
+import { writeEndpointSlice } from './endpointSliceAction.js';
 import { readyPods } from './testResolution.js';
 
 type DeploymentObject = KubernetesObject & { spec?: { replicas?: number; selector?: { matchLabels?: Record<string, string> } } };
 type PodObject = KubernetesObject & { metadata?: { deletionTimestamp?: unknown } };
 
 export function describeAction(a: TestAction, runNamespace: string): string {
+  if (a.kind === 'endpointSlice') return `write the EndpointSlice of Service ${a.namespace ?? runNamespace}/${a.name} from the ready pods ${a.selector}${a.cluster ? ` on ${a.cluster}` : ''}`;
   return `scale Deployment ${a.namespace ?? runNamespace}/${a.name} to ${a.replicas}${a.cluster ? ` on ${a.cluster}` : ''}`;
 }
 
 /**
- * Scales a Deployment of the suite's manifests: the object as the suite applied it, with its replicas changed, applied
+ * Runs one action. Scale: scales a Deployment of the suite's manifests: the object as the suite applied it, with its replicas changed, applied
  * again (the same field manager: only the replicas change), then waits until exactly that many of its pods exist and
  * are ready (none left terminating when scaled to 0, since a terminating pod may still answer).
  */
 export async function runTestAction(a: TestAction, applied: ReadonlyMap<string, readonly KubernetesObject[]>, opts: SuiteRunOptions): Promise<void> {
+  if (a.kind === 'endpointSlice') return writeEndpointSlice(a, applied, opts);
   const ns = a.namespace ?? opts.runNamespace;
   const isTarget = (o: KubernetesObject): boolean => o.kind === 'Deployment' && o.metadata?.name === a.name && o.metadata?.namespace === ns;
   const clusters = a.cluster ? [a.cluster] : [...applied].filter(([, objects]) => objects.some(isTarget)).map(([c]) => c);

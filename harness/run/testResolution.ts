@@ -4,7 +4,7 @@ import { podRecordName, type AnswerSpread, type Expectation, type Target } from 
 import type { Backend } from './answerSpread.js';
 import { nodePortTargets } from './nodePortTargets.js';
 import type { ExpandedTest } from './expandTests.js';
-import type { PodRef, SuiteRunOptions } from './runOptions.js';
+import type { ClusterAccess, PodRef, SuiteRunOptions } from './runOptions.js';
 
 /** Annotation naming the container to probe from, when a pod has several. */
 export const PROBE_CONTAINER_ANNOTATION = 'kconn.dev/probe-container';
@@ -14,9 +14,16 @@ type PodObject = KubernetesObject & {
   status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string }[] };
 };
 
+const isReady = (p: PodObject): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
 export function readyPods(pods: readonly KubernetesObject[]): PodRef[] {
+  return runningPods(pods, true);
+}
+
+/** Running pods not being deleted, either the ready ones or (ready false) those whose readiness probe has not passed. */
+export function runningPods(pods: readonly KubernetesObject[], ready: boolean): PodRef[] {
   return (pods as PodObject[])
-    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isReady(p) === ready)
     .map((p) => ({
       namespace: p.metadata!.namespace!,
       name: p.metadata!.name!,
@@ -53,21 +60,44 @@ async function backendsOf(target: Exclude<Target, { kind: 'host' }>, toNs: strin
     const access = opts.clusters.get(cluster);
     if (!access) return `cluster ${cluster} (expect.answeredBy.clusters) is not part of this run`;
     let selector = target.kind === 'pod' ? target.selector : undefined;
+    let only: Set<string> | undefined;
     if (target.kind !== 'pod') {
       const svc = (await access.api.get('v1', 'Service', target.name, toNs)) as { spec?: { selector?: Record<string, string> } } | undefined;
       if (!svc) continue; // the Service lives in some of the clusters only: the others add no backend
       const labels = Object.entries(svc.spec?.selector ?? {});
-      if (labels.length === 0) return `service ${toNs}/${target.name} on cluster ${cluster} has no selector: its backends cannot be counted`;
-      selector = labels.map(([k, v]) => `${k}=${v}`).join(',');
+      selector = labels.map(([k, v]) => `${k}=${v}`).join(',') || undefined;
+      if (!selector) {
+        // No selector: its backends are the pods its EndpointSlices name (written by hand or by the suite).
+        const named = await slicePods(access.api, toNs, target.name);
+        if (typeof named === 'string') return `${named} on cluster ${cluster}: its answers cannot be counted`;
+        only = named;
+      }
     }
-    const pods = await access.api.list('v1', 'Pod', toNs, selector);
+    const pods = only?.size === 0 ? [] : await access.api.list('v1', 'Pod', toNs, selector);
     const ready = new Set(readyPods(pods).map((p) => p.name));
     for (const pod of pods as LabelledPod[]) {
       const name = pod.metadata?.name;
-      if (name && ready.has(name)) backends.push({ pod: name, cluster, labels: { ...(pod.metadata?.labels ?? {}) } });
+      if (name && ready.has(name) && (!only || only.has(name))) backends.push({ pod: name, cluster, labels: { ...(pod.metadata?.labels ?? {}) } });
     }
   }
   return backends;
+}
+
+type SliceObject = KubernetesObject & {
+  endpoints?: { addresses?: string[]; conditions?: { ready?: boolean }; targetRef?: { kind?: string; name?: string; namespace?: string } }[];
+};
+
+/** The pods the ready endpoints of a Service's EndpointSlices name, or why one names none. */
+async function slicePods(api: ClusterAccess['api'], ns: string, service: string): Promise<Set<string> | string> {
+  const slices = (await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${service}`)) as SliceObject[];
+  const names = new Set<string>();
+  for (const e of slices.flatMap((s) => s.endpoints ?? [])) {
+    if (e.conditions?.ready === false) continue;
+    const ref = e.targetRef;
+    if (ref?.kind !== 'Pod' || !ref.name || (ref.namespace ?? ns) !== ns) return `service ${ns}/${service} has no selector and its endpoint ${(e.addresses ?? []).join(',')} names no pod of ${ns} (targetRef)`;
+    names.add(ref.name);
+  }
+  return names;
 }
 
 /** Finds a test's source pods (ready ones) and target addresses (a ClusterIP, pod IPs, or the host). */
@@ -112,8 +142,9 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
     if (!ip || ip === 'None') return { expanded: t, sources, targets: [], problem: `service ${toNs}/${target.name} is headless: target its pods instead` };
     return withBackends({ expanded: t, sources, targets: [ip] }, target, toNs, opts);
   }
-  const pods = readyPods(await to.api.list('v1', 'Pod', toNs, target.selector)).filter((p) => p.ip);
-  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ready target pod matches ${target.selector} in ${toNs} on cluster ${t.toCluster}` };
+  const pods = runningPods(await to.api.list('v1', 'Pod', toNs, target.selector), !target.notReady).filter((p) => p.ip);
+  const which = target.notReady ? 'running target pod that is not ready' : 'ready target pod';
+  if (pods.length === 0) return { expanded: t, sources, targets: [], problem: `no ${which} matches ${target.selector} in ${toNs} on cluster ${t.toCluster}` };
   return withBackends({ expanded: t, sources, targets: pods.map((p) => p.ip!) }, target, toNs, opts);
 }
 

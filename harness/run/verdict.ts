@@ -1,5 +1,5 @@
 import { FAST_CONTROL_SHARE, MAX_LATE_MS, synUnansweredFor, type ConnectEvidence, type ControlRun, type ProbeResult } from '../model/probe.js';
-import type { Expectation } from '../model/suite.js';
+import type { ClientAddress, Expectation } from '../model/suite.js';
 
 /** The one place where what should happen meets what happened. */
 export type Verdict =
@@ -71,10 +71,18 @@ export function unconfirmedNegative(r: ProbeResult): string | undefined {
   return `not confirmed: measured in a batch${e.controls.length ? '' : ' without control'} and not re-run alone`;
 }
 
+export function describeClientAddress(want: ClientAddress): string {
+  return want === 'kept' ? "the server sees the source's own address" : "the server sees another address than the source's (replaced, e.g. SNAT)";
+}
+
 export function describeExpectation(e: Expectation): string {
   if (e.kind === 'dns') return e.addresses?.length ? `${e.outcome} to ${e.addresses.join(',')}` : e.outcome;
   if (e.outcome === 'blocked') return 'blocked (timeout or refused)';
-  const extra = [e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : '', e.bodyContains !== undefined ? `body containing ${JSON.stringify(e.bodyContains)}` : '']
+  const extra = [
+    e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : '',
+    e.bodyContains !== undefined ? `body containing ${JSON.stringify(e.bodyContains)}` : '',
+    e.clientAddress ? describeClientAddress(e.clientAddress) : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return extra ? `${e.outcome} with ${extra}` : e.outcome;

@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeApi } from '../kube/kubeApi.js';
 import { explainWaiting } from '../kube/explainWaiting.js';
-import { endpointsReady, podsReady, rolloutComplete, type Readiness } from '../kube/readiness.js';
+import { endpointsReady, podRunning, podsReady, rolloutComplete, type Readiness } from '../kube/readiness.js';
+import { EXPECT_READY_ANNOTATION } from '../model/labels.js';
 
 type Labels = Readonly<Record<string, string>>;
 
@@ -42,7 +43,7 @@ export async function workloadsReady(api: KubeApi, applied: readonly KubernetesO
       if (r.failed) return r;
     } else if (o.kind === 'Pod') {
       const live = await api.get('v1', 'Pod', name, ns);
-      r = podsReady(live ? [live] : []);
+      r = o.metadata?.annotations?.[EXPECT_READY_ANNOTATION] === 'false' ? podRunning(live, `${ns}/${name}`) : podsReady(live ? [live] : []);
     } else if (o.kind === 'Service') {
       const selector = (o as { spec?: { selector?: Labels } }).spec?.selector;
       if (selector && selectsApplied(selector, applied)) {

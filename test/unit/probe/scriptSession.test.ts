@@ -11,7 +11,9 @@ function localAgent(opened: { count: number; killed: number }, script = AGENT_SC
     const p = spawn('bash', ['-c', script], { stdio: ['pipe', 'pipe', 'pipe'] });
     p.stdout.on('data', (c: Buffer) => events.stdout(c));
     p.stderr.on('data', (c: Buffer) => events.stderr(c));
-    p.on('exit', (code, signal) => events.ended(code !== null ? { exitCode: code } : { message: `killed by ${signal}` }));
+    // 'close', not 'exit': 'exit' can come before the last stderr chunk is read, as a real channel's end never does
+    // (dockerExec.ts and kubeExec.ts end on the stream's end, after its data).
+    p.on('close', (code, signal) => events.ended(code !== null ? { exitCode: code } : { message: `killed by ${signal}` }));
     // An agent that has already exited closes its stdin: a write then fails with EPIPE, which the real channels
     // (dockerExec.ts, kubeExec.ts) take as the end of the stream too.
     p.stdin.on('error', () => undefined);

@@ -91,6 +91,26 @@ describe('answerSpread: who answered the repeated requests', () => {
     expect(missed).to.have.property('expected', 'every pod answers at least once in 10 requests (3: echo-v1-a, echo-v1-b, echo-v2-a)');
   });
 
+  it('one pod (sessionAffinity ClientIP): passes only when a single ready backend answered every request', () => {
+    const one: AnswerSpread = { group: { by: 'pod' }, one: true, confidence: 0.999, clusters: ['east', 'west'] };
+    expect(judgeSpread(one, answers({ 'echo-v1-b': 10 }), backends)).to.deep.equal({
+      status: 'pass',
+      observed: '10 answers: echo-v1-b 10 (with an even spread over 3, all 10 to one has probability 0.000051)',
+    });
+    const spread = judgeSpread(one, answers({ 'echo-v1-a': 9, 'echo-v2-a': 1 }), backends);
+    expect(spread).to.deep.equal({
+      status: 'fail',
+      expected: 'one pod answers all 10 requests of a source, among the ready ones (3: echo-v1-a, echo-v1-b, echo-v2-a)',
+      observed: '10 answers: echo-v1-a 9, echo-v2-a 1; answered by 2 pods, not one',
+    });
+    // A stranger is a failure even when it answered everything: it is not a ready backend.
+    expect(judgeSpread(one, answers({ 'intruder-1': 10 }), backends).status).to.equal('fail');
+    // One ready group: any Service answers "all from one", so the check could not fail.
+    const single = judgeSpread({ ...one, group: { by: 'label', label: 'version' } }, answers({ 'echo-v2-a': 10 }), backends.slice(2));
+    expect(single).to.deep.equal({ status: 'error', observed: '10 answers: v2 10; the target has 1 ready label version(s): one answering all proves nothing without a second' });
+    expect(judgeSpread({ ...one, group: { by: 'label', label: 'version' } }, answers({ 'echo-v1-a': 6, 'echo-v1-b': 4 }), backends).status, 'two pods of one version are one group').to.equal('pass');
+  });
+
   it('every cluster counts clusters, not pods', () => {
     const every: AnswerSpread = { group: { by: 'cluster' }, every: true, confidence: 0.999, clusters: ['east', 'west'] };
     expect(judgeSpread(every, answers({ 'echo-v1-a': 1, 'echo-v2-a': 9 }), backends).status).to.equal('pass');

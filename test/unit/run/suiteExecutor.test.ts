@@ -101,3 +101,53 @@ describe('suite executor: a pass on a retry', () => {
     expect(outcome!.observed).to.match(/^connected/);
   });
 });
+
+describe('suite executor: the client address an answer names', () => {
+  // Two sources; the server answers each with the address it saw: client-1's own, and a node's for client-2 (SNAT).
+  function clientIpCluster() {
+    const api = new MemoryKubeApi();
+    for (const [name, ip] of [['client-1', '10.10.0.5'], ['client-2', '10.10.0.6']] as const) {
+      api.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'demo', labels: { app: 'client' } }, spec: { containers: [{ name: 'c' }] }, status: { phase: 'Running', podIP: ip, conditions: [{ type: 'Ready', status: 'True' }] } } as never);
+    }
+    api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'demo' }, spec: { clusterIP: '10.110.0.20' } } as never);
+    const seen: Record<string, string> = { 'client-1': '10.10.0.5:40000', 'client-2': '172.18.0.2:40001' };
+    const execFor = (pod: { name: string }): PodExec => ({
+      source: `pod main/demo/${pod.name}`,
+      reproduce: (argv) => argv.join(' '),
+      exec: async (): Promise<ExecResult> => {
+        const out = Buffer.from(`${seen[pod.name]}\nKCONN-HTTP 200 0.002\n`).toString('base64');
+        // Both tests' probes (0: kept, 1: replaced) get the same answer from a source.
+        const lines = [0, 1].map((k) => `KCONN-RUN ${k} 0 ${S} ${S} ${S + 2000} 1 0 0 _ 0 ${out} -`);
+        return { exitCode: 0, stdout: `${lines.join('\n')}\nKCONN-END\n`, stderr: '' };
+      },
+    });
+    const opts: SuiteRunOptions = {
+      clusters: new Map([['main', { name: 'main', api, execFor } as ClusterAccess]]),
+      runNamespace: 'kconn-t1',
+      cleanup: new CleanupRegistry(),
+      keep: false,
+      signal: new AbortController().signal,
+      progress: () => undefined,
+      readyTimeoutMs: 1000,
+    };
+    return opts;
+  }
+  const clientIpTest = (clientAddress: 'kept' | 'replaced'): ConnectivityTest => ({
+    ...test(`client address ${clientAddress}`, 'echo', 'reachable'),
+    to: { kind: 'service', namespace: 'demo', name: 'echo', port: 8080, path: '/clientip' },
+    protocol: 'http',
+    expect: { kind: 'connectivity', outcome: 'reachable', httpStatus: 200, clientAddress },
+  });
+
+  it("compares each source's answer with that source's own IP", async () => {
+    const [kept, replaced] = await executeTests(
+      's',
+      (['kept', 'replaced'] as const).map((c) => ({ name: c, test: clientIpTest(c), fromCluster: 'main', toCluster: 'main' })),
+      clientIpCluster(),
+    );
+    expect(kept).to.deep.include({ status: 'fail', expected: "reachable with HTTP 200, the server sees the source's own address" });
+    expect(kept!.observed).to.contain("the server saw 172.18.0.2, not the source's 10.10.0.6");
+    expect(replaced).to.deep.include({ status: 'fail' });
+    expect(replaced!.observed).to.contain("the server saw the source's own address 10.10.0.5");
+  });
+});

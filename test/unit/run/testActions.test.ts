@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { TestOutcome } from '../../../harness/model/runReport.js';
-import type { ConnectivityTest, TestAction } from '../../../harness/model/suite.js';
+import type { ConnectivityTest, ScaleAction, TestAction } from '../../../harness/model/suite.js';
 import type { ExpandedTest } from '../../../harness/run/expandTests.js';
 import type { SuiteRunOptions } from '../../../harness/run/runOptions.js';
 import { describeAction, runTestAction, runWithActions } from '../../../harness/run/testActions.js';
@@ -15,7 +15,7 @@ const deployment = (replicas: number): KubernetesObject =>
   }) as KubernetesObject;
 const pod = (name: string): KubernetesObject =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'loc', labels: { app: 'echo' } }, status: { phase: 'Running', podIP: '10.0.0.9', conditions: [{ type: 'Ready', status: 'True' }] } }) as KubernetesObject;
-const scale = (over: Partial<TestAction> = {}): TestAction => ({ kind: 'scale', namespace: 'loc', name: 'echo', replicas: 0, source: { file: 's.yaml', doc: 0, path: [] }, ...over });
+const scale = (over: Partial<ScaleAction> = {}): ScaleAction => ({ kind: 'scale', namespace: 'loc', name: 'echo', replicas: 0, source: { file: 's.yaml', doc: 0, path: [] }, ...over });
 
 function options(apis: Record<string, MemoryKubeApi>, lines: string[] = []): SuiteRunOptions {
   return runOptionsFor(apiOnlyClusters(apis), { progress: (l) => lines.push(l), readyTimeoutMs: 2000 });

@@ -26,4 +26,20 @@ describe('workloads ready before a suite probes', () => {
     expect(await workloadsReady(api, objects)).to.deep.equal({ ready: true, detail: 'all workloads ready' });
     expect(api.calls.filter((c) => c.startsWith('list EndpointSlice'))).to.deep.equal([]);
   });
+
+  it('a Pod annotated kconn.dev/expect-ready: "false" is waited for until it runs with its containers started, not until ready', async () => {
+    const api = new MemoryKubeApi();
+    const pod = (annotated: boolean, status: object): KubernetesObject =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'echo-unready', namespace: 'ns', ...(annotated ? { annotations: { 'kconn.dev/expect-ready': 'false' } } : {}) }, status }) as KubernetesObject;
+    const notReady = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'server', started: true }, { name: 'side', started: true }] };
+    api.put(pod(true, notReady));
+    expect(await workloadsReady(api, [pod(true, {})])).to.deep.equal({ ready: true, detail: 'all workloads ready' });
+    expect(await workloadsReady(api, [pod(false, {})]), 'without the annotation: waited for until ready').to.deep.equal({ ready: false, detail: '0/1 pods ready' });
+    api.put(pod(true, { ...notReady, containerStatuses: [{ name: 'server', started: true }, { name: 'side', started: false }] }));
+    expect(await workloadsReady(api, [pod(true, {})])).to.deep.equal({ ready: false, detail: 'pod ns/echo-unready: Running, 1/2 containers started (not expected to be ready)' });
+    api.put(pod(true, { phase: 'Pending' }));
+    expect((await workloadsReady(api, [pod(true, {})])).ready, 'pending, no container status').to.equal(false);
+    api.objects.clear();
+    expect(await workloadsReady(api, [pod(true, {})])).to.deep.equal({ ready: false, detail: 'pod ns/echo-unready: absent, 0/0 containers started (not expected to be ready)' });
+  });
 });

@@ -84,16 +84,31 @@ function checkOutcomes(results: Results, expected: ExpectedNotPassing): void {
   expect(wrong, wrong.join('\n')).to.deep.equal([]);
 }
 
-/** Nothing of kconn's is left: no kind node containers or clusters named kconn-*, no labelled networks, no state folder. */
-async function expectNothingLeft(runId?: string): Promise<void> {
+/** What of kconn's is on this machine: kind node containers and clusters named kconn-*, containers and networks labelled with a run. */
+async function kconnLeftovers(): Promise<Record<string, string[]>> {
+  const lines = (out: string): string[] => out.split('\n').map((l) => l.trim()).filter((l) => l !== '');
   const containers = await execa('docker', ['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}']);
-  expect(containers.stdout.split('\n').filter((n) => n.startsWith('kconn-')), 'kind node containers').to.deep.equal([]);
   const clusters = await execa('kind', ['get', 'clusters'], { reject: false });
-  expect(clusters.stdout.split('\n').filter((n) => n.startsWith('kconn-')), 'kind clusters').to.deep.equal([]);
   const labelled = await execa('docker', ['ps', '-a', '--filter', 'label=kconn.dev/run', '--format', '{{.Names}}']);
-  expect(labelled.stdout.trim(), 'containers labelled kconn.dev/run').to.equal('');
   const networks = await execa('docker', ['network', 'ls', '--filter', 'label=kconn.dev/run', '--format', '{{.Name}}']);
-  expect(networks.stdout.trim(), 'networks labelled kconn.dev/run').to.equal('');
+  return {
+    'kind node containers': lines(containers.stdout).filter((n) => n.startsWith('kconn-')),
+    'kind clusters': lines(clusters.stdout).filter((n) => n.startsWith('kconn-')),
+    'containers labelled kconn.dev/run': lines(labelled.stdout),
+    'networks labelled kconn.dev/run': lines(networks.stdout),
+  };
+}
+
+/**
+ * What was there before these tests (a developer's `kconn up --keep`, say): it is reported, left alone, and not counted
+ * as a leftover of these runs. On CI's clean machine it is empty.
+ */
+let foundBefore: Record<string, string[]> = {};
+
+/** Nothing of these runs is left: no kind node container, cluster, labelled container or network that was not there before, no state folder. */
+async function expectNothingLeft(runId?: string): Promise<void> {
+  const now = await kconnLeftovers();
+  for (const [what, names] of Object.entries(now)) expect(names.filter((n) => !(foundBefore[what] ?? []).includes(n)), what).to.deep.equal([]);
   if (runId) expect(existsSync(join(runsRoot(), runId)), `state folder ${join(runsRoot(), runId)} (kind configs, kubeconfigs)`).to.equal(false);
 }
 
@@ -111,7 +126,9 @@ describe('real kind clusters, on the node image built here', function () {
       if (probe.exitCode !== 0) throw new Error(`probe image ${image} is not in Docker (images/build.sh, images/kind-node/build.sh build them)`);
     }
     rmSync(OUT, { recursive: true, force: true });
-    await expectNothingLeft();
+    foundBefore = await kconnLeftovers();
+    const found = Object.entries(foundBefore).filter(([, names]) => names.length > 0);
+    if (found.length > 0) console.warn(`left alone, there before these tests: ${found.map(([what, names]) => `${what} ${names.join(', ')}`).join('; ')} (kconn down --run-id <id> removes a kept run)`);
   });
 
   it('npm test on the default topology: every shipped suite it supports, policy and DNS controls and truth tables included', async () => {
@@ -160,7 +177,7 @@ describe('real kind clusters, on the node image built here', function () {
     const deadline = Date.now() + 5 * 60_000;
     for (;;) {
       const ps = await execa('docker', ['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Names}}']);
-      if (ps.stdout.split('\n').some((n) => n.startsWith('kconn-'))) break;
+      if (ps.stdout.split('\n').some((n) => n.startsWith('kconn-') && !(foundBefore['kind node containers'] ?? []).includes(n))) break;
       if (Date.now() > deadline) throw new Error('kconn up made no kind node within 5 minutes');
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -53,6 +53,8 @@ function renderStep(step: PlanStep, n: number): string[] {
       return [head, `        ${step.serverSide ? 'server-side apply' : 'apply'} ${step.url}`, ...(step.patches ?? []).map((p) => `        patch: ${p.summary}`)];
     case 'apply-object':
       return [head];
+    case 'load-images':
+      return [head, `        kind load (from the host's Docker): ${step.images.join(', ')}`];
     case 'helm-install':
       return [head, `        chart ${step.repo} ${step.chart} ${step.version} -n ${step.namespace} values ${JSON.stringify(step.values)}`];
     case 'wait':

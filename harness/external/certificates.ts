@@ -1,8 +1,8 @@
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openssl, randomSerial, writePrivate } from '../pki/openssl.js';
-import { CA_EXTENSIONS, caSubject, checkedIp, serverExtensions, serverSubject } from './endpointConfig.js';
+import { CA_EXTENSIONS, caSubject, checkedIp, namedServerExtensions, serverExtensions, serverSubject } from './endpointConfig.js';
 
 /** The run's CA and the endpoint's certificate, as PEM, and where they were written (every file mode 0600). */
 export interface RunCertificates {
@@ -53,6 +53,44 @@ export async function makeRunCertificates(opts: { dir: string; runId: string; na
   const [caPem, certPem] = await Promise.all([readFile(files.ca, 'utf8'), readFile(files.cert, 'utf8')]);
   checkIssued(caPem, certPem, opts.name, ip);
   return { caPem, certPem, keyPem, files };
+}
+
+/** A server certificate and its key, PEM. */
+export interface IssuedCertificate {
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+/**
+ * Issues a server certificate of the run's CA for `names` (DNS subjectAltNames, the first one also its CN), with a
+ * fresh key: what a gateway's or an Ingress's TLS Secret holds. Its files are made in a folder of `dir` and removed.
+ * Checked with node's X509Certificate like the endpoint's: signed by the CA, valid for every name.
+ */
+export async function issueServerCertificate(ca: RunCertificates['files'], dir: string, names: readonly string[]): Promise<IssuedCertificate> {
+  const work = await mkdtemp(join(dir, 'issue-'));
+  try {
+    const key = join(work, 'server.key');
+    const csr = join(work, 'server.csr');
+    const ext = join(work, 'server.ext');
+    const cert = join(work, 'server.crt');
+    const keyPem = newKey();
+    await writePrivate(key, keyPem);
+    await writePrivate(ext, namedServerExtensions(names));
+    await openssl(work, ['req', '-new', '-sha256', '-key', key, '-subj', serverSubject(names[0]!), '-out', csr]);
+    await openssl(work, [
+      'x509', '-req', '-sha256', '-in', csr, '-CA', ca.ca, '-CAkey', ca.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS, '-extfile', ext, '-out', cert,
+    ]);
+    const [caPem, certPem] = await Promise.all([readFile(ca.ca, 'utf8'), readFile(cert, 'utf8')]);
+    const issued = new X509Certificate(certPem);
+    const problems = [
+      issued.checkIssued(new X509Certificate(caPem)) && issued.verify(new X509Certificate(caPem).publicKey) ? '' : 'not signed by the run CA',
+      ...names.map((n) => (issued.checkHost(n, { subject: 'never' }) === n ? '' : `does not hold the name ${n}`)),
+    ].filter(Boolean);
+    if (problems.length) throw new Error(`certificate for ${names.join(', ')}: ${problems.join('; ')}`);
+    return { certPem, keyPem };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /** Throws unless `certPem` was signed by `caPem` and holds `name` and `ip`. */

@@ -64,6 +64,20 @@ export function serverSubject(name: string): string {
 /** Extensions of the run's CA (openssl `-addext` values). */
 export const CA_EXTENSIONS = ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'] as const;
 
+/** Extensions of a server certificate for names only (an openssl extfile): each a DNS subjectAltName, server auth only. */
+export function namedServerExtensions(names: readonly string[]): string {
+  if (names.length === 0) throw new Error('a server certificate needs at least one name');
+  return [
+    `subjectAltName=${names.map((n) => `DNS:${checkedName(n)}`).join(',')}`,
+    'basicConstraints=critical,CA:FALSE',
+    'keyUsage=critical,digitalSignature,keyEncipherment',
+    'extendedKeyUsage=serverAuth',
+    'subjectKeyIdentifier=hash',
+    'authorityKeyIdentifier=keyid',
+    '',
+  ].join('\n');
+}
+
 /** Extensions of the server certificate (an openssl extfile): the name and the IP as subjectAltNames, server auth only. */
 export function serverExtensions(name: string, ip: string): string {
   const ipSan = checkedIp(ip);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers';
 import { RUN_LABEL } from '../model/labels.js';
-import { makeRunCertificates } from './certificates.js';
+import { issueServerCertificate, makeRunCertificates, type IssuedCertificate } from './certificates.js';
 import { CONTAINER_DIR, EXTERNAL_NAME, EXTERNAL_PORTS, dnsmasqConfig, endpointContainerName } from './endpointConfig.js';
 
 /** A run's endpoint outside the clusters: HTTP, HTTPS (certificate of the run's CA) and DNS for its name, on one address. */
@@ -15,6 +15,8 @@ export interface ExternalEndpoint {
   /** Where the CA was written (the run's state folder, mode 0600). */
   readonly caFile: string;
   readonly containerName: string;
+  /** Issues a server certificate of the run's CA for these names (a gateway's TLS Secret). */
+  issue(names: readonly string[]): Promise<IssuedCertificate>;
   /** Removes the container; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -83,7 +85,8 @@ export async function startExternalEndpoint(opts: ExternalEndpointOptions): Prom
     // Last, in a copy of its own: the files above are complete once the script sees it.
     await container.copyContentToContainer([{ content: '', target: `${CONTAINER_DIR}/ready`, mode: 0o644 }]);
     await waitForLogs(container, READY, timeout);
-    return { ip, name: EXTERNAL_NAME, caPem: certs.caPem, caFile: certs.files.ca, containerName, stop };
+    const issue = (names: readonly string[]): Promise<IssuedCertificate> => issueServerCertificate(certs.files, join(opts.dir, 'external'), names);
+    return { ip, name: EXTERNAL_NAME, caPem: certs.caPem, caFile: certs.files.ca, containerName, issue, stop };
   } catch (e) {
     await stop().catch(() => undefined); // the original error is the one that matters
     throw new Error(`external endpoint ${containerName} did not start: ${(e as Error).message}`, { cause: e });

@@ -24,7 +24,11 @@ export function externalImage(env: NodeJS.ProcessEnv = process.env): string {
 export function suitesNeedingEndpoint(planned: readonly SuitePlan[], suites: readonly Suite[]): string[] {
   return planned
     .filter((p) => p.status === 'run')
-    .filter((p) => suites.find((s) => s.name === p.name)?.tests.some(needsExternalEndpoint))
+    .filter((p) => {
+      const suite = suites.find((s) => s.name === p.name);
+      // A suite's certificates are issued by the run's CA, which the endpoint's start makes.
+      return suite !== undefined && (suite.tests.some(needsExternalEndpoint) || (suite.certificates?.length ?? 0) > 0);
+    })
     .map((p) => p.name);
 }
 
@@ -59,5 +63,5 @@ export async function startRunEndpoint(opts: RunEndpointOptions): Promise<RunExt
     opts.cleanup.add(`CoreDNS forward of kconn.test on cluster ${c.name}`, () => forward.restore());
   }
   opts.progress(`external endpoint ${endpoint.name} at ${endpoint.ip}; CoreDNS of ${opts.clusters.map((c) => c.name).join(', ')} forwards kconn.test to it`);
-  return { ip: endpoint.ip, name: endpoint.name, caPem: endpoint.caPem };
+  return { ip: endpoint.ip, name: endpoint.name, caPem: endpoint.caPem, issue: (names) => endpoint.issue(names) };
 }

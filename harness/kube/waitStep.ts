@@ -15,6 +15,7 @@ export const WAIT_RESOURCES: Readonly<Record<string, { apiVersion: string; kind:
   customresourcedefinition: { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition' },
   tigerastatus: { apiVersion: 'operator.tigera.io/v1', kind: 'TigeraStatus' },
   'gateways.submariner.io': { apiVersion: 'submariner.io/v1', kind: 'Gateway' },
+  gatewayclass: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass' },
 };
 
 /** One readiness check for a wait step; objects that do not exist yet are "not ready", never an error. */

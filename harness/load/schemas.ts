@@ -1,92 +1,14 @@
 import { KNOWN_DIFFERENCES } from '../cni/knownDifferences.js';
-import { CNI_NAMES } from '../cni/registry.js';
 import { CAPABILITIES } from '../model/capability.js';
-import { CLIENT_ADDRESSES, DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, OBJECT_EXPECTS, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
-import { KUBE_PROXY_MODES } from '../model/topology.js';
-import { KUBERNETES_VERSIONS } from '../plan/nodeImages.js';
-import { MESH_NAMES } from '../mesh/registry.js';
+import { CERTIFICATE_EXPECTS, CLIENT_ADDRESSES, DNS_RECORD_TYPES, EXTERNAL_NAME, NODE_CHOICES, OBJECT_EXPECTS, PROTOCOLS, TLS_CAS, TRANSPORT_PROTOCOLS } from '../model/suite.js';
+import { dnsLabel, envelope, port, runNamespaceNote, strictObject, type Schema } from './schemaParts.js';
+import { topologySchema } from './topologySchema.js';
 
 /**
  * JSON Schemas (draft-07) of the kconn file kinds. The loader validates with these exact objects, and
  * `npm run schema` writes them to schema/ for editors (yaml-language-server), so the two never drift.
  * Custom `format`s are checked by the loader with precise messages; editors ignore formats they do not know.
  */
-export const API_VERSION = 'kconn.dev/v1alpha1';
-
-type Schema = Record<string, unknown>;
-
-const strictObject = (properties: Schema, required: string[] = [], description?: string): Schema => ({
-  type: 'object',
-  additionalProperties: false,
-  ...(description ? { description } : {}),
-  ...(required.length ? { required } : {}),
-  properties,
-});
-
-const dnsLabel: Schema = { type: 'string', format: 'dns1123-label', description: 'DNS-1123 label: a-z, 0-9 and -, at most 63 characters' };
-const version: Schema = { type: 'string', pattern: '^v?\\d+\\.\\d+\\.\\d+([-.+][0-9A-Za-z.-]+)?$', description: 'an exact version such as v3.32.1 or 1.19.7 (never latest)' };
-const port: Schema = { type: 'integer', minimum: 1, maximum: 65535 };
-
-const envelope = (kind: string, spec: Schema, description: string): Schema => ({
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  $id: `https://kconn.dev/schema/${kind.toLowerCase()}.v1alpha1.json`,
-  title: `kconn ${kind}`,
-  description,
-  ...strictObject(
-    {
-      apiVersion: { const: API_VERSION },
-      kind: { const: kind },
-      metadata: strictObject(
-        { name: dnsLabel, description: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
-        ['name'],
-      ),
-      spec,
-    },
-    ['apiVersion', 'kind', 'metadata', 'spec'],
-  ),
-});
-
-const cniRef: Schema = {
-  description: `CNI: a name (${CNI_NAMES.join(', ')}) or {name, version, options}`,
-  if: { type: 'string' },
-  then: { enum: [...CNI_NAMES] },
-  else: strictObject({ name: { enum: [...CNI_NAMES] }, version, options: { type: 'object' } }, ['name']),
-};
-
-export const topologySchema: Schema = envelope(
-  'Topology',
-  strictObject(
-    {
-      kubernetesVersion: { enum: [...KUBERNETES_VERSIONS], description: 'a Kubernetes version kconn pins a kindest/node digest for' },
-      nodeImage: {
-        type: 'string',
-        format: 'image-reference',
-        description: 'a kind node image of your own for every cluster ([registry/]name:tag or @sha256:digest), instead of the pinned kindest/node; --node-image overrides it',
-      },
-      cni: cniRef,
-      clusters: {
-        type: 'array',
-        minItems: 1,
-        items: strictObject(
-          {
-            name: dnsLabel,
-            workers: { type: 'integer', minimum: 0, maximum: 20, default: 1 },
-            cni: cniRef,
-            podSubnet: { type: 'string', format: 'cidr' },
-            serviceSubnet: { type: 'string', format: 'cidr' },
-            kubeProxyMode: { enum: [...KUBE_PROXY_MODES] },
-          },
-          ['name'],
-        ),
-      },
-      multicluster: strictObject({ provider: { enum: [...MESH_NAMES] }, version, options: { type: 'object' } }, ['provider']),
-    },
-    ['clusters'],
-  ),
-  'kind clusters, their CNI and how they are joined',
-);
-
-const runNamespaceNote = "default: the run's own namespace (kconn-<run-id>), where manifest objects that name none are applied";
 const sourceSelector = strictObject(
   { cluster: dnsLabel, namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } },
   ['selector'],
@@ -112,6 +34,11 @@ const answeredBy: Schema = strictObject(
     },
     confidence: { type: 'number', exclusiveMinimum: 0.5, exclusiveMaximum: 1, description: 'two-sided confidence of the binomial tolerance of shares; default 0.999' },
     clusters: { type: 'array', items: dnsLabel, minItems: 1, uniqueItems: true, description: "clusters whose pods behind the target are its backends; default the target's own" },
+    backends: strictObject(
+      { namespace: { ...dnsLabel, description: runNamespaceNote }, selector: { type: 'string', format: 'label-selector' } },
+      ['selector'],
+      'the pods whose answers are counted when the target is a proxy in front of them (a gateway, an Ingress controller): the ready ones the selector matches; default the pods behind the target',
+    ),
   },
   [],
   'how the answers of `requests` requests spread over the backends of the target (each answer names its backend, e.g. path /hostname)',
@@ -154,6 +81,18 @@ export const suiteSchema: Schema = envelope(
         type: 'array',
         items: strictObject({ path: { type: 'string', minLength: 1 }, clusters: { type: 'array', items: dnsLabel, minItems: 1 } }, ['path']),
       },
+      certificates: {
+        type: 'array',
+        minItems: 1,
+        description: "TLS Secrets (kubernetes.io/tls) of the run's CA, applied before the manifests: for Gateway listeners and Ingresses to serve",
+        items: strictObject(
+          {
+            secret: { type: 'string', format: 'namespaced-name', description: `the Secret: namespace/name or name (${runNamespaceNote})` },
+            names: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'dns-name' }, description: 'the DNS names the certificate holds (subjectAltNames)' },
+          },
+          ['secret', 'names'],
+        ),
+      },
       defaults: strictObject({
         timeout: { type: 'string', format: 'duration' },
         attempts: { type: 'integer', minimum: 1, maximum: 100 },
@@ -187,6 +126,11 @@ export const suiteSchema: Schema = envelope(
                 external: { const: true, description: `the run's external endpoint by its address (by name: host: ${EXTERNAL_NAME})` },
                 port,
                 path: { type: 'string', pattern: '^/[^\\s]*$', description: 'HTTP(S) path, default /' },
+                hostname: {
+                  type: 'string',
+                  format: 'dns-name',
+                  description: "HTTP(S): the name the request asks for (TLS SNI and Host header) while it connects to the target's address: a gateway's or an Ingress's virtual host",
+                },
               },
               [],
               'exactly one of service, nodePort, pod, host or external',
@@ -220,6 +164,10 @@ export const suiteSchema: Schema = envelope(
                 clientAddress: {
                   enum: [...CLIENT_ADDRESSES],
                   description: "kept: the server saw the source's own IP as the client's; replaced: another (SNAT). The answer must be the client address the server saw, e.g. agnhost's path /clientip",
+                },
+                certificate: {
+                  enum: [...CERTIFICATE_EXPECTS],
+                  description: "with tls: {ca}: verified (the default) or rejected: the server's certificate does not verify against the CA (a wrong name, another issuer, expired)",
                 },
                 resolves: { type: 'boolean' },
                 addresses: { type: 'array', items: { type: 'string' } },

@@ -114,6 +114,7 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
   if (t['tls'] !== undefined && protocol !== 'https') err([...path, 'tls'], `tls (verify against a CA) needs protocol https, not ${protocol}`);
   if (protocol === 'icmp' && to['port'] !== undefined) err([...path, 'to', 'port'], 'icmp has no ports; remove "port"');
   if (to['path'] !== undefined && protocol !== 'http' && protocol !== 'https') err([...path, 'to', 'path'], `a path needs protocol http or https, not ${protocol}`);
+  if (to['hostname'] !== undefined && protocol !== 'http' && protocol !== 'https') err([...path, 'to', 'hostname'], `a hostname (SNI and Host header) needs protocol http or https, not ${protocol}`);
   if (protocol !== 'icmp' && to['port'] === undefined) err([...path, 'to'], `missing required field "port" (protocol ${protocol})`);
   if (expectWord && !CONNECTIVITY_EXPECTS.includes(expectWord)) {
     err([...path, 'expect'], `a connectivity test expects ${CONNECTIVITY_EXPECTS.join(', ')}, not "${expectWord}"`);
@@ -135,6 +136,11 @@ function checkTestShape(t: Raw, path: FieldPath, err: (path: FieldPath, message:
       const at: FieldPath = [...path, 'expect', 'clientAddress'];
       if (protocol !== 'http' && protocol !== 'https') err(at, `clientAddress needs protocol http or https (the answer is the client address the server saw, e.g. path /clientip), not ${protocol}`);
       if (expect['reachable'] !== true) err(at, 'clientAddress needs an answer: the test must expect reachable: true');
+    }
+    if (expect['certificate'] !== undefined) {
+      const at: FieldPath = [...path, 'expect', 'certificate'];
+      if (t['tls'] === undefined) err(at, 'certificate is checked against a CA: add tls: {ca: run} (and protocol https)');
+      if (expect['reachable'] !== true) err(at, 'a certificate is only seen on a connection: the test must expect reachable: true');
     }
   }
   checkAnswerSpread(t, to, protocol, path, err);
@@ -186,8 +192,8 @@ function checkAnswerSpread(t: Raw, to: Raw, protocol: string, path: FieldPath, e
   if (t['requests'] === undefined) err(at, 'answeredBy tallies the answers of several requests: add "requests: N" to the test');
   if (protocol !== 'http' && protocol !== 'https') err(at, `answeredBy needs protocol http or https (each answer names its backend, e.g. path /hostname), not ${protocol}`);
   if (expect?.['reachable'] === false || expect?.['refused'] === true) err(at, 'answeredBy needs answers: the test must expect reachable: true');
-  if (to['service'] === undefined && to['pod'] === undefined && to['nodePort'] === undefined) {
-    err(at, 'answeredBy needs a service, nodePort or pod target (its backends are the pods behind it)');
+  if (to['service'] === undefined && to['pod'] === undefined && to['nodePort'] === undefined && !(isRecord(spread) && spread['backends'] !== undefined)) {
+    err(at, 'answeredBy needs a service, nodePort or pod target (its backends are the pods behind it), or backends: {selector} (the pods behind a proxy)');
   }
   if (isRecord(to['pod']) && to['pod']['notReady'] === true) err(at, 'answeredBy counts the ready backends; a notReady pod target has none: remove notReady or answeredBy');
   if (!isRecord(spread)) return;

@@ -2,9 +2,9 @@ import { dirname, resolve } from 'node:path';
 import type { Capability } from '../model/capability.js';
 import { parseDuration } from '../model/duration.js';
 import { isRecord } from '../model/isRecord.js';
+import type { TestAction } from '../model/testAction.js';
 import type {
-  AnswerSpread,
-  BackendGrouping,
+  CertificateExpect,
   ClientAddress,
   ConnectivityExpectation,
   DnsExpectation,
@@ -17,11 +17,11 @@ import type {
   SuiteManifest,
   SuiteTest,
   Target,
-  TestAction,
   TlsCa,
   TruthTable,
 } from '../model/suite.js';
-import { CLUSTER_DOMAIN, DEFAULT_OBJECT_TIMEOUT_MS, DEFAULT_SHARE_CONFIDENCE, EXTERNAL_NAME } from '../model/suite.js';
+import { CLUSTER_DOMAIN, DEFAULT_OBJECT_TIMEOUT_MS, EXTERNAL_NAME } from '../model/suite.js';
+import { DEFAULT_SHARE_CONFIDENCE, type AnswerSpread, type BackendGrouping } from '../model/answerSpread.js';
 import type { FieldPath, YamlDocument } from './yamlFile.js';
 
 export const DEFAULT_TIMEOUT_MS = 3000;
@@ -91,6 +91,14 @@ export function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | un
     ...(Array.isArray(spec['dependsOn'])
       ? { dependsOn: (spec['dependsOn'] as unknown[]).map((d) => (typeof d === 'string' ? { id: d } : { id: (d as Raw)['difference'] as string, tests: (d as Raw)['tests'] as string[] })) }
       : {}),
+    ...(Array.isArray(spec['certificates'])
+      ? {
+          certificates: (spec['certificates'] as Raw[]).map((c) => {
+            const parts = (c['secret'] as string).split('/');
+            return { ...(parts.length === 2 ? { namespace: parts[0]! } : {}), secret: parts[parts.length - 1]!, names: c['names'] as string[] };
+          }),
+        }
+      : {}),
     ...(Array.isArray(spec['objects']) ? { objects: (spec['objects'] as Raw[]).map((o, i) => toObjectCheck(doc, o, i)) } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };
@@ -100,6 +108,7 @@ function toTarget(to: Raw): Target {
   const port = {
     ...(typeof to['port'] === 'number' ? { port: to['port'] } : {}),
     ...(typeof to['path'] === 'string' ? { path: to['path'] } : {}),
+    ...(typeof to['hostname'] === 'string' ? { hostname: to['hostname'] } : {}),
   };
   const cluster = typeof to['cluster'] === 'string' ? { cluster: to['cluster'] } : {};
   if (typeof to['service'] === 'string') {
@@ -138,6 +147,7 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
     ...(typeof http['status'] === 'number' ? { httpStatus: http['status'] } : {}),
     ...(typeof http['bodyContains'] === 'string' ? { bodyContains: http['bodyContains'] } : {}),
     ...(typeof e['clientAddress'] === 'string' ? { clientAddress: e['clientAddress'] as ClientAddress } : {}),
+    ...(typeof e['certificate'] === 'string' ? { certificate: e['certificate'] as CertificateExpect } : {}),
     ...(isRecord(e['answeredBy']) ? { answeredBy: toAnswerSpread(e['answeredBy']) } : {}),
   };
 }
@@ -191,6 +201,14 @@ function toAnswerSpread(a: Raw): AnswerSpread {
     ...(shares ? { shares } : {}),
     confidence: typeof a['confidence'] === 'number' ? a['confidence'] : DEFAULT_SHARE_CONFIDENCE,
     ...(Array.isArray(a['clusters']) ? { clusters: a['clusters'] as string[] } : {}),
+    ...(isRecord(a['backends'])
+      ? {
+          backends: {
+            ...(typeof a['backends']['namespace'] === 'string' ? { namespace: a['backends']['namespace'] } : {}),
+            selector: a['backends']['selector'] as string,
+          },
+        }
+      : {}),
   };
 }
 

@@ -214,6 +214,7 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
   });
   const cni = parseCniRef(spec['cni']);
   const mc = spec['multicluster'] as Raw | undefined;
+  const gw = spec['gateway'] as Raw | undefined;
   return {
     name: metadata['name'] as string,
     ...(typeof spec['kubernetesVersion'] === 'string' ? { kubernetesVersion: spec['kubernetesVersion'] } : {}),
@@ -227,6 +228,15 @@ function toTopology(doc: YamlDocument, raw: Raw): Topology {
             ...(typeof mc['version'] === 'string' ? { version: mc['version'] } : {}),
             options: isRecord(mc['options']) ? mc['options'] : {},
             source: sourceAt(doc, ['spec', 'multicluster']),
+          },
+        }
+      : {}),
+    ...(gw
+      ? {
+          gateway: {
+            provider: 'traefik' as const,
+            ...(typeof gw['image'] === 'string' ? { image: gw['image'] } : {}),
+            source: sourceAt(doc, ['spec', 'gateway']),
           },
         }
       : {}),

@@ -13,6 +13,11 @@ export const CAPABILITIES = [
   'mtls',
   /** Two or more nodes that take pods (kind's control plane does, for pods that tolerate its taint). */
   'multiNode',
+  /**
+   * A Gateway API (standard channel) and Ingress controller that terminates TLS, with GatewayClass and IngressClass
+   * `kconn`: the topology's `spec.gateway` (Traefik).
+   */
+  'gateway',
 ] as const;
 
 export type Capability = (typeof CAPABILITIES)[number];

@@ -37,6 +37,11 @@ export type PlanStep =
       readonly serverSide: boolean;
     }
   | { readonly action: 'apply-object'; readonly summary: string; readonly object: Readonly<Record<string, unknown>> }
+  /**
+   * Container images the next steps run, loaded into the cluster's nodes from the host's Docker (pulled there first
+   * when missing), as the suites' images are; an image that cannot be loaded is a warning, and the nodes pull it.
+   */
+  | { readonly action: 'load-images'; readonly summary: string; readonly images: readonly string[] }
   | {
       readonly action: 'helm-install';
       readonly summary: string;

@@ -15,6 +15,11 @@ export type ProbeSpec =
        * Without it, https skips verification (`curl -k`): the probe is then about reachability only.
        */
       readonly caFile?: string;
+      /**
+       * The name the request asks for, sent as the TLS server name (SNI) and the Host header, while the connection goes
+       * to `host` (`curl --connect-to`): a virtual host of a gateway or an Ingress.
+       */
+      readonly hostname?: string;
     }
   | {
       readonly kind: 'dns';
@@ -46,6 +51,11 @@ export interface ProbeObservation {
   readonly backend?: string;
   readonly addresses?: readonly string[];
   readonly dnsError?: DnsError;
+  /**
+   * https with a CA: the server's certificate did not verify against it (untrusted issuer, another name, expired) or
+   * the handshake failed; the TCP connection was made (`outcome: connected`), the reason says what TLS said.
+   */
+  readonly certificate?: 'rejected';
   /** Why, in words: "connection refused", "no route to host", "tool missing: curl"... */
   readonly reason?: string;
 }

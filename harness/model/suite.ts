@@ -1,6 +1,8 @@
 import type { Capability } from './capability.js';
 import type { DifferenceDependency } from './differenceDependency.js';
+import type { AnswerSpread } from './answerSpread.js';
 import type { SourceRef } from './source.js';
+import type { TestAction } from './testAction.js';
 
 export const PROTOCOLS = ['tcp', 'udp', 'http', 'https', 'icmp'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -20,6 +22,11 @@ interface TargetBase {
   readonly port?: number;
   /** HTTP(S) path; default `/`. `/hostname` makes agnhost-style servers name the backend that answered. */
   readonly path?: string;
+  /**
+   * HTTP(S): the name the request asks for (TLS SNI and Host header), while it connects to the target's address: a
+   * gateway's or an Ingress's virtual host.
+   */
+  readonly hostname?: string;
 }
 
 /** Which nodes a NodePort test sends to: every node, or those with (or without) a ready endpoint of the Service. */
@@ -56,30 +63,9 @@ export const EXTERNAL_NAME = `external.${EXTERNAL_ZONE}`;
 export const TLS_CAS = ['run'] as const;
 export type TlsCa = (typeof TLS_CAS)[number];
 
-/** What one backend of a target counts as when answers are tallied: its pod, its cluster, or one of its pod labels. */
-export type BackendGrouping = { readonly by: 'pod' } | { readonly by: 'cluster' } | { readonly by: 'label'; readonly label: string };
-
-/** Two-sided confidence of a share's binomial tolerance when a suite states none. */
-export const DEFAULT_SHARE_CONFIDENCE = 0.999;
-
-/**
- * How the answers of a test's `requests` repeated requests (each a new connection) must spread over the backends
- * of its target. Each answer names its backend (an HTTP server that reports its hostname, as agnhost's /hostname).
- * - `every`: every group among the target's ready backends answers at least once;
- * - `shares`: each group's count of answers is within the exact two-sided binomial tolerance of its expected share
- *   (percent) at `confidence`; a share of 0 or 100 allows no answer, or only answers, from that group;
- * - `one`: a single group answers every request of a source (sessionAffinity: ClientIP), among at least two ready
- *   groups (with one, the check could not fail).
- */
-export interface AnswerSpread {
-  readonly group: BackendGrouping;
-  readonly every?: true;
-  readonly one?: true;
-  readonly shares?: Readonly<Record<string, number>>;
-  readonly confidence: number;
-  /** Clusters whose pods behind the target are its backends (the same Service or selector in each); default its own. */
-  readonly clusters?: readonly string[];
-}
+/** https with a CA: the server's certificate verifies against it (the default) or is rejected (a wrong name, another CA, expired). */
+export const CERTIFICATE_EXPECTS = ['verified', 'rejected'] as const;
+export type CertificateExpect = (typeof CERTIFICATE_EXPECTS)[number];
 
 export const CLIENT_ADDRESSES = ['kept', 'replaced'] as const;
 export type ClientAddress = (typeof CLIENT_ADDRESSES)[number];
@@ -97,6 +83,11 @@ export interface ConnectivityExpectation {
    * agnhost netexec's `/clientip` gives (`<ip>:<port>`).
    */
   readonly clientAddress?: ClientAddress;
+  /**
+   * With `tls: {ca}` (reachable only): `rejected` expects the server's certificate to fail verification against the CA
+   * after the TCP connect (absent or `verified`: it must verify).
+   */
+  readonly certificate?: CertificateExpect;
   /** With `requests` (reachable only): how the answers must spread over the target's backends. */
   readonly answeredBy?: AnswerSpread;
 }
@@ -109,40 +100,6 @@ export interface DnsExpectation {
 
 export type Expectation = ConnectivityExpectation | DnsExpectation;
 
-/**
- * Something a test does to the cluster before its probes: scale a Deployment of the suite's manifests (e.g. to 0, to
- * take a local backend away), then wait until exactly that many of its pods run. A test with actions runs after the
- * suite's other tests, one at a time in file order, and what it changed stays for the tests after it.
- */
-export interface ScaleAction {
-  readonly kind: 'scale';
-  /** Absent: every cluster the suite applies the Deployment to. */
-  readonly cluster?: string;
-  /** Absent: the run's own namespace. */
-  readonly namespace?: string;
-  readonly name: string;
-  readonly replicas: number;
-  readonly source: SourceRef;
-}
-
-/**
- * Writes the EndpointSlice of a Service without a selector (of the suite's manifests): one ready endpoint per ready
- * pod that `selector` matches in the Service's namespace, with the Service's ports (their numeric targetPorts).
- */
-export interface EndpointSliceAction {
-  readonly kind: 'endpointSlice';
-  /** Absent: every cluster the suite applies the Service to. */
-  readonly cluster?: string;
-  /** Absent: the run's own namespace. */
-  readonly namespace?: string;
-  /** The Service's name. */
-  readonly name: string;
-  /** The pods whose addresses become its endpoints. */
-  readonly selector: string;
-  readonly source: SourceRef;
-}
-
-export type TestAction = ScaleAction | EndpointSliceAction;
 
 interface TestBase {
   readonly name: string;
@@ -252,6 +209,17 @@ export interface TruthTable {
   readonly source: SourceRef;
 }
 
+/**
+ * A TLS Secret (kubernetes.io/tls) the suite gets before its manifests: a server certificate of the run's CA for
+ * `names`, with a fresh key, for a Gateway listener or an Ingress to serve. Applied to every cluster of the suite.
+ */
+export interface SuiteCertificate {
+  /** Absent: the run's own namespace. */
+  readonly namespace?: string;
+  readonly secret: string;
+  readonly names: readonly string[];
+}
+
 export interface Suite {
   readonly name: string;
   readonly requires: readonly Capability[];
@@ -266,6 +234,8 @@ export interface Suite {
   readonly dependsOn?: readonly DifferenceDependency[];
   /** Checks that an API object exists or not (e.g. the ServiceImport a ServiceExport makes), beside the probes. */
   readonly objects?: readonly ObjectCheck[];
+  /** TLS Secrets of the run's CA, applied with the manifests. */
+  readonly certificates?: readonly SuiteCertificate[];
   readonly source: SourceRef;
 }
 

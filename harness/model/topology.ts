@@ -27,6 +27,14 @@ export interface MulticlusterSpec {
   readonly source?: SourceRef;
 }
 
+/** `spec.gateway`: a Gateway API and Ingress controller `kconn up` installs in every cluster. */
+export interface GatewaySpec {
+  readonly provider: 'traefik';
+  /** The controller's image instead of the pinned upstream one (a mirror, a local build). */
+  readonly image?: string;
+  readonly source: SourceRef;
+}
+
 export interface Topology {
   readonly name: string;
   readonly kubernetesVersion?: string;
@@ -36,5 +44,6 @@ export interface Topology {
   readonly cni?: CniRef;
   readonly clusters: readonly ClusterSpec[];
   readonly multicluster?: MulticlusterSpec;
+  readonly gateway?: GatewaySpec;
   readonly source: SourceRef;
 }

@@ -10,6 +10,7 @@ import { RUN_ID } from '../model/runId.js';
 import type { ClusterPlan, Plan } from '../model/plan.js';
 import type { Suite } from '../model/suite.js';
 import type { CniRef, Topology } from '../model/topology.js';
+import { traefikSteps } from '../gateway/traefik.js';
 import { clusterSteps } from './clusterSteps.js';
 import { renderKindConfig } from './kindConfig.js';
 import { chooseNodeImage } from './nodeImageChoice.js';
@@ -114,6 +115,7 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
       ...(c.workers >= 1 ? (['multiNode'] as const) : []),
       ...(multi ? (['multiCluster'] as const) : []),
       ...(mesh ? (mesh.capabilitiesFor?.(topology.multicluster?.options ?? {}) ?? mesh.capabilities) : []),
+      ...(topology.gateway ? (['gateway'] as const) : []),
     ];
     return {
       name: c.name,
@@ -133,7 +135,10 @@ export function planRun(topology: Topology, suites: readonly Suite[], options: P
         ...(declaredMode ? { kubeProxyMode: declaredMode } : {}),
         cni: contribution,
       }),
-      steps: clusterSteps(plugin, ctx, { kindConfig: `${dir}/kind-config.yaml`, kubeconfig: `${dir}/kubeconfig` }),
+      steps: [
+        ...clusterSteps(plugin, ctx, { kindConfig: `${dir}/kind-config.yaml`, kubeconfig: `${dir}/kubeconfig` }),
+        ...(topology.gateway ? traefikSteps(topology.gateway.image) : []),
+      ],
       diagnostics: [
         ...plugin.diagnostics(ctx),
         { summary: 'nodes', apiVersion: 'v1', kind: 'Node' },

@@ -21,6 +21,7 @@ const LACKING: Readonly<Record<Capability, string>> = {
   multiClusterServices: 'not joined by a provider of the Multi-Cluster Services API (ServiceExport, clusterset.local)',
   mtls: 'not in a service mesh with mutual TLS',
   multiNode: 'one node that takes pods',
+  gateway: 'no Gateway API and Ingress controller (the topology has no spec.gateway)',
 };
 
 /**

@@ -32,6 +32,8 @@ export interface ProvisionOptions {
   readonly diagnosticsDir: string;
   /** Called when a cluster exists, so the run state on disk always lists what must be removed. */
   readonly onCreated?: (cluster: ClusterState) => Promise<void>;
+  /** Loads host images into a cluster's nodes (load-images steps); absent: the nodes pull them. */
+  readonly loadImages?: (kindName: string, images: readonly string[], signal: AbortSignal) => Promise<void>;
   /** Told how long each phase of a cluster took (create, CNI install, readiness), once the cluster is ready. */
   readonly onTiming?: (timing: PhaseTiming) => void;
 }
@@ -89,6 +91,7 @@ export async function provisionClusters(plan: Plan, opts: ProvisionOptions): Pro
       signal,
       progress: (line) => opts.progress(c.name, line),
       dir,
+      ...(opts.loadImages ? { loadImages: (images: readonly string[], s: AbortSignal) => opts.loadImages!(c.kindName, images, s) } : {}),
     };
     let state: ClusterState = { name: c.name, kindName: c.kindName, kubeconfig };
     let exists = false;

@@ -31,6 +31,8 @@ export interface ClusterRuntime {
   readonly dir: string;
   /** How exec steps run host commands; without it an exec step is refused. */
   readonly host?: ExecStepRuntime;
+  /** Loads images from the host's Docker into this cluster's nodes; without it a load-images step only says so. */
+  readonly loadImages?: (images: readonly string[], signal: AbortSignal) => Promise<void>;
 }
 
 function nodeCount(plan: ClusterPlan): number {
@@ -61,6 +63,10 @@ export async function runClusterStep(step: PlanStep, rt: ClusterRuntime): Promis
     }
     case 'apply-object':
       await rt.kube().apply(step.object as KubernetesObject);
+      return;
+    case 'load-images':
+      if (rt.loadImages) await rt.loadImages(step.images, rt.signal);
+      else rt.progress(`not loading ${step.images.join(', ')}: the nodes pull them themselves`);
       return;
     case 'helm-install': {
       // A pinned chart version the repository does not list fails here, plainly, not as a helm error mid-provisioning.

@@ -1,5 +1,5 @@
 import type { ProbeResult } from '../model/probe.js';
-import type { AnswerSpread, BackendGrouping } from '../model/suite.js';
+import type { AnswerSpread, BackendGrouping } from '../model/answerSpread.js';
 import { binomialRange } from './binomialRange.js';
 import type { Verdict } from './verdict.js';
 

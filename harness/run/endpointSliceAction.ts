@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { RUN_LABEL, SUITE_LABEL } from '../model/labels.js';
-import type { EndpointSliceAction } from '../model/suite.js';
+import type { EndpointSliceAction } from '../model/testAction.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { readyPods } from './testResolution.js';
 

@@ -26,6 +26,7 @@ export function probeSpecFor(test: SuiteTest, address?: string, resolvedPort?: n
     case 'https':
       return {
         kind: 'http', scheme: test.protocol, host, port, ...(test.to.path ? { path: test.to.path } : {}), timeoutMs: test.timeoutMs,
+        ...(test.to.hostname ? { hostname: test.to.hostname } : {}),
         ...(test.protocol === 'https' && test.tls?.ca === 'run' ? { caFile: RUN_CA_PATH } : {}),
       };
     case 'icmp':

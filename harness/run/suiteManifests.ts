@@ -8,6 +8,7 @@ import type { Suite, SuiteManifest } from '../model/suite.js';
 import { fillTopologyValues, type ClusterValues } from '../model/topologyValues.js';
 import { overrideProbeImages, probeImages } from '../probe/probeImages.js';
 import type { SuiteRunOptions } from './runOptions.js';
+import { certificateSecrets } from './suiteCertificates.js';
 import { workloadsReady } from './workloadReadiness.js';
 
 /** Kinds without a namespace (core and the CNIs' own); everything else is namespaced. */
@@ -105,6 +106,12 @@ export async function applySuiteManifests(
   for (const m of suite.manifests) {
     const objects = labelForSuite(placeInRunNamespace(await readSuiteManifest(m, opts.topologyValues ?? new Map()), opts.runNamespace), runId, suite.name);
     for (const cluster of m.clusters ?? [...opts.clusters.keys()]) perCluster.set(cluster, [...(perCluster.get(cluster) ?? []), ...objects]);
+  }
+  // The certificates' Secrets go in after the namespaces and before everything else, so that the Gateways and Ingresses
+  // that serve them find them.
+  const secrets = labelForSuite(placeInRunNamespace(await certificateSecrets(suite.name, suite.certificates ?? [], opts.external), opts.runNamespace), runId, suite.name);
+  if (secrets.length) {
+    for (const [cluster, objects] of perCluster) perCluster.set(cluster, [...objects.filter((o) => o.kind === 'Namespace'), ...secrets, ...objects.filter((o) => o.kind !== 'Namespace')]);
   }
   await applyToClusters(suite.name, perCluster, opts, sweepKinds);
   return perCluster;

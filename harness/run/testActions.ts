@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { pollUntil } from '../kube/poll.js';
 import type { TestOutcome } from '../model/runReport.js';
-import type { TestAction } from '../model/suite.js';
+import type { TestAction } from '../model/testAction.js';
 import type { ExpandedTest } from './expandTests.js';
 import type { SuiteRunOptions } from './runOptions.js';
 import { writeEndpointSlice } from './endpointSliceAction.js';

@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { needsExternalEndpoint } from '../model/needsExternalEndpoint.js';
-import { podRecordName, type AnswerSpread, type Expectation, type Target } from '../model/suite.js';
+import type { AnswerSpread } from '../model/answerSpread.js';
+import { podRecordName, type Expectation, type Target } from '../model/suite.js';
 import type { Backend } from './answerSpread.js';
 import { nodePortTargets } from './nodePortTargets.js';
 import type { ExpandedTest } from './expandTests.js';
@@ -54,14 +55,17 @@ type LabelledPod = KubernetesObject & { metadata?: { labels?: Record<string, str
  * each; default the target's cluster), or why they cannot be counted. A Service's pods are the ones its selector
  * matches.
  */
-async function backendsOf(target: Exclude<Target, { kind: 'host' }>, toNs: string, spread: AnswerSpread, toCluster: string, opts: SuiteRunOptions): Promise<Backend[] | string> {
+async function backendsOf(target: Target, toNs: string, spread: AnswerSpread, toCluster: string, opts: SuiteRunOptions): Promise<Backend[] | string> {
+  if (target.kind === 'host' && !spread.backends) return `a host target has no pods behind it to count: name them with expect.answeredBy.backends`;
   const backends: Backend[] = [];
   for (const cluster of spread.clusters ?? [toCluster]) {
     const access = opts.clusters.get(cluster);
     if (!access) return `cluster ${cluster} (expect.answeredBy.clusters) is not part of this run`;
-    let selector = target.kind === 'pod' ? target.selector : undefined;
+    // Behind a proxy (a gateway): the pods the suite names, not the proxy's own.
+    const podNs = spread.backends ? (spread.backends.namespace ?? opts.runNamespace) : toNs;
+    let selector = spread.backends ? spread.backends.selector : target.kind === 'pod' ? target.selector : undefined;
     let only: Set<string> | undefined;
-    if (target.kind !== 'pod') {
+    if (target.kind !== 'pod' && target.kind !== 'host' && !spread.backends) {
       const svc = (await access.api.get('v1', 'Service', target.name, toNs)) as { spec?: { selector?: Record<string, string> } } | undefined;
       if (!svc) continue; // the Service lives in some of the clusters only: the others add no backend
       const labels = Object.entries(svc.spec?.selector ?? {});
@@ -73,7 +77,7 @@ async function backendsOf(target: Exclude<Target, { kind: 'host' }>, toNs: strin
         only = named;
       }
     }
-    const pods = only?.size === 0 ? [] : await access.api.list('v1', 'Pod', toNs, selector);
+    const pods = only?.size === 0 ? [] : await access.api.list('v1', 'Pod', podNs, selector);
     const ready = new Set(readyPods(pods).map((p) => p.name));
     for (const pod of pods as LabelledPod[]) {
       const name = pod.metadata?.name;
@@ -128,7 +132,10 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
     };
   }
   const target = t.test.to;
-  if (target.kind === 'host') return { expanded: t, sources, targets: [target.external ? opts.external!.ip : target.host] };
+  if (target.kind === 'host') {
+    const prepared = { expanded: t, sources, targets: [target.external ? opts.external!.ip : target.host] };
+    return withBackends(prepared, target, opts.runNamespace, opts);
+  }
   const toNs = target.namespace ?? opts.runNamespace;
   if (target.kind === 'nodePort') {
     const found = await nodePortTargets(to.api, toNs, target.name, target.port ?? 0, target.nodes);
@@ -149,7 +156,7 @@ export async function resolveTest(t: ExpandedTest, opts: SuiteRunOptions): Promi
 }
 
 /** Adds the backends a test with `expect.answeredBy` counts answers against. */
-async function withBackends(p: Prepared, target: Exclude<Target, { kind: 'host' }>, toNs: string, opts: SuiteRunOptions): Promise<Prepared> {
+async function withBackends(p: Prepared, target: Target, toNs: string, opts: SuiteRunOptions): Promise<Prepared> {
   const test = p.expanded.test;
   const spread = test.type === 'connectivity' ? test.expect.answeredBy : undefined;
   if (!spread) return p;

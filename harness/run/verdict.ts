@@ -14,7 +14,8 @@ export function describeObservation(r: ProbeResult): string {
   if (r.dnsError) parts.push(r.dnsError);
   if (r.addresses?.length) parts.push(r.addresses.join(','));
   if (r.backend) parts.push(`backend ${r.backend}`);
-  if (r.reason && r.outcome !== 'connected') parts.push(`(${r.reason})`);
+  if (r.certificate) parts.push(`certificate ${r.certificate}`);
+  if (r.reason && (r.outcome !== 'connected' || r.certificate)) parts.push(`(${r.reason})`);
   const batch = r.evidence?.batch;
   if (batch) parts.push(batch.outcome === r.outcome ? `(confirmed alone, as in the batch)` : `(${batch.outcome} in the batch, ${r.outcome} when re-run alone)`);
   return parts.join(' ');
@@ -82,6 +83,7 @@ export function describeExpectation(e: Expectation): string {
     e.httpStatus !== undefined ? `HTTP ${e.httpStatus}` : '',
     e.bodyContains !== undefined ? `body containing ${JSON.stringify(e.bodyContains)}` : '',
     e.clientAddress ? describeClientAddress(e.clientAddress) : '',
+    e.certificate === 'rejected' ? 'the certificate rejected (it does not verify against the CA)' : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -112,6 +114,8 @@ export function judge(expectation: Expectation, result: ProbeResult): Verdict {
       return result.outcome === 'refused' ? { status: 'pass', observed } : fail();
     case 'reachable': {
       if (result.outcome !== 'connected') return fail();
+      // A certificate that did not verify fails a test that needs it verified; only one that expects it rejected passes.
+      if ((expectation.certificate === 'rejected') !== (result.certificate === 'rejected')) return fail();
       if (expectation.httpStatus !== undefined && result.httpStatus !== expectation.httpStatus) return fail();
       if (expectation.bodyContains !== undefined && !(result.body ?? '').includes(expectation.bodyContains)) return fail();
       return { status: 'pass', observed };

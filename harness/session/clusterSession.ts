@@ -1,21 +1,24 @@
 import { join } from 'node:path';
+import Docker from 'dockerode';
 import type { LoadedProject } from '../load/loadProject.js';
 import { ClientNodeKubeApi } from '../kube/kubeApi.js';
 import type { Plan } from '../model/plan.js';
 import type { PhaseTiming } from '../model/runReport.js';
 import { CleanupRegistry, installSignalCleanup } from '../provision/cleanup.js';
 import { downloadAndExtract } from '../provision/cniPluginsDownload.js';
+import { preloadImages } from '../provision/imageLoader.js';
 import { KindCli } from '../provision/kindCli.js';
 import { provisionClusters } from '../provision/provisioner.js';
 import { listRuns, removeRunState, runDir, writeRunState, type ClusterState, type RunState } from '../provision/runState.js';
 import { ProvisioningFailure } from '../provision/provisioningFailure.js';
 import { ensureTool } from '../provision/toolCache.js';
+import { applyToolMirror } from '../provision/toolMirror.js';
 import { subctlSpec, TOOLS, type ToolName, type ToolSpec } from '../provision/toolSpec.js';
 import { execaHostExec } from '../provision/hostExec.js';
 import { runMeshSteps } from '../provision/meshStepRunner.js';
 import { findMesh } from '../mesh/registry.js';
 import type { CommandIO } from './commandIO.js';
-import { cacheDir, runsRoot } from './environment.js';
+import { cacheDir, hostArch, runsRoot } from './environment.js';
 import { loadAndPlan, type PlanInputs } from './loadAndPlan.js';
 import type { Progress } from './progress.js';
 import { planFingerprint } from './planFingerprint.js';
@@ -99,9 +102,11 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   }
 }
 
+/** Manifests of install steps; those of GitHub releases (the Gateway API CRDs) come through KCONN_TOOL_MIRROR like tools. */
 async function fetchTextOk(url: string, signal: AbortSignal): Promise<string> {
-  const r = await fetch(url, { signal });
-  if (!r.ok) throw new Error(`GET ${url}: HTTP ${r.status}`);
+  const from = applyToolMirror(url);
+  const r = await fetch(from, { signal });
+  if (!r.ok) throw new Error(`GET ${from}: HTTP ${r.status}`);
   return r.text();
 }
 
@@ -210,6 +215,11 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
       fetchText: fetchTextOk,
       kubeFor: (path) => ClientNodeKubeApi.fromFile(path),
       internalAddress: (kindName) => kindNetworkAddress(`${kindName}-control-plane`),
+      // Images of install steps (the gateway's controller) come from the host's Docker like the suites' images.
+      loadImages: async (kindName, images, s) => {
+        const r = await preloadImages({ docker: new Docker(), kind, images, clusters: [kindName], arch: hostArch(), signal: s, log: (l) => opts.progress.line('images', l) });
+        for (const w of r.warnings) opts.progress.line('images', `warning: ${w}`);
+      },
       cleanup: opts.keep || reuse.size ? new CleanupRegistry() : cleanup,
       signal,
       progress: (scope, line) => opts.progress.line(scope, line),

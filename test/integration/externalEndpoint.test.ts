@@ -91,11 +91,23 @@ describe('external endpoint in real containers', function () {
     expect(r.httpStatus).to.equal(200);
   });
 
-  it('HTTPS against another CA fails verification: an error with the reason, not connected', async () => {
+  it('HTTPS against another CA fails verification: connected, its certificate rejected, with the reason', async () => {
     const r = await probe({ kind: 'http', scheme: 'https', host: EXTERNAL_NAME, port: 443, timeoutMs: 3000, caFile: OTHER_CA });
     expect(r.exitCode).to.equal(60);
-    expect(r.outcome).to.equal('error');
-    expect(r.reason).to.match(/^TLS verification against \/tmp\/kconn-other-ca\.crt failed \(curl exit 60\): curl: \(60\) SSL certificate problem/);
+    expect(r).to.deep.include({ outcome: 'connected', certificate: 'rejected' });
+    expect(r.reason).to.match(/^its certificate does not verify against \/tmp\/kconn-other-ca\.crt \(curl exit 60\): curl: \(60\) SSL certificate problem/);
+  });
+
+  it('a hostname reaches a virtual host at an address: SNI and Host name it, so a name the certificate holds verifies and another does not', async () => {
+    const byName = await probe({ kind: 'http', scheme: 'https', host: ep().ip, port: 443, path: '/hostname', hostname: EXTERNAL_NAME, timeoutMs: 3000, caFile: RUN_CA });
+    expect(byName.outcome, byName.reason ?? byName.stderr).to.equal('connected');
+    expect(byName.httpStatus).to.equal(200);
+    expect(byName.certificate).to.equal(undefined);
+    // No /etc/hosts entry and no DNS for this name: curl connects to the address it is given.
+    const other = await probe({ kind: 'http', scheme: 'https', host: ep().ip, port: 443, path: '/hostname', hostname: 'virtual.kconn.test', timeoutMs: 3000, caFile: RUN_CA });
+    expect(other.exitCode, other.stderr).to.equal(60);
+    expect(other).to.deep.include({ outcome: 'connected', certificate: 'rejected' });
+    expect(other.reason).to.match(/virtual\.kconn\.test/);
   });
 
   it('HTTPS by a name the certificate does not hold fails verification too, though the CA is right', async () => {
@@ -103,7 +115,7 @@ describe('external endpoint in real containers', function () {
     await lab.sh(client, ['sh', '-c', 'printf "%s unlisted.kconn.test\\n" "$1" >> /etc/hosts', 'sh', ep().ip]);
     const r = await probe({ kind: 'http', scheme: 'https', host: 'unlisted.kconn.test', port: 443, timeoutMs: 3000, caFile: RUN_CA });
     expect(r.exitCode, r.stderr).to.equal(60);
-    expect(r.outcome).to.equal('error');
+    expect(r).to.deep.include({ outcome: 'connected', certificate: 'rejected' });
     expect(r.reason).to.match(/unlisted\.kconn\.test/);
   });
 

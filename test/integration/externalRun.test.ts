@@ -118,17 +118,17 @@ describe('external endpoint in a suite run: resolution, run CA in the source, ve
     expect(await lab.sh(client, ['cat', RUN_CA_PATH])).to.equal(ep.caPem);
   });
 
-  it('with a wrong CA: the verified HTTPS tests are errors (curl exit 60), HTTP still passes', async () => {
+  it('with a wrong CA: the verified HTTPS tests fail, their certificates rejected (curl exit 60), HTTP still passes', async () => {
     const ep = endpoint!;
     const other = await makeRunCertificates({ dir: join(dir, 'other'), runId: 'other', name: EXTERNAL_NAME, ip: ep.ip });
     const o = await run({ ip: ep.ip, name: ep.name, caPem: other.caPem, dnsWaitMs: 20_000 });
     expect(statuses(o)).to.deep.equal({
       'HTTP by IP': 'pass',
-      'HTTPS by name, verified with the run CA': 'error',
-      'HTTPS by IP, verified with the run CA': 'error',
+      'HTTPS by name, verified with the run CA': 'fail',
+      'HTTPS by IP, verified with the run CA': 'fail',
       'the name resolves': 'pass',
     });
-    for (const t of o.tests.filter((x) => x.status === 'error')) expect(t.observed).to.match(/TLS verification against \/tmp\/kconn-run-ca\.pem failed \(curl exit 60\)/);
+    for (const t of o.tests.filter((x) => x.status === 'fail')) expect(t.observed).to.match(/certificate rejected \(its certificate does not verify against \/tmp\/kconn-run-ca\.pem \(curl exit 60\)/);
     expect(await lab.sh(client, ['cat', RUN_CA_PATH])).to.equal(other.caPem);
   });
 

@@ -84,6 +84,26 @@ describe('cluster steps, as sent to kind, helm and the API', function () {
     expect(api.calls).to.deep.equal([]);
   });
 
+  it('load-images: the images go to the runtime\'s loader with the signal; without a loader the step says the nodes pull them', async () => {
+    const plan = planRun(topology([cluster('main')], { gateway: { provider: 'traefik', image: 'kconn/traefik:v3.6.12', source: { file: 't.yaml', doc: 0, path: [] } } }), [suite('s')], PLAN_OPTIONS).clusters[0]!;
+    const step = plan.steps.find((s) => s.action === 'load-images')!;
+    const loaded: (readonly string[])[] = [];
+    const { rt } = runtime(plan, { loadImages: async (images, signal) => void loaded.push(signal.aborted ? [] : images) });
+    await runClusterStep(step, rt);
+    expect(loaded).to.deep.equal([['kconn/traefik:v3.6.12']]);
+    const lines: string[] = [];
+    const bare = runtime(plan, { progress: (l) => lines.push(l) });
+    await runClusterStep(step, bare.rt);
+    expect(lines).to.deep.equal(['not loading kconn/traefik:v3.6.12: the nodes pull them themselves']);
+  });
+
+  it('gateway: the Traefik objects are applied as planned, the GatewayClass among them', async () => {
+    const plan = planRun(topology([cluster('main')], { gateway: { provider: 'traefik', source: { file: 't.yaml', doc: 0, path: [] } } }), [suite('s')], PLAN_OPTIONS).clusters[0]!;
+    const { rt, api } = runtime(plan);
+    for (const step of plan.steps.filter((s) => s.action === 'apply-object')) await runClusterStep(step, rt);
+    expect(api.calls).to.include.members(['apply Namespace kconn-gateway', 'apply Deployment kconn-gateway/traefik', 'apply Service kconn-gateway/kconn-gateway', 'apply GatewayClass kconn', 'apply IngressClass kconn']);
+  });
+
   it('calico: the Installation is applied as planned', async () => {
     const plan = planFor('calico', { encapsulation: 'IPIP' });
     const { rt, api } = runtime(plan);

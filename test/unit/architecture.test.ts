@@ -18,6 +18,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   probe: 3,
   mesh: 3,
   cni: 3,
+  gateway: 3,
   pki: 2,
   model: 1,
 };

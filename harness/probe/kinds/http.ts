@@ -1,6 +1,6 @@
 import type { ProbeObservation, ProbeSpec } from '../../model/probe.js';
 import { DEADLINE_EXIT_CODES, backendIdentity, backstopSeconds, connectFailure, seconds, type ProbeKindModule } from './probeKind.js';
-import { checkTarget, checkTimeout, checkUrlPath } from './validation.js';
+import { checkName, checkTarget, checkTimeout, checkUrlPath } from './validation.js';
 
 type Http = Extract<ProbeSpec, { kind: 'http' }>;
 
@@ -24,7 +24,8 @@ function checkCaFile(s: Http): string | undefined {
 export const httpProbe: ProbeKindModule<Http> = {
   kind: 'http',
   tools: ['curl', 'timeout'],
-  validate: (s) => checkTarget(s.host, s.port) ?? checkTimeout(s.timeoutMs) ?? (s.path !== undefined ? checkUrlPath(s.path) : undefined) ?? checkCaFile(s),
+  validate: (s) =>
+    checkTarget(s.host, s.port) ?? checkTimeout(s.timeoutMs) ?? (s.path !== undefined ? checkUrlPath(s.path) : undefined) ?? checkCaFile(s) ?? (s.hostname !== undefined ? checkName(s.hostname) : undefined),
   argv: (s) => [
     'curl', '-sS', '--max-time', seconds(s.timeoutMs), '--connect-timeout', seconds(s.timeoutMs),
     // With a CA (the run's), the server must prove who it is; without one (test servers with self-signed
@@ -32,7 +33,9 @@ export const httpProbe: ProbeKindModule<Http> = {
     ...(s.scheme === 'https' ? (s.caFile !== undefined ? ['--cacert', s.caFile] : ['-k']) : []),
     // curl expands \\n itself, so the argv (and the reproduce command) stays on one line.
     '-w', `\\n${MARKER} %{http_code} %{time_total}\\n`,
-    `${s.scheme}://${s.host}:${s.port}${s.path ?? '/'}`,
+    // A virtual host: the URL (so SNI and Host) names it, and curl connects to the target's address instead.
+    ...(s.hostname !== undefined ? ['--connect-to', `${s.hostname}:${s.port}:${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}`] : []),
+    `${s.scheme}://${s.hostname ?? s.host}:${s.port}${s.path ?? '/'}`,
   ],
   deadlineSeconds: (s) => backstopSeconds(s.timeoutMs),
   // curl's own timers start when curl does, so process start never shortens them.
@@ -48,11 +51,15 @@ export const httpProbe: ProbeKindModule<Http> = {
       }
       case CURL.emptyReply:
         return { outcome: 'connected', reason: 'the server closed the connection without a reply' };
-      case CURL.tlsConnect:
       case CURL.tlsCert:
-        // Verification was asked for and did not happen: whoever answered did not prove to be the server asked for,
-        // so this is neither a connection to it nor a block (the TCP connect succeeded): an error, with the reason.
-        if (s.caFile !== undefined) return { outcome: 'error', reason: `TLS verification against ${s.caFile} failed (curl exit ${run.exitCode}): ${run.stderr.trim()}` };
+        // The server's certificate did not verify against the CA asked for (another issuer, another name, expired):
+        // the TCP connect succeeded and a TLS server answered. The runner decides what that means.
+        if (s.caFile !== undefined) return { outcome: 'connected', certificate: 'rejected', reason: `its certificate does not verify against ${s.caFile} (curl exit 60): ${run.stderr.trim()}` };
+        return { outcome: 'connected', reason: `TLS failed after the TCP connect: ${run.stderr.trim()}` };
+      case CURL.tlsConnect:
+        // The handshake itself failed (no TLS server there, no common cipher): with a CA asked for, nothing was
+        // verified either way, so this is neither a connection to the server asked for nor a block: an error.
+        if (s.caFile !== undefined) return { outcome: 'error', reason: `TLS handshake failed (curl exit 35), so nothing was verified against ${s.caFile}: ${run.stderr.trim()}` };
         return { outcome: 'connected', reason: `TLS failed after the TCP connect: ${run.stderr.trim()}` };
       case CURL.caFile:
         return { outcome: 'error', reason: `cannot use the CA file ${s.caFile ?? '(none)'} in the source: ${run.stderr.trim()}` };

@@ -63,3 +63,28 @@ describe('planRun', () => {
     expect(() => planRun(topology([cluster('a')]), [suite('s')], { ...PLAN_OPTIONS, runId: 'Run_1234567' })).to.throw(PlanError, 'run id');
   });
 });
+
+describe('planRun: spec.gateway', () => {
+  const gateway = { provider: 'traefik' as const, source: { file: 't.yaml', doc: 0, path: ['spec', 'gateway'] } };
+
+  it('installs the gateway in every cluster after its CNI and CoreDNS, and gives the gateway capability', () => {
+    const plan = planRun(topology([cluster('east'), cluster('west')], { gateway: { ...gateway, image: 'kconn/traefik:v3.6.12' } }), [suite('gw', { requires: ['gateway'] })], PLAN_OPTIONS);
+    for (const c of plan.clusters) {
+      const summaries = c.steps.map((s) => s.summary);
+      const coredns = summaries.indexOf('wait for the CoreDNS rollout');
+      expect(coredns, c.name).to.be.greaterThan(0);
+      expect(summaries.slice(coredns + 1)[0], c.name).to.equal('Gateway API v1.4.0 CRDs (standard channel)');
+      expect(c.steps.find((s) => s.action === 'load-images'), c.name).to.deep.include({ images: ['kconn/traefik:v3.6.12'] });
+      expect(c.capabilities, c.name).to.include('gateway');
+    }
+    expect(plan.suites[0]!.status).to.equal('run');
+  });
+
+  it('without spec.gateway: no gateway step, and a suite that requires one is skipped saying why', () => {
+    const plan = planRun(topology([cluster('main')]), [suite('gw', { requires: ['gateway'] })], PLAN_OPTIONS);
+    expect(plan.clusters[0]!.steps.some((s) => s.summary.startsWith('Gateway API'))).to.equal(false);
+    expect(plan.clusters[0]!.capabilities).to.not.include('gateway');
+    expect(plan.suites[0]).to.deep.include({ status: 'skip', skipKind: 'unsupported' });
+    expect(plan.suites[0]!.reason).to.match(/no Gateway API and Ingress controller \(the topology has no spec\.gateway\)/);
+  });
+});

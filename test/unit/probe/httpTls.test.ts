@@ -24,17 +24,35 @@ describe('HTTPS probes verified against a CA (caFile)', () => {
     expect(probeCommand({ ...https, scheme: 'http' })).to.not.include('--cacert');
   });
 
-  it('a certificate that does not verify is an error with the reason, not connected and not blocked', () => {
+  it('a certificate that does not verify is a connection whose certificate was rejected, with the reason; a failed handshake is an error', () => {
     const o = classifyRun(verified, run(60, '', UNTRUSTED));
-    expect(o.outcome).to.equal('error');
-    expect(o.reason).to.match(/^TLS verification against \/tmp\/kconn-run-ca\.crt failed \(curl exit 60\): curl: \(60\) SSL certificate problem/);
-    expect(classifyRun(verified, run(35, '', 'curl: (35) OpenSSL/3.0.15: error:0A000410:SSL routines::sslv3 alert handshake failure')).outcome).to.equal('error');
+    expect(o).to.deep.include({ outcome: 'connected', certificate: 'rejected' });
+    expect(o.reason).to.match(/^its certificate does not verify against \/tmp\/kconn-run-ca\.crt \(curl exit 60\): curl: \(60\) SSL certificate problem/);
+    const handshake = classifyRun(verified, run(35, '', 'curl: (35) OpenSSL/3.0.15: error:0A000410:SSL routines::sslv3 alert handshake failure'));
+    expect(handshake.outcome).to.equal('error');
+    expect(handshake.reason).to.match(/^TLS handshake failed \(curl exit 35\), so nothing was verified against \/tmp\/kconn-run-ca\.crt: curl: \(35\)/);
+    expect(handshake.certificate).to.equal(undefined);
     expect(classifyRun(verified, run(77, '', 'curl: (77) error setting certificate file: /tmp/kconn-run-ca.crt'))).to.deep.include({ outcome: 'error' });
     expect(classifyRun(verified, run(77, '', 'x')).reason).to.match(/cannot use the CA file \/tmp\/kconn-run-ca\.crt/);
   });
 
-  it('without a CA, a TLS failure after the connect stays connected (reachability only), as before', () => {
-    expect(classifyRun(https, run(60, '', UNTRUSTED))).to.deep.include({ outcome: 'connected' });
+  it('without a CA, a TLS failure after the connect stays connected (reachability only), with no certificate verdict', () => {
+    for (const code of [60, 35]) {
+      const o = classifyRun(https, run(code, '', UNTRUSTED));
+      expect(o, String(code)).to.deep.include({ outcome: 'connected' });
+      expect(o.certificate, String(code)).to.equal(undefined);
+    }
+  });
+
+  it('a hostname asks for a virtual host: the URL (so SNI and Host) names it and curl connects to the target address', () => {
+    const argv = probeCommand({ ...verified, host: '10.96.0.12', hostname: 'app.gateway.kconn.test' });
+    expect(argv[argv.indexOf('--connect-to') + 1]).to.equal('app.gateway.kconn.test:443:10.96.0.12:443');
+    expect(argv.at(-1)).to.equal('https://app.gateway.kconn.test:443/hostname');
+    const v6 = probeCommand({ ...https, host: 'fd00::12', port: 8443, hostname: 'app.gateway.kconn.test' });
+    expect(v6[v6.indexOf('--connect-to') + 1]).to.equal('app.gateway.kconn.test:8443:[fd00::12]:8443');
+    expect(probeCommand(https)).to.not.include('--connect-to');
+    expect(httpProbe.validate({ ...https, hostname: 'app.gateway.kconn.test' })).to.equal(undefined);
+    for (const hostname of ['-k', 'a b', 'x;id', 'app..test', '']) expect(httpProbe.validate({ ...https, hostname }), hostname).to.be.a('string');
   });
 
   it('a verified reply is connected with its status; network failures keep their outcomes', () => {

@@ -178,8 +178,13 @@ describe('probe kinds, module by module', () => {
       expect(c(52)).to.deep.equal({ outcome: 'connected', reason: 'the server closed the connection without a reply' });
       expect(c(35, ' handshake failed \n', http({ scheme: 'https' }))).to.deep.equal({ outcome: 'connected', reason: 'TLS failed after the TCP connect: handshake failed' });
       expect(c(60, ' bad cert \n', http({ scheme: 'https', caFile: '/ca.crt' }))).to.deep.equal({
+        outcome: 'connected',
+        certificate: 'rejected',
+        reason: 'its certificate does not verify against /ca.crt (curl exit 60): bad cert',
+      });
+      expect(c(35, ' handshake failed \n', http({ scheme: 'https', caFile: '/ca.crt' }))).to.deep.equal({
         outcome: 'error',
-        reason: 'TLS verification against /ca.crt failed (curl exit 60): bad cert',
+        reason: 'TLS handshake failed (curl exit 35), so nothing was verified against /ca.crt: handshake failed',
       });
       expect(c(77, ' no file \n')).to.deep.equal({ outcome: 'error', reason: 'cannot use the CA file (none) in the source: no file' });
       expect(c(28)).to.deep.equal({ outcome: 'timeout' });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ProbeResult } from '../../../harness/model/probe.js';
-import type { AnswerSpread } from '../../../harness/model/suite.js';
+import type { AnswerSpread } from '../../../harness/model/answerSpread.js';
 import { describeSpread, groupOf, judgeSpread, type Backend } from '../../../harness/run/answerSpread.js';
 import { binomialRange } from '../../../harness/run/binomialRange.js';
 

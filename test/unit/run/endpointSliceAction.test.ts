@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
-import type { ConnectivityTest, EndpointSliceAction } from '../../../harness/model/suite.js';
+import type { ConnectivityTest } from '../../../harness/model/suite.js';
+import type { EndpointSliceAction } from '../../../harness/model/testAction.js';
 import { endpointSliceFor, writeEndpointSlice } from '../../../harness/run/endpointSliceAction.js';
 import { describeAction, runTestAction } from '../../../harness/run/testActions.js';
 import { resolveTest } from '../../../harness/run/testResolution.js';

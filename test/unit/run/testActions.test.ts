@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import type { TestOutcome } from '../../../harness/model/runReport.js';
-import type { ConnectivityTest, ScaleAction, TestAction } from '../../../harness/model/suite.js';
+import type { ConnectivityTest } from '../../../harness/model/suite.js';
+import type { ScaleAction, TestAction } from '../../../harness/model/testAction.js';
 import type { ExpandedTest } from '../../../harness/run/expandTests.js';
 import type { SuiteRunOptions } from '../../../harness/run/runOptions.js';
 import { describeAction, runTestAction, runWithActions } from '../../../harness/run/testActions.js';

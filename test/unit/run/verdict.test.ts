@@ -110,3 +110,29 @@ describe('verdict', () => {
     });
   });
 });
+
+describe('verdict: certificates verified against a CA', () => {
+  const rejected = result({ outcome: 'connected', certificate: 'rejected', reason: 'its certificate does not verify against /tmp/kconn-run-ca.pem (curl exit 60): curl: (60) SSL: no alternative certificate subject name matches' });
+  const verified = result({ outcome: 'connected', httpStatus: 200 });
+  const expectRejected = { kind: 'connectivity', outcome: 'reachable', certificate: 'rejected' } as const;
+
+  it('a rejected certificate fails a test that needs it verified, saying so and why', () => {
+    const v = judge(reachable, rejected);
+    expect(v.status).to.equal('fail');
+    expect(v).to.deep.include({ expected: 'reachable' });
+    expect(v.status === 'fail' && v.observed).to.equal(`connected certificate rejected (${rejected.reason})`);
+    expect(judge({ ...reachable, certificate: 'verified' }, rejected).status).to.equal('fail');
+    expect(judge({ ...reachable, certificate: 'verified' }, verified).status).to.equal('pass');
+  });
+
+  it('a test that expects the certificate rejected passes only on a rejection, never on a verified answer or no connection', () => {
+    expect(judge(expectRejected, rejected)).to.deep.equal({ status: 'pass', observed: `connected certificate rejected (${rejected.reason})` });
+    expect(judge(expectRejected, verified)).to.deep.equal({
+      status: 'fail',
+      expected: 'reachable with the certificate rejected (it does not verify against the CA)',
+      observed: 'connected HTTP 200',
+    });
+    expect(judge(expectRejected, result({ outcome: 'refused' })).status).to.equal('fail');
+    expect(judge(expectRejected, result({ outcome: 'error', reason: 'TLS handshake failed (curl exit 35)' })).status).to.equal('error');
+  });
+});

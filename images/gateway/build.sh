@@ -40,7 +40,8 @@ log "traefik v$TRAEFIK_VERSION (go build; the module and build caches make a reb
 (cd "$HERE/traefik" && CGO_ENABLED=0 go build -trimpath \
   -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=v$TRAEFIK_VERSION" \
   -o "$OUT/bin/traefik" github.com/traefik/traefik/v3/cmd/traefik)
-"$OUT/bin/traefik" version | grep -q "v$TRAEFIK_VERSION" || die "the traefik built does not say v$TRAEFIK_VERSION"
+built=$("$OUT/bin/traefik" version)
+[[ $built == *"v$TRAEFIK_VERSION"* ]] || die "the traefik built does not say v$TRAEFIK_VERSION: $built"
 
 sum=$(sha256sum "$OUT/bin/traefik" | cut -c1-16)
 if [ "$(docker image inspect -f '{{ index .Config.Labels "kconn.dev/binary" }}' "$IMAGE" 2>/dev/null || true)" = "$sum" ]; then

@@ -1,5 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { execa, type ResultPromise } from 'execa';
 import { runsRoot } from '../../harness/session/environment.js';
@@ -42,10 +44,32 @@ interface Results {
   readonly suites: ReadonlyArray<{ readonly name: string; readonly tests: readonly TestResult[] }>;
 }
 
+/**
+ * What images/gateway/build.sh made (.ci/run passes both): Traefik built from its Go module, and a folder that serves
+ * the Gateway API release file under GitHub's paths, which the run reaches through KCONN_TOOL_MIRROR on loopback.
+ */
+const GATEWAY_IMAGE = process.env['KCONN_REAL_GATEWAY_IMAGE'] ?? '';
+const GATEWAY_MIRROR = process.env['KCONN_REAL_GATEWAY_MIRROR'] ?? '';
+
+/** Serves the files under `root` on loopback (GET only, no listing, nothing outside it). */
+async function serveFolder(root: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    const file = resolve(root, `.${decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)}`);
+    if (req.method !== 'GET' || !file.startsWith(`${resolve(root)}/`) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/yaml' }).end(readFileSync(file));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
 /** Runs the CLI with CI's plain log lines; its whole output goes to reports/real/<label>.log. */
-async function kconn(label: string, args: readonly string[], timeoutMs: number): Promise<{ exitCode: number; output: string }> {
+async function kconn(label: string, args: readonly string[], timeoutMs: number, env: Record<string, string> = {}): Promise<{ exitCode: number; output: string }> {
   mkdirSync(OUT, { recursive: true });
-  const r = await execa(process.execPath, [KCONN, ...args], { cwd: REPO_ROOT, reject: false, all: true, timeout: timeoutMs, env: { CI: 'true', ...PROBE_IMAGES } });
+  const r = await execa(process.execPath, [KCONN, ...args], { cwd: REPO_ROOT, reject: false, all: true, timeout: timeoutMs, env: { CI: 'true', ...PROBE_IMAGES, ...env } });
   writeFileSync(join(OUT, `${label}.log`), r.all ?? '');
   return { exitCode: r.exitCode ?? -1, output: r.all ?? '' };
 }
@@ -154,6 +178,26 @@ describe('real kind clusters, on the node image built here', function () {
     expect(results.summary['passed'], 'tests passed').to.be.greaterThan(5);
     expect(r.exitCode).to.equal(0);
     await expectNothingLeft(results.runId);
+  });
+
+  it('a gateway topology: Traefik from spec.gateway; HTTPS with the run CA, routes by host and path, a weighted canary, a redirect, a wrong name refused, an Ingress', async () => {
+    if (!GATEWAY_IMAGE || !GATEWAY_MIRROR) throw new Error('KCONN_REAL_GATEWAY_IMAGE and KCONN_REAL_GATEWAY_MIRROR are not set: run images/gateway/build.sh (--print-image, --print-mirror); .ci/run does');
+    const dir = join(OUT, 'gateway');
+    mkdirSync(dir, { recursive: true });
+    // The shipped topology with the image built here, as a user with a mirror writes it.
+    const topology = join(OUT, 'gateway-topology.yaml');
+    writeFileSync(topology, readFileSync(join(REPO_ROOT, 'clusters', 'gateway.yaml'), 'utf8').replace('provider: traefik', `provider: traefik\n    image: ${GATEWAY_IMAGE}`));
+    const mirror = await serveFolder(GATEWAY_MIRROR);
+    try {
+      const r = await kconn('gateway', ['run', '--topology', topology, '--node-image', IMAGE, '--suite', 'gateway', '--reports-dir', dir], 20 * 60_000, { KCONN_TOOL_MIRROR: mirror.url });
+      const results = readResults(onlyRunIn(dir));
+      checkOutcomes(results, []);
+      expect(results.summary['passed'], 'every test of the gateway suite passed').to.equal(6);
+      expect(r.exitCode).to.equal(0);
+      await expectNothingLeft(results.runId);
+    } finally {
+      await mirror.close();
+    }
   });
 
   it('kconn matrix with two cells: kindnet runs, flannel is a failed cell with its reason', async () => {

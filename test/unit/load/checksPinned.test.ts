@@ -269,7 +269,7 @@ describe('loader checks: Kubernetes objects and the clusters suites name', () =>
       'sem2.yaml:12:12: spec.tests[1].dns: dns needs "name" (the name to look up) or "podOf" (pods whose own A records to look up)',
       'sem2.yaml:16:12: spec.tests[2].dns: give either "name" or "podOf", not both',
       'sem2.yaml:22:17: spec.tests[3].requests: requests repeats a request to tally which backends answer: add expect.answeredBy, or remove requests',
-      'sem2.yaml:27:46: spec.tests[4].expect.answeredBy: answeredBy needs a service, nodePort or pod target (its backends are the pods behind it)',
+      'sem2.yaml:27:46: spec.tests[4].expect.answeredBy: answeredBy needs a service, nodePort or pod target (its backends are the pods behind it), or backends: {selector} (the pods behind a proxy)',
       'sem2.yaml:27:46: spec.tests[4].expect.answeredBy: answeredBy needs answers: the test must expect reachable: true',
       'sem2.yaml:27:46: spec.tests[4].expect.answeredBy: answeredBy needs protocol http or https (each answer names its backend, e.g. path /hostname), not tcp',
       'sem2.yaml:27:46: spec.tests[4].expect.answeredBy: answeredBy tallies the answers of several requests: add "requests: N" to the test',

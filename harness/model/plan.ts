@@ -16,7 +16,7 @@ export interface ManifestPatch {
 }
 
 /** One thing provisioning will do, in order. Every variant is plain data, so a plan can be printed and diffed. */
-export type PlanStep =
+export type PlanStep = (
   | {
       readonly action: 'download';
       readonly summary: string;
@@ -61,7 +61,10 @@ export type PlanStep =
       readonly condition: string;
       readonly timeout: string;
     }
-  | ExecStep;
+  | ExecStep) & {
+  /** The phase its time counts to in the run's timings (default: by its action: cluster create, CNI install, ready). */
+  readonly phase?: string;
+};
 
 /**
  * A command run on the host, without a shell. argv[0] names the tool: a tool kconn pins (`subctl`, `helm`, `kind`) is

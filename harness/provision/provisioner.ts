@@ -40,6 +40,7 @@ export interface ProvisionOptions {
 
 /** The phase a plan step belongs to, for the run's timings. */
 function phaseOf(step: PlanStep): string {
+  if (step.phase) return step.phase;
   if (step.action === 'kind-create') return 'cluster create';
   if (step.action === 'wait') return 'ready';
   return 'CNI install';

@@ -55,5 +55,6 @@ describe('gateway: Traefik as the topology\'s Gateway API and Ingress controller
     expect(steps[2]).to.deep.include({ images: ['kconn/traefik:v3.6.12'] });
     expect(steps.at(-1)).to.deep.include({ resource: 'gatewayclass', name: 'kconn', condition: 'Accepted' });
     expect(traefikSteps().find((s) => s.action === 'load-images')).to.deep.include({ images: [TRAEFIK_IMAGE] });
+    expect(new Set(steps.map((s) => s.phase)), 'their time is the gateway install phase').to.deep.equal(new Set(['gateway install']));
   });
 });

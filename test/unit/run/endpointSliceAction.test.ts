@@ -138,6 +138,26 @@ describe('test resolution: backends of a Service without a selector, not-ready p
     expect((await resolveTest(t, opts)).problem).to.equal('service loc/manual has no selector and its endpoint 192.0.2.10 names no pod of loc (targetRef) on cluster main: its answers cannot be counted');
   });
 
+  it('answeredBy.backends: behind a proxy, the ready pods it names are the backends, not the proxy\'s own (for a host target too)', async () => {
+    const { api, opts } = cluster();
+    api.put({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gw', namespace: 'loc' }, spec: { clusterIP: '10.96.0.80', selector: { app: 'proxy' }, ports: [{ port: 443 }] } } as KubernetesObject);
+    api.put(pod('proxy-1', '10.244.1.9', true, { app: 'proxy' }));
+    const behind = (to: ConnectivityTest['to']): ConnectivityTest => {
+      const t = spreadTest(to);
+      return { ...t, expect: { ...t.expect, answeredBy: { ...t.expect.answeredBy!, backends: { namespace: 'loc', selector: 'app=echo' } } } };
+    };
+    const viaService = await resolveTest(expanded(behind({ kind: 'service', namespace: 'loc', name: 'gw', port: 443 })), opts);
+    expect(viaService.targets).to.deep.equal(['10.96.0.80']);
+    expect(viaService.backends?.map((b) => b.pod)).to.deep.equal(['echo-1', 'echo-2']);
+    const viaHost = await resolveTest(expanded(behind({ kind: 'host', host: '172.18.0.200', port: 443 })), opts);
+    expect(viaHost.targets).to.deep.equal(['172.18.0.200']);
+    expect(viaHost.backends?.map((b) => b.pod)).to.deep.equal(['echo-1', 'echo-2']);
+    const plainHost = await resolveTest(expanded(spreadTest({ kind: 'host', host: '172.18.0.200', port: 443 })), opts);
+    expect(plainHost.problem).to.equal('a host target has no pods behind it to count: name them with expect.answeredBy.backends');
+    const own = await resolveTest(expanded(spreadTest({ kind: 'service', namespace: 'loc', name: 'gw', port: 443 })), opts);
+    expect(own.backends?.map((b) => b.pod), 'without backends: the pods behind the Service itself').to.deep.equal(['proxy-1']);
+  });
+
   it('a pod target with notReady gets the running pods that are not ready, and says so when there are none', async () => {
     const { api, opts } = cluster();
     const t = (notReady: boolean): ConnectivityTest => ({

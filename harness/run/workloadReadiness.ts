@@ -1,6 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeApi } from '../kube/kubeApi.js';
 import { explainWaiting } from '../kube/explainWaiting.js';
+import { gatewayProgrammed, routeAccepted } from '../kube/gatewayReadiness.js';
 import { endpointsReady, podRunning, podsReady, rolloutComplete, type Readiness } from '../kube/readiness.js';
 import { EXPECT_READY_ANNOTATION } from '../model/labels.js';
 
@@ -28,8 +29,9 @@ function selectsApplied(selector: Labels, applied: readonly KubernetesObject[]):
 }
 
 /**
- * What must be ready before a suite's probes can mean anything: workloads rolled out, and Services with endpoints
- * when they select pods the same manifests make.
+ * What must be ready before a suite's probes can mean anything: workloads rolled out, Services with endpoints when
+ * they select pods the same manifests make, Gateways programmed and HTTPRoutes accepted by their Gateways (their
+ * controller has taken them in: without it the first requests meet a 404 of a route not set up yet).
  */
 export async function workloadsReady(api: KubeApi, applied: readonly KubernetesObject[]): Promise<Readiness> {
   const waiting: string[] = [];
@@ -49,6 +51,10 @@ export async function workloadsReady(api: KubeApi, applied: readonly KubernetesO
       if (selector && selectsApplied(selector, applied)) {
         r = endpointsReady(await api.list('discovery.k8s.io/v1', 'EndpointSlice', ns, `kubernetes.io/service-name=${name}`), `${ns}/${name}`);
       }
+    } else if (o.apiVersion?.startsWith('gateway.networking.k8s.io/') && o.kind === 'Gateway') {
+      r = gatewayProgrammed(await api.get(o.apiVersion, 'Gateway', name, ns), `${ns}/${name}`);
+    } else if (o.apiVersion?.startsWith('gateway.networking.k8s.io/') && o.kind === 'HTTPRoute') {
+      r = routeAccepted(await api.get(o.apiVersion, 'HTTPRoute', name, ns), `HTTPRoute ${ns}/${name}`);
     }
     if (r && !r.ready) waiting.push(r.detail);
   }

@@ -43,3 +43,39 @@ describe('workloads ready before a suite probes', () => {
     expect(await workloadsReady(api, [pod(true, {})])).to.deep.equal({ ready: false, detail: 'pod ns/echo-unready: absent, 0/0 containers started (not expected to be ready)' });
   });
 });
+
+describe('Gateway API objects ready before a suite probes', () => {
+  const gw = (conditions: unknown[]): KubernetesObject => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'web', namespace: 'ns' }, spec: {}, status: { conditions } }) as KubernetesObject;
+  const route = (parents: unknown[]): KubernetesObject =>
+    ({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'app', namespace: 'ns' },
+      spec: { parentRefs: [{ name: 'web', sectionName: 'https' }] },
+      status: { parents },
+    }) as KubernetesObject;
+  const accepted = (sectionName: string, resolved = 'True') => ({
+    parentRef: { name: 'web', sectionName },
+    conditions: [{ type: 'Accepted', status: 'True' }, { type: 'ResolvedRefs', status: resolved, reason: resolved === 'True' ? 'ResolvedRefs' : 'BackendNotFound', message: 'service web-x not found' }],
+  });
+
+  it('a Gateway until its controller says Programmed', async () => {
+    const api = new MemoryKubeApi();
+    api.put(gw([]));
+    expect(await workloadsReady(api, [gw([])])).to.deep.equal({ ready: false, detail: 'Gateway ns/web Programmed: not reported yet' });
+    api.put(gw([{ type: 'Programmed', status: 'True' }]));
+    expect((await workloadsReady(api, [gw([])])).ready).to.equal(true);
+  });
+
+  it('an HTTPRoute until every Gateway listener it names accepted it with its backends resolved', async () => {
+    const api = new MemoryKubeApi();
+    api.put(route([]));
+    expect((await workloadsReady(api, [route([])])).detail).to.equal('HTTPRoute ns/app: not reported by Gateway web/https yet');
+    api.put(route([accepted('http')]));
+    expect((await workloadsReady(api, [route([])])).detail, 'another listener does not count').to.equal('HTTPRoute ns/app: not reported by Gateway web/https yet');
+    api.put(route([accepted('https', 'False')]));
+    expect((await workloadsReady(api, [route([])])).detail).to.equal('HTTPRoute ns/app on web/https: ResolvedRefs False (BackendNotFound: service web-x not found)');
+    api.put(route([accepted('https')]));
+    expect(await workloadsReady(api, [route([])])).to.deep.equal({ ready: true, detail: 'all workloads ready' });
+  });
+});

@@ -44,6 +44,9 @@ function clusterRole(): Record<string, unknown> {
     metadata: { name: 'kconn-traefik', labels },
     rules: [
       { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+      // The Ingress provider's cluster-scope informer lists nodes (pkg/provider/kubernetes/ingress/client.go); without
+      // this it never syncs and serves no Ingress (seen on kind: "nodes is forbidden", every Ingress request a 404).
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
       { apiGroups: [''], resources: ['services', 'secrets', 'configmaps', 'endpoints'], verbs: read },
       { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
       { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'ingressclasses'], verbs: read },
@@ -94,6 +97,11 @@ export function traefikObjects(image: string): Record<string, unknown>[] {
                 args: [
                   `--entryPoints.web.address=:${GATEWAY_PORTS.http.listener}`,
                   `--entryPoints.websecure.address=:${GATEWAY_PORTS.https.listener}`,
+                  // An Ingress's spec.tls only loads its certificate into Traefik; TLS on the HTTPS entry point is what
+                  // makes it terminate there, as Ingress users expect (docs/content/reference/routing-configuration/
+                  // kubernetes/ingress.md, "Enabling TLS via HTTP Options on Entrypoint"). Gateway HTTPS listeners
+                  // are unaffected; an HTTP listener may not sit on this entry point (pkg/provider/kubernetes/gateway).
+                  '--entryPoints.websecure.http.tls=true',
                   '--providers.kubernetesgateway=true',
                   // The Gateways' status.addresses: the Service in front of Traefik.
                   `--providers.kubernetesgateway.statusaddress.service.name=${GATEWAY_SERVICE}`,

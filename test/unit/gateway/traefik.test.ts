@@ -19,6 +19,7 @@ describe('gateway: Traefik as the topology\'s Gateway API and Ingress controller
     expect(container.args).to.include.members([
       '--entryPoints.web.address=:8000',
       '--entryPoints.websecure.address=:8443',
+      '--entryPoints.websecure.http.tls=true',
       '--providers.kubernetesgateway=true',
       '--providers.kubernetesingress=true',
       '--providers.kubernetesingress.ingressclass=kconn',
@@ -42,6 +43,7 @@ describe('gateway: Traefik as the topology\'s Gateway API and Ingress controller
     for (const r of ['gateways/status', 'httproutes/status', 'gatewayclasses/status']) expect(can('gateway.networking.k8s.io', r, 'update'), r).to.equal(true);
     expect(can('networking.k8s.io', 'ingresses', 'watch') && can('networking.k8s.io', 'ingresses/status', 'update')).to.equal(true);
     expect(can('', 'secrets', 'watch') && can('discovery.k8s.io', 'endpointslices', 'watch')).to.equal(true);
+    expect(can('', 'nodes', 'list') && can('', 'nodes', 'watch'), "the Ingress provider's node informer").to.equal(true);
     expect(rules.flatMap((r) => r['verbs'] as string[]).filter((v) => !['get', 'list', 'watch', 'update'].includes(v))).to.deep.equal([]);
     const binding = byKind('ClusterRoleBinding');
     expect(binding['subjects']).to.deep.equal([{ kind: 'ServiceAccount', name: 'traefik', namespace: 'kconn-gateway' }]);

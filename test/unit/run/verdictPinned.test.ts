@@ -104,6 +104,11 @@ describe('verdict: the cases no other test pinned', () => {
     expect(describeExpectation({ kind: 'connectivity', outcome: 'reachable', httpStatus: 200, bodyContains: '' })).to.equal('reachable with HTTP 200, body containing ""');
     expect(describeExpectation({ kind: 'dns', outcome: 'resolves', addresses: [] })).to.equal('resolves');
     expect(describeExpectation({ kind: 'dns', outcome: 'nxdomain' })).to.equal('nxdomain');
+    expect(describeExpectation({ kind: 'connectivity', outcome: 'reachable', clientAddress: 'kept' })).to.equal("reachable with the server sees the source's own address");
+    expect(describeExpectation({ kind: 'connectivity', outcome: 'reachable', httpStatus: 200, clientAddress: 'replaced' })).to.equal(
+      "reachable with HTTP 200, the server sees another address than the source's (replaced, e.g. SNAT)",
+    );
+    expect(describeExpectation({ kind: 'connectivity', outcome: 'reachable', certificate: 'verified' })).to.equal('reachable');
   });
 
   describe('unconfirmedNegative', () => {

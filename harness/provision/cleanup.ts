@@ -13,6 +13,7 @@ export class CleanupRegistry {
   private actions: CleanupAction[] = [];
   private running: Promise<string[]> | undefined;
   private readonly late: Promise<unknown>[] = [];
+  private final: ((failures: readonly string[]) => Promise<void>) | undefined;
   private resolveDone!: (failures: string[]) => void;
   private readonly done = new Promise<string[]>((r) => (this.resolveDone = r));
 
@@ -29,6 +30,14 @@ export class CleanupRegistry {
     return () => {
       this.actions = this.actions.filter((a) => a !== action);
     };
+  }
+
+  /**
+   * What runs once after every action, told their failures, before runAll returns and whenDone settles (the run's
+   * state folder, removed only when the rest was): so Ctrl-C, which exits once whenDone settles, never skips it.
+   */
+  finally(run: (failures: readonly string[]) => Promise<void>): void {
+    this.final = run;
   }
 
   get pending(): readonly string[] {
@@ -54,6 +63,8 @@ export class CleanupRegistry {
       this.actions = [];
       for (const a of actions) await this.runOne(a, failures);
       await Promise.all(this.late);
+      const final = this.final;
+      if (final) await this.runOne({ what: 'the run state', run: () => final([...failures]) }, failures);
       this.resolveDone(failures);
       return failures;
     })();

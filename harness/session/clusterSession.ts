@@ -198,9 +198,11 @@ async function provisionSession(opts: SessionOptions, { controller, signal, clea
   };
   await writeRunState(runsRoot(), baseState);
   // The state goes only once every cluster is gone, so that `kconn down` can still find what a failed cleanup left.
-  const removeStateIfClean = async (failures: string[]): Promise<void> => {
+  const removeStateIfClean = async (failures: readonly string[]): Promise<void> => {
     if (failures.length === 0 && !baseState.keep) await removeRunState(runsRoot(), runId);
   };
+  // Also when Ctrl-C ends the process as soon as the cleanup is done (the paths below remove it too: it is idempotent).
+  cleanup.finally(removeStateIfClean);
   opts.progress.line('kconn', `run ${runId}: ${plan.clusters.length} cluster(s) of topology ${plan.topology}, kind ${plan.kindVersion}, Kubernetes ${plan.kubernetesVersion}`);
 
   const timings: PhaseTiming[] = [];

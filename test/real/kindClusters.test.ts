@@ -120,6 +120,8 @@ async function kconnLeftovers(): Promise<Record<string, string[]>> {
     'kind clusters': lines(clusters.stdout).filter((n) => n.startsWith('kconn-')),
     'containers labelled kconn.dev/run': lines(labelled.stdout),
     'networks labelled kconn.dev/run': lines(networks.stdout),
+    // A run's state folder (kind configs, kubeconfigs) goes with its clusters, also after Ctrl-C.
+    'run state folders': existsSync(runsRoot()) ? readdirSync(runsRoot()) : [],
   };
 }
 

@@ -25,6 +25,29 @@ describe('cleanup', () => {
     expect(done).to.deep.equal(['late']);
   });
 
+  it('finally runs after every action, told their failures, before whenDone settles (so before Ctrl-C exits)', async () => {
+    const order: string[] = [];
+    const c = new CleanupRegistry();
+    c.add('cluster', async () => void order.push('cluster'));
+    c.finally(async (failures) => void order.push(`state (${failures.length} failures)`));
+    void c.whenDone().then(() => order.push('done'));
+    expect(await c.runAll()).to.deep.equal([]);
+    await new Promise((r) => setImmediate(r));
+    expect(order).to.deep.equal(['cluster', 'state (0 failures)', 'done']);
+
+    const seen: (readonly string[])[] = [];
+    const failing = new CleanupRegistry();
+    failing.add('cluster', async () => {
+      throw new Error('kind delete failed');
+    });
+    failing.finally(async (failures) => {
+      seen.push(failures);
+      throw new Error('cannot remove');
+    });
+    expect(await failing.runAll()).to.deep.equal(['cleanup of cluster failed: kind delete failed', 'cleanup of the run state failed: cannot remove']);
+    expect(seen).to.deep.equal([['cleanup of cluster failed: kind delete failed']]);
+  });
+
   it('Ctrl-C aborts, waits for the interrupted work to clean up, then exits 130', async () => {
     const controller = new AbortController();
     const c = new CleanupRegistry();

@@ -31,28 +31,39 @@ export async function makeRunCertificates(opts: { dir: string; runId: string; na
   await mkdir(opts.dir, { recursive: true, mode: 0o700 });
   await chmod(opts.dir, 0o700);
   const files = { ca: join(opts.dir, 'ca.crt'), caKey: join(opts.dir, 'ca.key'), cert: join(opts.dir, 'server.crt'), key: join(opts.dir, 'server.key') };
-  const csr = join(opts.dir, 'server.csr');
-  const ext = join(opts.dir, 'server.ext');
   const keyPem = newKey();
   await writePrivate(files.caKey, newKey());
   await writePrivate(files.key, keyPem);
-  await writePrivate(ext, serverExtensions(opts.name, ip));
 
   await openssl(opts.dir, [
     'req', '-x509', '-new', '-sha256', '-key', files.caKey, '-days', VALID_DAYS, '-subj', caSubject(opts.runId),
     ...CA_EXTENSIONS.flatMap((e) => ['-addext', e]), '-out', files.ca,
   ]);
-  await openssl(opts.dir, ['req', '-new', '-sha256', '-key', files.key, '-subj', serverSubject(opts.name), '-out', csr]);
-  await openssl(opts.dir, [
-    'x509', '-req', '-sha256', '-in', csr, '-CA', files.ca, '-CAkey', files.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS,
-    '-extfile', ext, '-out', files.cert,
-  ]);
-  await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);
+  await signServerCertificate(opts.dir, files, { key: files.key, cert: files.cert }, serverSubject(opts.name), serverExtensions(opts.name, ip));
   await Promise.all([chmod(files.ca, 0o600), chmod(files.cert, 0o600)]);
 
   const [caPem, certPem] = await Promise.all([readFile(files.ca, 'utf8'), readFile(files.cert, 'utf8')]);
-  checkIssued(caPem, certPem, opts.name, ip);
+  checkIssued(caPem, certPem, [opts.name], ip);
   return { caPem, certPem, keyPem, files };
+}
+
+/**
+ * Has the run's CA sign a server certificate for the key in `out.key` (subject, extfile text) into `out.cert`: a CSR
+ * and `openssl x509 -req`, their scratch files in `dir` removed after.
+ */
+async function signServerCertificate(dir: string, ca: Pick<RunCertificates['files'], 'ca' | 'caKey'>, out: { key: string; cert: string }, subject: string, extensions: string): Promise<void> {
+  const csr = join(dir, 'server.csr');
+  const ext = join(dir, 'server.ext');
+  await writePrivate(ext, extensions);
+  try {
+    await openssl(dir, ['req', '-new', '-sha256', '-key', out.key, '-subj', subject, '-out', csr]);
+    await openssl(dir, [
+      'x509', '-req', '-sha256', '-in', csr, '-CA', ca.ca, '-CAkey', ca.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS,
+      '-extfile', ext, '-out', out.cert,
+    ]);
+  } finally {
+    await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);
+  }
 }
 
 /** A server certificate and its key, PEM. */
@@ -64,44 +75,33 @@ export interface IssuedCertificate {
 /**
  * Issues a server certificate of the run's CA for `names` (DNS subjectAltNames, the first one also its CN), with a
  * fresh key: what a gateway's or an Ingress's TLS Secret holds. Its files are made in a folder of `dir` and removed.
- * Checked with node's X509Certificate like the endpoint's: signed by the CA, valid for every name.
+ * Checked like the endpoint's (checkIssued): signed by the CA, valid for every name.
  */
 export async function issueServerCertificate(ca: RunCertificates['files'], dir: string, names: readonly string[]): Promise<IssuedCertificate> {
+  const extensions = namedServerExtensions(names);
   const work = await mkdtemp(join(dir, 'issue-'));
   try {
-    const key = join(work, 'server.key');
-    const csr = join(work, 'server.csr');
-    const ext = join(work, 'server.ext');
-    const cert = join(work, 'server.crt');
+    const out = { key: join(work, 'server.key'), cert: join(work, 'server.crt') };
     const keyPem = newKey();
-    await writePrivate(key, keyPem);
-    await writePrivate(ext, namedServerExtensions(names));
-    await openssl(work, ['req', '-new', '-sha256', '-key', key, '-subj', serverSubject(names[0]!), '-out', csr]);
-    await openssl(work, [
-      'x509', '-req', '-sha256', '-in', csr, '-CA', ca.ca, '-CAkey', ca.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS, '-extfile', ext, '-out', cert,
-    ]);
-    const [caPem, certPem] = await Promise.all([readFile(ca.ca, 'utf8'), readFile(cert, 'utf8')]);
-    const issued = new X509Certificate(certPem);
-    const problems = [
-      issued.checkIssued(new X509Certificate(caPem)) && issued.verify(new X509Certificate(caPem).publicKey) ? '' : 'not signed by the run CA',
-      ...names.map((n) => (issued.checkHost(n, { subject: 'never' }) === n ? '' : `does not hold the name ${n}`)),
-    ].filter(Boolean);
-    if (problems.length) throw new Error(`certificate for ${names.join(', ')}: ${problems.join('; ')}`);
+    await writePrivate(out.key, keyPem);
+    await signServerCertificate(work, ca, out, serverSubject(names[0]!), extensions);
+    const [caPem, certPem] = await Promise.all([readFile(ca.ca, 'utf8'), readFile(out.cert, 'utf8')]);
+    checkIssued(caPem, certPem, names);
     return { certPem, keyPem };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-/** Throws unless `certPem` was signed by `caPem` and holds `name` and `ip`. */
-export function checkIssued(caPem: string, certPem: string, name: string, ip: string): void {
+/** Throws unless `certPem` was signed by `caPem` and holds every one of `names` (and `ip`, when given). */
+export function checkIssued(caPem: string, certPem: string, names: readonly string[], ip?: string): void {
   const ca = new X509Certificate(caPem);
   const cert = new X509Certificate(certPem);
   const problems = [
     ca.ca ? '' : 'the run CA is not a CA',
     cert.checkIssued(ca) && cert.verify(ca.publicKey) ? '' : 'the server certificate is not signed by the run CA',
-    cert.checkHost(name, { subject: 'never' }) === name ? '' : `the server certificate does not hold the name ${name}`,
-    cert.checkIP(ip) === ip ? '' : `the server certificate does not hold the IP ${ip}`,
+    ...names.map((name) => (cert.checkHost(name, { subject: 'never' }) === name ? '' : `the server certificate does not hold the name ${name}`)),
+    ip === undefined || cert.checkIP(ip) === ip ? '' : `the server certificate does not hold the IP ${ip}`,
   ].filter(Boolean);
-  if (problems.length) throw new Error(`external endpoint certificates: ${problems.join('; ')}`);
+  if (problems.length) throw new Error(`run certificates: ${problems.join('; ')}`);
 }

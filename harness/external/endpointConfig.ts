@@ -64,11 +64,10 @@ export function serverSubject(name: string): string {
 /** Extensions of the run's CA (openssl `-addext` values). */
 export const CA_EXTENSIONS = ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'] as const;
 
-/** Extensions of a server certificate for names only (an openssl extfile): each a DNS subjectAltName, server auth only. */
-export function namedServerExtensions(names: readonly string[]): string {
-  if (names.length === 0) throw new Error('a server certificate needs at least one name');
+/** Extensions of a server certificate (an openssl extfile): its subjectAltNames (`DNS:<name>`, `IP:<ip>`), server auth only. */
+function serverExtfile(altNames: readonly string[]): string {
   return [
-    `subjectAltName=${names.map((n) => `DNS:${checkedName(n)}`).join(',')}`,
+    `subjectAltName=${altNames.join(',')}`,
     'basicConstraints=critical,CA:FALSE',
     'keyUsage=critical,digitalSignature,keyEncipherment',
     'extendedKeyUsage=serverAuth',
@@ -78,18 +77,15 @@ export function namedServerExtensions(names: readonly string[]): string {
   ].join('\n');
 }
 
-/** Extensions of the server certificate (an openssl extfile): the name and the IP as subjectAltNames, server auth only. */
+/** Extensions of a server certificate for names only: each a DNS subjectAltName. */
+export function namedServerExtensions(names: readonly string[]): string {
+  if (names.length === 0) throw new Error('a server certificate needs at least one name');
+  return serverExtfile(names.map((n) => `DNS:${checkedName(n)}`));
+}
+
+/** Extensions of the endpoint's server certificate: the name and the IP as subjectAltNames. */
 export function serverExtensions(name: string, ip: string): string {
-  const ipSan = checkedIp(ip);
-  return [
-    `subjectAltName=DNS:${checkedName(name)},IP:${ipSan}`,
-    'basicConstraints=critical,CA:FALSE',
-    'keyUsage=critical,digitalSignature,keyEncipherment',
-    'extendedKeyUsage=serverAuth',
-    'subjectKeyIdentifier=hash',
-    'authorityKeyIdentifier=keyid',
-    '',
-  ].join('\n');
+  return serverExtfile([`DNS:${checkedName(name)}`, `IP:${checkedIp(ip)}`]);
 }
 
 /** Comment lines around kconn's stanza in a Corefile, so it is found, replaced and removed exactly. */

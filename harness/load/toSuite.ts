@@ -94,14 +94,20 @@ export function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | un
     ...(Array.isArray(spec['certificates'])
       ? {
           certificates: (spec['certificates'] as Raw[]).map((c) => {
-            const parts = (c['secret'] as string).split('/');
-            return { ...(parts.length === 2 ? { namespace: parts[0]! } : {}), secret: parts[parts.length - 1]!, names: c['names'] as string[] };
+            const { name, ...namespace } = namespacedName(c['secret'] as string);
+            return { ...namespace, secret: name, names: c['names'] as string[] };
           }),
         }
       : {}),
     ...(Array.isArray(spec['objects']) ? { objects: (spec['objects'] as Raw[]).map((o, i) => toObjectCheck(doc, o, i)) } : {}),
     source: { file: doc.file, doc: doc.index, path: [] },
   };
+}
+
+/** A `namespace/name` or `name` field (format namespaced-name), split. */
+function namespacedName(value: string): { namespace?: string; name: string } {
+  const parts = value.split('/');
+  return parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
 }
 
 function toTarget(to: Raw): Target {
@@ -111,15 +117,9 @@ function toTarget(to: Raw): Target {
     ...(typeof to['hostname'] === 'string' ? { hostname: to['hostname'] } : {}),
   };
   const cluster = typeof to['cluster'] === 'string' ? { cluster: to['cluster'] } : {};
-  if (typeof to['service'] === 'string') {
-    const parts = to['service'].split('/');
-    const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
-    return { kind: 'service', ...namespaced, ...cluster, ...port };
-  }
+  if (typeof to['service'] === 'string') return { kind: 'service', ...namespacedName(to['service']), ...cluster, ...port };
   if (typeof to['nodePort'] === 'string') {
-    const parts = to['nodePort'].split('/');
-    const namespaced = parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! };
-    return { kind: 'nodePort', ...namespaced, nodes: (to['nodes'] as NodeChoice | undefined) ?? 'all', ...cluster, ...port };
+    return { kind: 'nodePort', ...namespacedName(to['nodePort']), nodes: (to['nodes'] as NodeChoice | undefined) ?? 'all', ...cluster, ...port };
   }
   if (isRecord(to['pod'])) {
     const pod = to['pod'];
@@ -154,13 +154,7 @@ function toConnectivityExpectation(expect: unknown): ConnectivityExpectation {
 
 function toAction(doc: YamlDocument, a: Raw, path: FieldPath): TestAction {
   const source = { file: doc.file, doc: doc.index, path };
-  const named = (r: Raw, field: string) => {
-    const parts = (r[field] as string).split('/');
-    return {
-      ...(typeof r['cluster'] === 'string' ? { cluster: r['cluster'] } : {}),
-      ...(parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! }),
-    };
-  };
+  const named = (r: Raw, field: string) => ({ ...(typeof r['cluster'] === 'string' ? { cluster: r['cluster'] } : {}), ...namespacedName(r[field] as string) });
   if (isRecord(a['endpointSlice'])) {
     const slice = a['endpointSlice'];
     return { kind: 'endpointSlice', ...named(slice, 'service'), selector: slice['pods'] as string, source };

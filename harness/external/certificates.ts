@@ -47,22 +47,58 @@ export async function makeRunCertificates(opts: { dir: string; runId: string; na
   return { caPem, certPem, keyPem, files };
 }
 
+/** A validity window of its own (an expired certificate's), instead of VALID_DAYS from now. */
+interface Validity {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
+/** A time as openssl ca's -startdate/-enddate take it: YYYYMMDDHHMMSSZ (UTC). */
+function asn1Time(d: Date): string {
+  return `${d.toISOString().slice(0, 19).replace(/[-:T]/g, '')}Z`;
+}
+
 /**
  * Has the run's CA sign a server certificate for the key in `out.key` (subject, extfile text) into `out.cert`: a CSR
- * and `openssl x509 -req`, their scratch files in `dir` removed after.
+ * and `openssl x509 -req`, or with a validity window `openssl ca` (OpenSSL 3.0's x509 cannot set the start date; ca
+ * takes -startdate/-enddate, https://docs.openssl.org/3.0/man1/openssl-ca/), with a database of its own in `dir`.
+ * Their scratch files in `dir` are removed after.
  */
-async function signServerCertificate(dir: string, ca: Pick<RunCertificates['files'], 'ca' | 'caKey'>, out: { key: string; cert: string }, subject: string, extensions: string): Promise<void> {
+async function signServerCertificate(
+  dir: string,
+  ca: Pick<RunCertificates['files'], 'ca' | 'caKey'>,
+  out: { key: string; cert: string },
+  subject: string,
+  extensions: string,
+  validity?: Validity,
+): Promise<void> {
   const csr = join(dir, 'server.csr');
   const ext = join(dir, 'server.ext');
+  const db = join(dir, 'ca-db');
   await writePrivate(ext, extensions);
   try {
     await openssl(dir, ['req', '-new', '-sha256', '-key', out.key, '-subj', subject, '-out', csr]);
+    if (!validity) {
+      await openssl(dir, [
+        'x509', '-req', '-sha256', '-in', csr, '-CA', ca.ca, '-CAkey', ca.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS,
+        '-extfile', ext, '-out', out.cert,
+      ]);
+      return;
+    }
+    await mkdir(db, { mode: 0o700 });
+    const config = join(db, 'ca.cnf');
+    await Promise.all([
+      writePrivate(join(db, 'index.txt'), ''),
+      writePrivate(join(db, 'serial'), `${randomSerial().slice(2)}\n`),
+      // The fields ca keeps of the CSR's subject: those of serverSubject.
+      writePrivate(config, ['[ca]', 'default_ca = run', '[run]', `database = ${join(db, 'index.txt')}`, `serial = ${join(db, 'serial')}`, `new_certs_dir = ${db}`, 'default_md = sha256', 'policy = server', 'unique_subject = no', '[server]', 'organizationName = supplied', 'commonName = supplied', ''].join('\n')),
+    ]);
     await openssl(dir, [
-      'x509', '-req', '-sha256', '-in', csr, '-CA', ca.ca, '-CAkey', ca.caKey, '-set_serial', randomSerial(), '-days', VALID_DAYS,
-      '-extfile', ext, '-out', out.cert,
+      'ca', '-batch', '-config', config, '-notext', '-in', csr, '-cert', ca.ca, '-keyfile', ca.caKey,
+      '-startdate', asn1Time(validity.notBefore), '-enddate', asn1Time(validity.notAfter), '-extfile', ext, '-out', out.cert,
     ]);
   } finally {
-    await Promise.all([rm(csr, { force: true }), rm(ext, { force: true })]);
+    await Promise.all([rm(csr, { force: true }), rm(ext, { force: true }), rm(db, { recursive: true, force: true })]);
   }
 }
 
@@ -72,21 +108,29 @@ export interface IssuedCertificate {
   readonly keyPem: string;
 }
 
+/** How long before now an expired certificate's validity ended, and how long it had lasted. */
+const EXPIRED_AGO_MS = 24 * 3600_000;
+
 /**
  * Issues a server certificate of the run's CA for `names` (DNS subjectAltNames, the first one also its CN), with a
- * fresh key: what a gateway's or an Ingress's TLS Secret holds. Its files are made in a folder of `dir` and removed.
- * Checked like the endpoint's (checkIssued): signed by the CA, valid for every name.
+ * fresh key: what a gateway's or an Ingress's TLS Secret holds; with `expired`, one whose validity (one day) ended a
+ * day ago. Its files are made in a folder of `dir` and removed. Checked like the endpoint's (checkIssued): signed by
+ * the CA, valid for every name, and expired when asked.
  */
-export async function issueServerCertificate(ca: RunCertificates['files'], dir: string, names: readonly string[]): Promise<IssuedCertificate> {
+export async function issueServerCertificate(ca: RunCertificates['files'], dir: string, names: readonly string[], opts: { expired?: boolean; now?: Date } = {}): Promise<IssuedCertificate> {
+  const now = (opts.now ?? new Date()).getTime();
+  const validity = opts.expired ? { notBefore: new Date(now - 2 * EXPIRED_AGO_MS), notAfter: new Date(now - EXPIRED_AGO_MS) } : undefined;
   const extensions = namedServerExtensions(names);
   const work = await mkdtemp(join(dir, 'issue-'));
   try {
     const out = { key: join(work, 'server.key'), cert: join(work, 'server.crt') };
     const keyPem = newKey();
     await writePrivate(out.key, keyPem);
-    await signServerCertificate(work, ca, out, serverSubject(names[0]!), extensions);
+    await signServerCertificate(work, ca, out, serverSubject(names[0]!), extensions, validity);
     const [caPem, certPem] = await Promise.all([readFile(ca.ca, 'utf8'), readFile(out.cert, 'utf8')]);
     checkIssued(caPem, certPem, names);
+    // Expired by the machine's clock, whatever `now` was given (openssl wrote the dates asked for).
+    if (validity && !(new Date(new X509Certificate(certPem).validTo).getTime() < Date.now())) throw new Error('run certificates: the expired certificate is still valid');
     return { certPem, keyPem };
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -16,7 +16,7 @@ export interface ExternalEndpoint {
   readonly caFile: string;
   readonly containerName: string;
   /** Issues a server certificate of the run's CA for these names (a gateway's TLS Secret). */
-  issue(names: readonly string[]): Promise<IssuedCertificate>;
+  issue(names: readonly string[], opts?: { expired?: boolean }): Promise<IssuedCertificate>;
   /** Removes the container; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -85,7 +85,7 @@ export async function startExternalEndpoint(opts: ExternalEndpointOptions): Prom
     // Last, in a copy of its own: the files above are complete once the script sees it.
     await container.copyContentToContainer([{ content: '', target: `${CONTAINER_DIR}/ready`, mode: 0o644 }]);
     await waitForLogs(container, READY, timeout);
-    const issue = (names: readonly string[]): Promise<IssuedCertificate> => issueServerCertificate(certs.files, join(opts.dir, 'external'), names);
+    const issue = (names: readonly string[], o: { expired?: boolean } = {}): Promise<IssuedCertificate> => issueServerCertificate(certs.files, join(opts.dir, 'external'), names, o);
     return { ip, name: EXTERNAL_NAME, caPem: certs.caPem, caFile: certs.files.ca, containerName, issue, stop };
   } catch (e) {
     await stop().catch(() => undefined); // the original error is the one that matters

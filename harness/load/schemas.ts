@@ -89,6 +89,7 @@ export const suiteSchema: Schema = envelope(
           {
             secret: { type: 'string', format: 'namespaced-name', description: `the Secret: namespace/name or name (${runNamespaceNote})` },
             names: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', format: 'dns-name' }, description: 'the DNS names the certificate holds (subjectAltNames)' },
+            expired: { type: 'boolean', description: 'issue it already expired (valid for one day, ending a day before the run): for a test that expects certificate: expired' },
           },
           ['secret', 'names'],
         ),
@@ -167,7 +168,7 @@ export const suiteSchema: Schema = envelope(
                 },
                 certificate: {
                   enum: [...CERTIFICATE_EXPECTS],
-                  description: "with tls: {ca}: verified (the default) or rejected: the server's certificate does not verify against the CA (a wrong name, another issuer, expired)",
+                  description: "with tls: {ca}: verified (the default); rejected: the server's certificate does not verify against the CA (a wrong name, another issuer, expired); expired: it does not because its validity has ended, as the client says",
                 },
                 resolves: { type: 'boolean' },
                 addresses: { type: 'array', items: { type: 'string' } },

@@ -95,7 +95,7 @@ export function toSuite(doc: YamlDocument, raw: Raw, truthTable: TruthTable | un
       ? {
           certificates: (spec['certificates'] as Raw[]).map((c) => {
             const { name, ...namespace } = namespacedName(c['secret'] as string);
-            return { ...namespace, secret: name, names: c['names'] as string[] };
+            return { ...namespace, secret: name, names: c['names'] as string[], ...(c['expired'] === true ? { expired: true } : {}) };
           }),
         }
       : {}),

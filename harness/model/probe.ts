@@ -52,10 +52,11 @@ export interface ProbeObservation {
   readonly addresses?: readonly string[];
   readonly dnsError?: DnsError;
   /**
-   * https with a CA: the server's certificate did not verify against it (untrusted issuer, another name, expired) or
-   * the handshake failed; the TCP connection was made (`outcome: connected`), the reason says what TLS said.
+   * https with a CA: the server's certificate did not verify against it (untrusted issuer, another name), or did not
+   * because its validity has ended (`expired`, as the client said); the TCP connection was made (`outcome:
+   * connected`), the reason says what TLS said.
    */
-  readonly certificate?: 'rejected';
+  readonly certificate?: 'rejected' | 'expired';
   /** Why, in words: "connection refused", "no route to host", "tool missing: curl"... */
   readonly reason?: string;
 }

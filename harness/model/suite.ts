@@ -63,8 +63,11 @@ export const EXTERNAL_NAME = `external.${EXTERNAL_ZONE}`;
 export const TLS_CAS = ['run'] as const;
 export type TlsCa = (typeof TLS_CAS)[number];
 
-/** https with a CA: the server's certificate verifies against it (the default) or is rejected (a wrong name, another CA, expired). */
-export const CERTIFICATE_EXPECTS = ['verified', 'rejected'] as const;
+/**
+ * https with a CA: the server's certificate verifies against it (the default), is rejected (for any reason: a wrong
+ * name, another CA, expired), or is rejected because its validity has ended (`expired`: the client said so).
+ */
+export const CERTIFICATE_EXPECTS = ['verified', 'rejected', 'expired'] as const;
 export type CertificateExpect = (typeof CERTIFICATE_EXPECTS)[number];
 
 export const CLIENT_ADDRESSES = ['kept', 'replaced'] as const;
@@ -218,6 +221,8 @@ export interface SuiteCertificate {
   readonly namespace?: string;
   readonly secret: string;
   readonly names: readonly string[];
+  /** Issued already expired (its validity ended a day before the run): what a client that checks dates refuses. */
+  readonly expired?: boolean;
 }
 
 export interface Suite {

@@ -27,7 +27,7 @@ export interface RunExternalEndpoint {
   /** The run's CA (PEM): written into source pods of tests with `tls: {ca: run}`. */
   readonly caPem: string;
   /** Issues a server certificate of the run's CA for these names (a suite's `certificates`). */
-  issue?(names: readonly string[]): Promise<{ readonly certPem: string; readonly keyPem: string }>;
+  issue?(names: readonly string[], opts?: { readonly expired?: boolean }): Promise<{ readonly certPem: string; readonly keyPem: string }>;
   /** How long a cluster's CoreDNS may take to forward the zone before tests of the name are errors. Default 150 s. */
   readonly dnsWaitMs?: number;
 }

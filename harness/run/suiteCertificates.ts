@@ -3,8 +3,8 @@ import type { SuiteCertificate } from '../model/suite.js';
 import type { RunExternalEndpoint } from './runOptions.js';
 
 /**
- * The TLS Secrets of a suite's `certificates`: each a server certificate of the run's CA for its names, with a fresh
- * key (kubernetes.io/tls, the type Gateway listeners and Ingresses read). Secrets that name no namespace go where the
+ * The TLS Secrets of a suite's `certificates`: each a server certificate of the run's CA for its names (already
+ * expired when the entry says `expired: true`), with a fresh key (kubernetes.io/tls, the type Gateway listeners and Ingresses read). Secrets that name no namespace go where the
  * suite's other objects do (placeInRunNamespace). Throws when the run has no CA to issue them.
  */
 export async function certificateSecrets(suite: string, certificates: readonly SuiteCertificate[], external: RunExternalEndpoint | undefined): Promise<KubernetesObject[]> {
@@ -13,7 +13,7 @@ export async function certificateSecrets(suite: string, certificates: readonly S
   if (!issue) throw new Error(`suite ${suite}: its certificates need the run's CA, which only a run on kind clusters makes (with its external endpoint)`);
   return Promise.all(
     certificates.map(async (c) => {
-      const { certPem, keyPem } = await issue(c.names);
+      const { certPem, keyPem } = await issue(c.names, c.expired ? { expired: true } : {});
       return {
         apiVersion: 'v1',
         kind: 'Secret',

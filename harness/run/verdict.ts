@@ -84,6 +84,7 @@ export function describeExpectation(e: Expectation): string {
     e.bodyContains !== undefined ? `body containing ${JSON.stringify(e.bodyContains)}` : '',
     e.clientAddress ? describeClientAddress(e.clientAddress) : '',
     e.certificate === 'rejected' ? 'the certificate rejected (it does not verify against the CA)' : '',
+    e.certificate === 'expired' ? 'the certificate rejected as expired' : '',
   ]
     .filter(Boolean)
     .join(', ');
@@ -114,8 +115,11 @@ export function judge(expectation: Expectation, result: ProbeResult): Verdict {
       return result.outcome === 'refused' ? { status: 'pass', observed } : fail();
     case 'reachable': {
       if (result.outcome !== 'connected') return fail();
-      // A certificate that did not verify fails a test that needs it verified; only one that expects it rejected passes.
-      if ((expectation.certificate === 'rejected') !== (result.certificate === 'rejected')) return fail();
+      // A certificate that did not verify fails a test that needs it verified; only one that expects it rejected
+      // passes, and one that expects it expired only when the client said that was why.
+      const wantRejected = expectation.certificate === 'rejected' || expectation.certificate === 'expired';
+      if (wantRejected !== (result.certificate !== undefined)) return fail();
+      if (expectation.certificate === 'expired' && result.certificate !== 'expired') return fail();
       if (expectation.httpStatus !== undefined && result.httpStatus !== expectation.httpStatus) return fail();
       if (expectation.bodyContains !== undefined && !(result.body ?? '').includes(expectation.bodyContains)) return fail();
       return { status: 'pass', observed };

@@ -119,6 +119,30 @@ describe('external endpoint in real containers', function () {
     expect(r.reason).to.match(/unlisted\.kconn\.test/);
   });
 
+  it("a suite's expired certificate (issue with expired), served by a real TLS server: curl refuses it as expired, a fresh one verifies", async () => {
+    const serve = async (alias: string, expired: boolean): Promise<string> => {
+      const { certPem, keyPem } = await ep().issue([`${alias}.kconn.test`], { expired });
+      const c = await lab.run(
+        lab
+          .server(alias, ['--http-port', '-1', '--https-port', '8443', '--udp-port', '-1', '--tls-cert-file', '/tmp/tls.crt', '--tls-private-key-file', '/tmp/tls.key'])
+          .withCopyContentToContainer([
+            { content: certPem, target: '/tmp/tls.crt', mode: 0o644 },
+            { content: keyPem, target: '/tmp/tls.key', mode: 0o644 },
+          ]),
+      );
+      return c.getIpAddress(lab.networkName);
+    };
+    const [oldIp, freshIp] = await Promise.all([serve('expired', true), serve('fresh', false)]);
+    const old = await probe({ kind: 'http', scheme: 'https', host: oldIp, port: 8443, path: '/hostname', hostname: 'expired.kconn.test', timeoutMs: 3000, caFile: RUN_CA });
+    expect(old.exitCode, old.stderr).to.equal(60);
+    expect(old).to.deep.include({ outcome: 'connected', certificate: 'expired' });
+    expect(old.reason).to.match(/certificate has expired/);
+    const fresh = await probe({ kind: 'http', scheme: 'https', host: freshIp, port: 8443, path: '/hostname', hostname: 'fresh.kconn.test', timeoutMs: 3000, caFile: RUN_CA });
+    expect(fresh.outcome, fresh.reason ?? fresh.stderr).to.equal('connected');
+    expect(fresh.certificate).to.equal(undefined);
+    expect(fresh.httpStatus).to.equal(200);
+  });
+
   it('stop() removes every container of the run, and may be called again', async () => {
     const list = () => lab.docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] }) });
     expect((await list()).map((c) => c.Names[0])).to.deep.equal([`/${ep().containerName}`]);

@@ -9,6 +9,11 @@ const MARKER = 'KCONN-HTTP';
 const TRAILER = new RegExp(`\\n?${MARKER} (\\d{3}) ([\\d.]+)\\n?$`);
 
 /** curl exit codes (https://curl.se/libcurl/c/libcurl-errors.html). */
+/**
+ * curl's words for a certificate rejected because its validity ended: "SSL certificate problem: certificate has
+ * expired", OpenSSL's text for X509_V_ERR_CERT_HAS_EXPIRED (crypto/x509/x509_txt.c).
+ */
+const EXPIRED = /SSL certificate problem: certificate has expired/;
 const CURL = { resolve: 6, connect: 7, timeout: 28, emptyReply: 52, recv: 56, tlsConnect: 35, tlsCert: 60, caFile: 77 } as const;
 
 /** A CA file: an absolute path of plain characters, no `..` (it goes on a command line, even if quoted). */
@@ -54,7 +59,9 @@ export const httpProbe: ProbeKindModule<Http> = {
       case CURL.tlsCert:
         // The server's certificate did not verify against the CA asked for (another issuer, another name, expired):
         // the TCP connect succeeded and a TLS server answered. The runner decides what that means.
-        if (s.caFile !== undefined) return { outcome: 'connected', certificate: 'rejected', reason: `its certificate does not verify against ${s.caFile} (curl exit 60): ${run.stderr.trim()}` };
+        if (s.caFile !== undefined) {
+          return { outcome: 'connected', certificate: EXPIRED.test(run.stderr) ? 'expired' : 'rejected', reason: `its certificate does not verify against ${s.caFile} (curl exit 60): ${run.stderr.trim()}` };
+        }
         return { outcome: 'connected', reason: `TLS failed after the TCP connect: ${run.stderr.trim()}` };
       case CURL.tlsConnect:
         // The handshake itself failed (no TLS server there, no common cipher): with a CA asked for, nothing was

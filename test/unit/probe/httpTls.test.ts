@@ -36,6 +36,14 @@ describe('HTTPS probes verified against a CA (caFile)', () => {
     expect(classifyRun(verified, run(77, '', 'x')).reason).to.match(/cannot use the CA file \/tmp\/kconn-run-ca\.crt/);
   });
 
+  it('a certificate rejected because it expired says so (curl names the reason); any other rejection does not', () => {
+    const expired = 'curl: (60) SSL certificate problem: certificate has expired\nMore details here: https://curl.se/docs/sslcerts.html\n';
+    expect(classifyRun(verified, run(60, '', expired))).to.deep.include({ outcome: 'connected', certificate: 'expired' });
+    expect(classifyRun(verified, run(60, '', 'curl: (60) SSL certificate problem: self-signed certificate'))).to.deep.include({ certificate: 'rejected' });
+    expect(classifyRun(verified, run(60, '', 'curl: (60) SSL: no alternative certificate subject name matches target host name'))).to.deep.include({ certificate: 'rejected' });
+    expect(classifyRun(https, run(60, '', expired)).certificate, 'without a CA nothing was verified').to.equal(undefined);
+  });
+
   it('without a CA, a TLS failure after the connect stays connected (reachability only), with no certificate verdict', () => {
     for (const code of [60, 35]) {
       const o = classifyRun(https, run(code, '', UNTRUSTED));

@@ -135,4 +135,19 @@ describe('verdict: certificates verified against a CA', () => {
     expect(judge(expectRejected, result({ outcome: 'refused' })).status).to.equal('fail');
     expect(judge(expectRejected, result({ outcome: 'error', reason: 'TLS handshake failed (curl exit 35)' })).status).to.equal('error');
   });
+
+  it('expired: passes only when the client said the certificate expired; an expired one is also a rejected one', () => {
+    const expired = result({ outcome: 'connected', certificate: 'expired', reason: 'its certificate does not verify against /ca (curl exit 60): curl: (60) SSL certificate problem: certificate has expired' });
+    const expectExpired = { kind: 'connectivity', outcome: 'reachable', certificate: 'expired' } as const;
+    expect(judge(expectExpired, expired)).to.deep.equal({ status: 'pass', observed: `connected certificate expired (${expired.reason})` });
+    expect(judge(expectExpired, rejected)).to.deep.equal({
+      status: 'fail',
+      expected: 'reachable with the certificate rejected as expired',
+      observed: `connected certificate rejected (${rejected.reason})`,
+    });
+    expect(judge(expectExpired, verified).status).to.equal('fail');
+    expect(judge(expectRejected, expired).status).to.equal('pass');
+    expect(judge(reachable, expired).status).to.equal('fail');
+    expect(judge({ ...reachable, certificate: 'verified' }, expired).status).to.equal('fail');
+  });
 });

@@ -6,7 +6,7 @@ import type { CleanupRegistry } from '../provision/cleanup.js';
 import { LOCAL_PROBE_IMAGES } from '../probe/probeImages.js';
 import type { RunExternalEndpoint } from '../run/runOptions.js';
 import { forwardZoneToEndpoint } from './coreDnsForward.js';
-import { startExternalEndpoint } from './externalEndpoint.js';
+import { startExternalEndpoint, type ExternalEndpoint } from './externalEndpoint.js';
 
 /** Docker network of kind's nodes: where a run's endpoint goes, so that pods reach it through their node. */
 export const KIND_NETWORK = 'kind';
@@ -63,5 +63,10 @@ export async function startRunEndpoint(opts: RunEndpointOptions): Promise<RunExt
     opts.cleanup.add(`CoreDNS forward of kconn.test on cluster ${c.name}`, () => forward.restore());
   }
   opts.progress(`external endpoint ${endpoint.name} at ${endpoint.ip}; CoreDNS of ${opts.clusters.map((c) => c.name).join(', ')} forwards kconn.test to it`);
-  return { ip: endpoint.ip, name: endpoint.name, caPem: endpoint.caPem, issue: (names) => endpoint.issue(names) };
+  return asRunEndpoint(endpoint);
+}
+
+/** What the suites see of the endpoint: its address, name and CA, and its CA's issuing (every option passed on). */
+export function asRunEndpoint(endpoint: Pick<ExternalEndpoint, 'ip' | 'name' | 'caPem' | 'issue'>): RunExternalEndpoint {
+  return { ip: endpoint.ip, name: endpoint.name, caPem: endpoint.caPem, issue: (names, opts) => endpoint.issue(names, opts) };
 }

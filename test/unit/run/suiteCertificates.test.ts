@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { issueServerCertificate, makeRunCertificates } from '../../../harness/external/certificates.js';
+import { asRunEndpoint } from '../../../harness/external/runEndpoint.js';
 import { certificateSecrets } from '../../../harness/run/suiteCertificates.js';
 import type { RunExternalEndpoint } from '../../../harness/run/runOptions.js';
 
@@ -37,6 +38,17 @@ describe("suite certificates: TLS Secrets of the run's CA", () => {
         metadata: { name: 'plain' },
         data: { 'tls.crt': Buffer.from('CERT c.kconn.test').toString('base64'), 'tls.key': Buffer.from('KEY').toString('base64') },
       },
+    ]);
+  });
+
+  it("the run's endpoint as the suites see it passes every issuing option on (expired)", async () => {
+    const calls: unknown[] = [];
+    const view = asRunEndpoint({ ip: '172.18.0.9', name: 'external.kconn.test', caPem: 'CA', issue: async (names, opts) => (calls.push([names, opts]), { certPem: 'C', keyPem: 'K' }) });
+    expect(view).to.deep.include({ ip: '172.18.0.9', name: 'external.kconn.test', caPem: 'CA' });
+    await certificateSecrets('gateway', [{ secret: 'old', names: ['old.kconn.test'], expired: true }, { secret: 'new', names: ['new.kconn.test'] }], view);
+    expect(calls).to.deep.equal([
+      [['old.kconn.test'], { expired: true }],
+      [['new.kconn.test'], {}],
     ]);
   });
 

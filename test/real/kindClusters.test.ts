@@ -182,7 +182,7 @@ describe('real kind clusters, on the node image built here', function () {
     await expectNothingLeft(results.runId);
   });
 
-  it('a gateway topology: Traefik from spec.gateway; HTTPS with the run CA, routes by host and path, a weighted canary, a redirect, a wrong name refused, an Ingress', async () => {
+  it('a gateway topology: Traefik from spec.gateway; HTTPS with the run CA, routes by host and path, a weighted canary, a redirect, a wrong name and an expired certificate refused, an Ingress', async () => {
     if (!GATEWAY_IMAGE || !GATEWAY_MIRROR) throw new Error('KCONN_REAL_GATEWAY_IMAGE and KCONN_REAL_GATEWAY_MIRROR are not set: run images/gateway/build.sh (--print-image, --print-mirror); .ci/run does');
     const dir = join(OUT, 'gateway');
     mkdirSync(dir, { recursive: true });

@@ -20,7 +20,8 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { ProbeResult } from '../harness/model/probe.js';
-import { DEFAULT_EXEC_CONCURRENCY, DEFAULT_PROBE_CAP, runBatch, runBatches, runSingle } from '../harness/probe/probeEngine.js';
+import { DEFAULT_EXEC_CONCURRENCY, DEFAULT_PROBE_CAP, runBatches, runSingle } from '../harness/probe/probeEngine.js';
+import type { PodExec } from '../harness/probe/podExec.js';
 import type { ProbeRequest } from '../harness/probe/probeRequest.js';
 import { judge } from '../harness/run/verdict.js';
 import { DockerLab } from '../test/support/dockerLab.js';
@@ -90,18 +91,32 @@ try {
     if (wrong.length || badVerdicts.length) problems.push(`${label}: ${wrong.length} wrong outcome(s), ${badVerdicts.length} wrong verdict(s)`);
   };
 
+  /** The source's exec, its scripts' wall times added to `spent`: what the engine's exec of a source takes. */
+  const timedExec = (exec: PodExec, spent: number[]): PodExec => ({
+    source: exec.source,
+    exec: (argv, timeoutMs) => exec.exec(argv, timeoutMs),
+    runScript: async (script, timeoutMs) => {
+      const t0 = performance.now();
+      try {
+        return await exec.runScript!(script, timeoutMs);
+      } finally {
+        spent.push(performance.now() - t0);
+      }
+    },
+    reproduce: (argv) => exec.reproduce(argv),
+  });
+
   /**
-   * Per source of a batched matrix: when its exec ended (the source's wall time), the longest its probes ran inside it
-   * (the script's own time, from its first probe's start), and the rest: the exec's round trip, the script's start
-   * and its report.
+   * Per source of a batched matrix: its exec's wall time, the longest its probes ran inside it (the script's own
+   * time, from its first probe's start), and the rest: the exec's round trip, the script's start and its report.
    */
-  const breakdown = (perSource: { began: number; ended: number; results: ProbeResult[] }[]): string => {
+  const breakdown = (perSource: { wallMs: number; results: ProbeResult[] }[]): string => {
     const range = (xs: number[]): string => {
       const s = [...xs].sort((a, b) => a - b);
       return `${Math.round(s[0]!)}..${Math.round(s.at(-1)!)} ms (median ${Math.round(s[Math.floor((s.length - 1) / 2)]!)})`;
     };
     const inside = perSource.map((p) => Math.max(0, ...p.results.map((r) => r.durationMs ?? 0)));
-    const walls = perSource.map((p) => p.ended - p.began);
+    const walls = perSource.map((p) => p.wallMs);
     return `exec ${range(walls)}, probes inside the source ${range(inside)}, exec and script overhead ${range(walls.map((w, i) => w - inside[i]!))}`;
   };
 
@@ -121,23 +136,14 @@ try {
     check(batched, 'batched', true);
 
     const blockedOnly = batches.map((b) => ({ ...b, requests: b.requests.filter((r) => r.id.endsWith(':8082')) }));
-    // The same matrix as runBatches runs it (one runBatch per source, CONCURRENCY at a time), each source timed: where
-    // an all-blocked matrix over its goal spends the time beyond the timeout.
-    const sourceLimit = pLimit(CONCURRENCY);
+    // Each source's exec timed: where an all-blocked matrix over its goal spends the time beyond the timeout.
+    const spent = blockedOnly.map((): number[] => []);
     start = performance.now();
-    const perSource = await Promise.all(
-      blockedOnly.map((b) =>
-        sourceLimit(async () => {
-          const began = performance.now() - start;
-          const results = await runBatch(b.exec, b.requests, { ...(b.control ? { control: b.control } : {}), cap: b.cap });
-          return { began, ended: performance.now() - start, results };
-        }),
-      ),
-    );
+    const perSource = await runBatches(blockedOnly.map((b, i) => ({ ...b, exec: timedExec(b.exec, spent[i]!) })), CONCURRENCY);
     const allTimeoutMs = performance.now() - start;
-    const blocked = perSource.flatMap((p) => p.results);
+    const blocked = perSource.flat();
     check(blocked, 'all-blocked', true);
-    console.log(`  all-blocked, per source: ${breakdown(perSource)}`);
+    console.log(`  all-blocked, per source: ${breakdown(perSource.map((results, i) => ({ wallMs: spent[i]!.reduce((a, b) => a + b, 0), results })))}`);
 
     console.log(`run ${run}: one exec per probe ${Math.round(singleMs)} ms, batched ${Math.round(batchedMs)} ms = ${(singleMs / batchedMs).toFixed(1)}x, all-blocked ${Math.round(allTimeoutMs)} ms = ${(allTimeoutMs / TIMEOUT_MS).toFixed(2)}x the timeout; load average ${loadavg()[0]!.toFixed(1)}`);
     figures.push({ singleMs, batchedMs, allTimeoutMs });

@@ -53,6 +53,19 @@ interface Validity {
   readonly notAfter: Date;
 }
 
+/**
+ * The config `openssl ca` needs: its database, serial and new certificates in `db`, and the subject fields it keeps
+ * of the CSR (those of serverSubject).
+ */
+function caConfig(db: string): string {
+  return [
+    '[ca]', 'default_ca = run',
+    '[run]', `database = ${join(db, 'index.txt')}`, `serial = ${join(db, 'serial')}`, `new_certs_dir = ${db}`, 'default_md = sha256', 'policy = server', 'unique_subject = no',
+    '[server]', 'organizationName = supplied', 'commonName = supplied',
+    '',
+  ].join('\n');
+}
+
 /** A time as openssl ca's -startdate/-enddate take it: YYYYMMDDHHMMSSZ (UTC). */
 function asn1Time(d: Date): string {
   return `${d.toISOString().slice(0, 19).replace(/[-:T]/g, '')}Z`;
@@ -87,12 +100,7 @@ async function signServerCertificate(
     }
     await mkdir(db, { mode: 0o700 });
     const config = join(db, 'ca.cnf');
-    await Promise.all([
-      writePrivate(join(db, 'index.txt'), ''),
-      writePrivate(join(db, 'serial'), `${randomSerial().slice(2)}\n`),
-      // The fields ca keeps of the CSR's subject: those of serverSubject.
-      writePrivate(config, ['[ca]', 'default_ca = run', '[run]', `database = ${join(db, 'index.txt')}`, `serial = ${join(db, 'serial')}`, `new_certs_dir = ${db}`, 'default_md = sha256', 'policy = server', 'unique_subject = no', '[server]', 'organizationName = supplied', 'commonName = supplied', ''].join('\n')),
-    ]);
+    await Promise.all([writePrivate(join(db, 'index.txt'), ''), writePrivate(join(db, 'serial'), `${randomSerial().slice(2)}\n`), writePrivate(config, caConfig(db))]);
     await openssl(dir, [
       'ca', '-batch', '-config', config, '-notext', '-in', csr, '-cert', ca.ca, '-keyfile', ca.caKey,
       '-startdate', asn1Time(validity.notBefore), '-enddate', asn1Time(validity.notAfter), '-extfile', ext, '-out', out.cert,

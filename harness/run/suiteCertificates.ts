@@ -4,8 +4,9 @@ import type { RunExternalEndpoint } from './runOptions.js';
 
 /**
  * The TLS Secrets of a suite's `certificates`: each a server certificate of the run's CA for its names (already
- * expired when the entry says `expired: true`), with a fresh key (kubernetes.io/tls, the type Gateway listeners and Ingresses read). Secrets that name no namespace go where the
- * suite's other objects do (placeInRunNamespace). Throws when the run has no CA to issue them.
+ * expired when the entry says `expired: true`), with a fresh key (kubernetes.io/tls, the type Gateway listeners and
+ * Ingresses read). Secrets that name no namespace go where the suite's other objects do (placeInRunNamespace). Throws
+ * when the run has no CA to issue them.
  */
 export async function certificateSecrets(suite: string, certificates: readonly SuiteCertificate[], external: RunExternalEndpoint | undefined): Promise<KubernetesObject[]> {
   if (certificates.length === 0) return [];

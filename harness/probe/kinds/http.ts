@@ -8,12 +8,12 @@ type Http = Extract<ProbeSpec, { kind: 'http' }>;
 const MARKER = 'KCONN-HTTP';
 const TRAILER = new RegExp(`\\n?${MARKER} (\\d{3}) ([\\d.]+)\\n?$`);
 
-/** curl exit codes (https://curl.se/libcurl/c/libcurl-errors.html). */
 /**
  * curl's words for a certificate rejected because its validity ended: "SSL certificate problem: certificate has
  * expired", OpenSSL's text for X509_V_ERR_CERT_HAS_EXPIRED (crypto/x509/x509_txt.c).
  */
 const EXPIRED = /SSL certificate problem: certificate has expired/;
+/** curl exit codes (https://curl.se/libcurl/c/libcurl-errors.html). */
 const CURL = { resolve: 6, connect: 7, timeout: 28, emptyReply: 52, recv: 56, tlsConnect: 35, tlsCert: 60, caFile: 77 } as const;
 
 /** A CA file: an absolute path of plain characters, no `..` (it goes on a command line, even if quoted). */
